@@ -1,0 +1,285 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace SpNet;
+
+/// <summary>
+/// One SP message: a small protocol <see cref="Header"/> (request ids, backtraces, hop counts) and a
+/// <see cref="Body"/> held in pooled memory. On the wire the two are simply concatenated.
+/// </summary>
+/// <remarks>
+/// <para>Ownership: a message belongs to exactly one owner. A successful send transfers it to SpNet; after a
+/// failed send the caller still owns it. A received message belongs to the caller, who should
+/// <see cref="Dispose"/> it to return its buffer to the pool (forgetting to is safe, just slower).</para>
+/// <para>Do not use a message after disposing it or after a successful send: its buffer may already hold
+/// another message. A message is not thread-safe.</para>
+/// </remarks>
+public sealed class Message : IDisposable
+{
+    private const int InitialHeaderCapacity = 64;
+
+    /// <summary>Spare bytes kept before the body so a header can be put in front of it without copying the body (inproc).</summary>
+    private const int Headroom = 16;
+    private static readonly byte[] s_empty = [];
+
+    private byte[] _header = new byte[InitialHeaderCapacity];
+    private int _headerLength;
+    private byte[] _body = s_empty;
+    private int _bodyOffset;
+    private int _bodyLength;
+    private int _refCount = 1;
+
+    internal Message() { }
+
+    /// <summary>Creates a message with an empty header and a body of <paramref name="bodyLength"/> bytes (contents unspecified).</summary>
+    public static Message Create(int bodyLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bodyLength);
+        Message m = MessagePool.Rent();
+        m.Reserve(bodyLength);
+        m._bodyLength = bodyLength;
+        return m;
+    }
+
+    /// <summary>Creates a message whose body is a copy of <paramref name="body"/>.</summary>
+    public static Message Create(ReadOnlySpan<byte> body)
+    {
+        Message m = Create(body.Length);
+        body.CopyTo(m.Body);
+        return m;
+    }
+
+    /// <summary>Creates a message whose body is the UTF-8 encoding of <paramref name="text"/>.</summary>
+    public static Message Create(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Message m = Create(Encoding.UTF8.GetByteCount(text));
+        Encoding.UTF8.GetBytes(text, m.Body);
+        return m;
+    }
+
+    /// <summary>The body: the application payload.</summary>
+    public Span<byte> Body => _body.AsSpan(_bodyOffset, _bodyLength);
+
+    /// <summary>The body as <see cref="Memory{T}"/>, valid until the message is disposed or sent.</summary>
+    public Memory<byte> BodyMemory => _body.AsMemory(_bodyOffset, _bodyLength);
+
+    /// <summary>The protocol header. Empty for cooked sockets except in raw mode.</summary>
+    public Span<byte> Header => _header.AsSpan(0, _headerLength);
+
+    /// <summary>Body length in bytes.</summary>
+    public int BodyLength => _bodyLength;
+
+    /// <summary>Header length in bytes.</summary>
+    public int HeaderLength => _headerLength;
+
+    /// <summary>Total length on the wire: header plus body.</summary>
+    public int Length => _headerLength + _bodyLength;
+
+    /// <summary>Returns the body as a new array (allocates; for convenience code, not hot paths).</summary>
+    public byte[] ToArray() => Body.ToArray();
+
+    /// <summary>Decodes the body as UTF-8.</summary>
+    public override string ToString() => Encoding.UTF8.GetString(Body);
+
+    /// <summary>Appends bytes to the end of the body, growing it as needed.</summary>
+    public void Append(ReadOnlySpan<byte> data)
+    {
+        int old = _bodyLength;
+        Resize(old + data.Length);
+        data.CopyTo(_body.AsSpan(_bodyOffset + old));
+    }
+
+    /// <summary>Appends a big-endian 32-bit value to the body.</summary>
+    public void AppendUInt32(uint value)
+    {
+        Span<byte> tmp = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(tmp, value);
+        Append(tmp);
+    }
+
+    /// <summary>Sets the body length, keeping existing bytes and growing the buffer when needed.</summary>
+    public void Resize(int bodyLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bodyLength);
+        if (_bodyOffset + bodyLength > _body.Length)
+        {
+            byte[] bigger = ArrayPool<byte>.Shared.Rent(Headroom + Math.Max(bodyLength, _bodyLength * 2));
+            int keep = _bodyLength;
+            Body.CopyTo(bigger.AsSpan(Headroom));
+            ReturnBody();
+            _body = bigger;
+            _bodyOffset = Headroom;
+            _bodyLength = keep;
+        }
+        _bodyLength = bodyLength;
+    }
+
+    /// <summary>Empties header and body (the buffers are kept for reuse).</summary>
+    public void Clear()
+    {
+        _headerLength = 0;
+        _bodyLength = 0;
+        _bodyOffset = 0;
+    }
+
+    /// <summary>Empties the header.</summary>
+    public void ClearHeader() => _headerLength = 0;
+
+    /// <summary>Appends bytes to the end of the header.</summary>
+    public void AppendHeader(ReadOnlySpan<byte> data)
+    {
+        EnsureHeaderCapacity(_headerLength + data.Length);
+        data.CopyTo(_header.AsSpan(_headerLength));
+        _headerLength += data.Length;
+    }
+
+    /// <summary>Appends a big-endian 32-bit value to the header.</summary>
+    public void AppendHeaderUInt32(uint value)
+    {
+        EnsureHeaderCapacity(_headerLength + 4);
+        BinaryPrimitives.WriteUInt32BigEndian(_header.AsSpan(_headerLength), value);
+        _headerLength += 4;
+    }
+
+    /// <summary>Inserts a big-endian 32-bit value at the front of the header (used by devices adding a hop).</summary>
+    public void PrependHeaderUInt32(uint value)
+    {
+        EnsureHeaderCapacity(_headerLength + 4);
+        Buffer.BlockCopy(_header, 0, _header, 4, _headerLength);
+        BinaryPrimitives.WriteUInt32BigEndian(_header, value);
+        _headerLength += 4;
+    }
+
+    /// <summary>Removes and returns the first 32-bit value of the header.</summary>
+    public uint TrimHeaderUInt32()
+    {
+        if (_headerLength < 4) throw new SpNetException(SpError.Protocol, "message header is shorter than 4 bytes");
+        uint value = BinaryPrimitives.ReadUInt32BigEndian(_header);
+        _headerLength -= 4;
+        Buffer.BlockCopy(_header, 4, _header, 0, _headerLength);
+        return value;
+    }
+
+    /// <summary>Removes and returns the first 32-bit value of the body.</summary>
+    public uint TrimBodyUInt32()
+    {
+        if (_bodyLength < 4) throw new SpNetException(SpError.Protocol, "message body is shorter than 4 bytes");
+        uint value = BinaryPrimitives.ReadUInt32BigEndian(Body);
+        _bodyOffset += 4;
+        _bodyLength -= 4;
+        return value;
+    }
+
+    /// <summary>Moves the first <paramref name="count"/> bytes of the body to the end of the header.</summary>
+    internal void MoveBodyPrefixToHeader(int count)
+    {
+        AppendHeader(_body.AsSpan(_bodyOffset, count));
+        _bodyOffset += count;
+        _bodyLength -= count;
+    }
+
+    /// <summary>Puts the header back in front of the body, as it would arrive off the wire (inproc delivery).</summary>
+    internal void MoveHeaderToBodyFront()
+    {
+        if (_headerLength == 0)
+        {
+            return;
+        }
+        if (_bodyOffset < _headerLength)
+        {
+            byte[] bigger = ArrayPool<byte>.Shared.Rent(_headerLength + _bodyLength + Headroom);
+            Body.CopyTo(bigger.AsSpan(_headerLength + Headroom));
+            int length = _bodyLength;
+            ReturnBody();
+            _body = bigger;
+            _bodyOffset = _headerLength + Headroom;
+            _bodyLength = length;
+        }
+        _bodyOffset -= _headerLength;
+        _bodyLength += _headerLength;
+        Header.CopyTo(_body.AsSpan(_bodyOffset));
+        _headerLength = 0;
+    }
+
+    /// <summary>True while more than one queue holds this message (fan-out, or REQ keeping it for a resend).</summary>
+    internal bool IsShared => Volatile.Read(ref _refCount) > 1;
+
+    /// <summary>The pipe this message arrived on, while a protocol needs it (REP's backtrace, raw mode).</summary>
+    internal Core.Pipe? Pipe { get; set; }
+
+    /// <summary>Returns a deep copy (header and body) that the caller owns.</summary>
+    public Message Clone()
+    {
+        Message copy = Create(Body);
+        copy.AppendHeader(Header);
+        return copy;
+    }
+
+    /// <summary>Returns the buffers to the pool. Idempotent for a single owner; see the class remarks.</summary>
+    public void Dispose()
+    {
+        int left = Interlocked.Decrement(ref _refCount);
+        if (left == 0)
+        {
+            ReturnBody();
+            _headerLength = 0;
+            Pipe = null;
+            MessagePool.Return(this);
+        }
+        else if (left < 0)
+        {
+            // A second Dispose by the same owner: keep the count pinned so a later reuse starts clean.
+            Interlocked.Exchange(ref _refCount, 0);
+        }
+    }
+
+    /// <summary>Adds a reference so one message can sit in several pipe queues (fan-out without copies).</summary>
+    internal void AddReference() => Interlocked.Increment(ref _refCount);
+
+    internal void ResetForReuse()
+    {
+        _refCount = 1;
+        Pipe = null;
+        _headerLength = 0;
+        _bodyOffset = 0;
+        _bodyLength = 0;
+    }
+
+    /// <summary>The whole body buffer, for transports that read straight into it.</summary>
+    internal byte[] BodyBuffer => _body;
+
+    internal int BodyOffset => _bodyOffset;
+
+    internal byte[] HeaderBuffer => _header;
+
+    private void Reserve(int bodyLength)
+    {
+        if (bodyLength + Headroom > _body.Length)
+        {
+            ReturnBody();
+            _body = ArrayPool<byte>.Shared.Rent(bodyLength + Headroom);
+        }
+        _bodyOffset = Headroom;
+    }
+
+    private void ReturnBody()
+    {
+        if (_body.Length != 0)
+        {
+            ArrayPool<byte>.Shared.Return(_body);
+            _body = s_empty;
+        }
+        _bodyOffset = 0;
+        _bodyLength = 0;
+    }
+
+    private void EnsureHeaderCapacity(int needed)
+    {
+        if (needed > _header.Length)
+        {
+            Array.Resize(ref _header, Math.Max(needed, _header.Length * 2));
+        }
+    }
+}

@@ -1,0 +1,228 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using SpNet.Internal;
+
+namespace SpNet.Core;
+
+/// <summary>
+/// One live connection to one peer after the SP handshake: a bounded send queue drained by a write loop,
+/// and a read loop that hands whole messages to the owning socket. Protocols see only this type; transports
+/// derive from it (stream framing, inproc).
+/// </summary>
+internal abstract class Pipe
+{
+    private static int s_lastId = Random.Shared.Next(1, 0x3FFFFFFF);
+
+    private readonly Channel<Message> _sendQueue;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IPipeHost? _host;
+    private int _closing;
+    private Task _readLoop = Task.CompletedTask;
+    private Task _writeLoop = Task.CompletedTask;
+
+    protected Pipe(ushort peerProtocol, string localAddress, string remoteAddress, int sendQueueCapacity)
+    {
+        Id = NextId();
+        PeerProtocol = peerProtocol;
+        LocalAddress = localAddress;
+        RemoteAddress = remoteAddress;
+        _sendQueue = Channel.CreateBounded<Message>(new BoundedChannelOptions(Math.Max(1, sendQueueCapacity))
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>31-bit non-zero id, unique within the process (as NNG's pipe ids).</summary>
+    public uint Id { get; }
+
+    /// <summary>The protocol id the peer announced in its handshake.</summary>
+    public ushort PeerProtocol { get; }
+
+    /// <summary>Local endpoint, as text.</summary>
+    public string LocalAddress { get; }
+
+    /// <summary>Remote endpoint, as text.</summary>
+    public string RemoteAddress { get; }
+
+    /// <summary>A slot for the protocol's per-pipe state.</summary>
+    public object? ProtocolState { get; set; }
+
+    /// <summary>The dialer that made this pipe, if any (for redial bookkeeping).</summary>
+    public object? Owner { get; set; }
+
+    /// <summary>True once <see cref="Close"/> has been called or a loop failed.</summary>
+    public bool IsClosed => Volatile.Read(ref _closing) != 0;
+
+    /// <summary>Completes when the pipe is closed and both loops have ended.</summary>
+    public Task Completion => _closed.Task;
+
+    /// <summary>Why the pipe closed: <see cref="SpError.None"/> while open or after an orderly close.</summary>
+    public SpError CloseReason { get; private set; }
+
+    /// <summary>Human-readable detail of <see cref="CloseReason"/>.</summary>
+    public string? CloseDetail { get; private set; }
+
+    protected IPipeHost Host => _host!;
+
+    protected ILogger? Logger { get; private set; }
+
+    /// <summary>Starts the read and write loops. Called by the socket once the protocol has accepted the pipe.</summary>
+    public void Start(IPipeHost host, ILogger? logger)
+    {
+        Logger = logger;
+        Volatile.Write(ref _host, host);
+        if (IsClosed)
+        {
+            // Closed between adoption and start: make sure the host forgets it.
+            DrainQueue();
+            host.OnClosed(this);
+            _closed.TrySetResult();
+            return;
+        }
+        _readLoop = Task.Run(RunReadLoopAsync);
+        _writeLoop = Task.Run(RunWriteLoopAsync);
+        _ = WhenLoopsEndAsync();
+        OnStarted();
+    }
+
+    /// <summary>Called once the loops run and the host is set.</summary>
+    protected virtual void OnStarted()
+    {
+    }
+
+    /// <summary>Queues a message if there is room. On true the pipe owns the message.</summary>
+    public bool TrySend(Message message) => !IsClosed && _sendQueue.Writer.TryWrite(message);
+
+    /// <summary>Queues a message, waiting for room. Throws <see cref="SpNetException"/> (Closed) if the pipe closes first.</summary>
+    public async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _sendQueue.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            ThrowHelper.ThrowClosed("pipe");
+        }
+    }
+
+    /// <summary>Closes at once, dropping queued messages. Idempotent.</summary>
+    public void Close(SpError reason = SpError.None, string? detail = null)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+        CloseReason = reason;
+        CloseDetail = detail;
+        if (reason != SpError.None && Logger is not null)
+        {
+            Log.PipeClosed(Logger, Id, RemoteAddress, reason, detail ?? "");
+        }
+        _sendQueue.Writer.TryComplete();
+        CloseTransport();
+        IPipeHost? host = Volatile.Read(ref _host);
+        if (host is null)
+        {
+            // Never started: no loop owns the queue, so empty it here.
+            DrainQueue();
+            _closed.TrySetResult();
+        }
+        else
+        {
+            host.OnClosed(this);
+        }
+    }
+
+    /// <summary>Stops accepting messages, lets the write loop flush what is queued for up to <paramref name="linger"/>, then closes.</summary>
+    public async Task CloseGracefullyAsync(TimeSpan linger)
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+        _sendQueue.Writer.TryComplete();
+        if (linger > TimeSpan.Zero && _sendQueue.Reader.Count > 0)
+        {
+            await Task.WhenAny(_writeLoop, Task.Delay(linger)).ConfigureAwait(false);
+        }
+        Close();
+    }
+
+    /// <summary>Number of messages waiting in the send queue.</summary>
+    public int QueuedCount => _sendQueue.Reader.Count;
+
+    protected ChannelReader<Message> SendQueue => _sendQueue.Reader;
+
+    /// <summary>Receives messages until the connection ends; delivers each to <see cref="Host"/>.</summary>
+    protected abstract Task ReadLoopAsync();
+
+    /// <summary>Drains <see cref="SendQueue"/> to the connection until the queue completes.</summary>
+    protected abstract Task WriteLoopAsync();
+
+    /// <summary>Closes the underlying connection so that pending I/O ends.</summary>
+    protected abstract void CloseTransport();
+
+    private async Task RunReadLoopAsync()
+    {
+        try
+        {
+            await ReadLoopAsync().ConfigureAwait(false);
+            Close(SpError.ConnectionShutdown, "closed by peer");
+        }
+        catch (SpNetException ex)
+        {
+            Close(ex.Error, ex.Message);
+        }
+        catch (Exception ex) when (IsClosed)
+        {
+            _ = ex; // I/O aborted because we closed: expected.
+        }
+        catch (Exception ex)
+        {
+            Close(SpError.ConnectionReset, ex.Message);
+        }
+    }
+
+    private async Task RunWriteLoopAsync()
+    {
+        try
+        {
+            await WriteLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsClosed)
+        {
+            _ = ex;
+        }
+        catch (Exception ex)
+        {
+            Close(SpError.ConnectionReset, ex.Message);
+        }
+    }
+
+    private async Task WhenLoopsEndAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_readLoop, _writeLoop).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _ = ex; // each loop already turned its failure into Close
+        }
+        DrainQueue();
+        _closed.TrySetResult();
+    }
+
+    private void DrainQueue()
+    {
+        while (_sendQueue.Reader.TryRead(out Message? m))
+        {
+            m.Dispose();
+        }
+    }
+
+    private static uint NextId() => (uint)(Interlocked.Increment(ref s_lastId) & 0x7FFFFFFF) is var id && id != 0 ? id : NextId();
+}

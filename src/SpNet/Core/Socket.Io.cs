@@ -1,0 +1,163 @@
+using System.Runtime.CompilerServices;
+using SpNet.Internal;
+
+namespace SpNet;
+
+public abstract partial class Socket
+{
+    /// <summary>
+    /// Sends a copy of <paramref name="body"/>. Waits, as the pattern requires, for room (PUSH, REQ, PAIR), up to
+    /// <see cref="SendTimeout"/>. PUB never waits.
+    /// </summary>
+    /// <exception cref="SpNetException"><see cref="SpError.TimedOut"/>, <see cref="SpError.Closed"/>, <see cref="SpError.NotSupported"/> (e.g. PULL), <see cref="SpError.IncorrectState"/> (e.g. REP without a request).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    {
+        Message message = Message.Create(body.Span);
+        ValueTask sent;
+        try
+        {
+            sent = SendAsync(message, cancellationToken);
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
+        return sent.IsCompletedSuccessfully ? sent : DisposeOnFailure(sent, message);
+
+        static async ValueTask DisposeOnFailure(ValueTask pending, Message m)
+        {
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            catch
+            {
+                m.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/>. On success SpNet owns it (do not touch or dispose it); on an exception the caller still owns it.
+    /// </summary>
+    /// <exception cref="SpNetException">See <see cref="SendAsync(ReadOnlyMemory{byte}, CancellationToken)"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public ValueTask SendAsync(Message message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ThrowIfClosed();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Protocol.TrySend(message))
+        {
+            return ValueTask.CompletedTask;
+        }
+        if (_sendTimeout == TimeSpan.Zero)
+        {
+            ThrowHelper.ThrowTimedOut("send");
+        }
+        return _sendTimeout == Timeout.InfiniteTimeSpan
+            ? Protocol.SendAsync(message, cancellationToken)
+            : SendWithTimeoutAsync(message, _sendTimeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Receives the next message, waiting up to <see cref="ReceiveTimeout"/>. The caller owns the result and should dispose it.
+    /// </summary>
+    /// <exception cref="SpNetException"><see cref="SpError.TimedOut"/>, <see cref="SpError.Closed"/>, <see cref="SpError.NotSupported"/> (e.g. PUSH), <see cref="SpError.IncorrectState"/> (e.g. REQ without a request).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfClosed();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Protocol.TryReceive(out Message? message))
+        {
+            return ValueTask.FromResult(message!);
+        }
+        if (_receiveTimeout == TimeSpan.Zero)
+        {
+            ThrowHelper.ThrowTimedOut("receive");
+        }
+        return _receiveTimeout == Timeout.InfiniteTimeSpan
+            ? Protocol.ReceiveAsync(cancellationToken)
+            : ReceiveWithTimeoutAsync(_receiveTimeout, cancellationToken);
+    }
+
+    /// <summary>Sends a copy of <paramref name="body"/> only if that needs no waiting. Returns false when it would block.</summary>
+    /// <exception cref="SpNetException">Closed, or a state error such as REP without a request.</exception>
+    public bool TrySend(ReadOnlySpan<byte> body)
+    {
+        ThrowIfClosed();
+        Message message = Message.Create(body);
+        if (Protocol.TrySend(message))
+        {
+            return true;
+        }
+        message.Dispose();
+        return false;
+    }
+
+    /// <summary>Sends <paramref name="message"/> only if that needs no waiting. On true SpNet owns it; on false the caller still does.</summary>
+    public bool TrySend(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ThrowIfClosed();
+        return Protocol.TrySend(message);
+    }
+
+    /// <summary>Takes a message if one is ready, without waiting.</summary>
+    public bool TryReceive([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message)
+    {
+        ThrowIfClosed();
+        return Protocol.TryReceive(out message);
+    }
+
+    /// <summary>Receives messages until the socket closes or <paramref name="cancellationToken"/> is canceled. Each message is the caller's to dispose.</summary>
+    public async IAsyncEnumerable<Message> ReceiveAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Message message;
+            try
+            {
+                message = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SpNetException ex) when (ex.Error == SpError.Closed)
+            {
+                yield break;
+            }
+            yield return message;
+        }
+    }
+
+    private async ValueTask SendWithTimeoutAsync(Message message, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await Protocol.SendAsync(message, cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            ThrowHelper.ThrowTimedOut("send");
+        }
+    }
+
+    private async ValueTask<Message> ReceiveWithTimeoutAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            return await Protocol.ReceiveAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            ThrowHelper.ThrowTimedOut("receive");
+            return null!;
+        }
+    }
+}

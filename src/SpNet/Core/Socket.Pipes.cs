@@ -1,0 +1,87 @@
+using SpNet.Core;
+using SpNet.Internal;
+
+namespace SpNet;
+
+public abstract partial class Socket
+{
+    /// <summary>
+    /// The socket as its pipes and endpoints see it: adopting new pipes, routing their messages to the protocol,
+    /// and forgetting them when they close.
+    /// </summary>
+    internal sealed class PipeHost(Socket socket) : IPipeHost
+    {
+        public SocketStatistics Statistics => socket.Statistics;
+
+        public Microsoft.Extensions.Logging.ILogger? Logger => socket.Logger;
+
+        /// <summary>
+        /// Offers a negotiated pipe to the protocol. Returns false, having closed the pipe and counted why, when the
+        /// socket is closed, the peer speaks the wrong protocol, or the protocol refuses it.
+        /// </summary>
+        public bool Attach(Pipe pipe, IEndpoint endpoint)
+        {
+            if (pipe.PeerProtocol != socket.PeerId)
+            {
+                Statistics.RecordPipeRejected();
+                Statistics.RecordProtocolError();
+                string why = $"peer protocol 0x{pipe.PeerProtocol:x} is not {socket.PeerName} (0x{socket.PeerId:x})";
+                if (Logger is not null)
+                {
+                    Log.PipeRejected(Logger, endpoint.Url, pipe.RemoteAddress, why);
+                }
+                pipe.Close(SpError.Protocol, why);
+                return false;
+            }
+            lock (socket._gate)
+            {
+                if (socket.IsClosed)
+                {
+                    pipe.Close(SpError.Closed, "socket closed");
+                    return false;
+                }
+                if (!socket.Protocol.AddPipe(pipe))
+                {
+                    Statistics.RecordPipeRejected();
+                    if (Logger is not null)
+                    {
+                        Log.PipeRejected(Logger, endpoint.Url, pipe.RemoteAddress, "the protocol has no room for another peer");
+                    }
+                    pipe.Close(SpError.Busy, "protocol refused a further peer");
+                    return false;
+                }
+                socket._pipes.Add(pipe);
+            }
+            pipe.Owner = endpoint;
+            Statistics.RecordPipeOpened();
+            pipe.Start(this, Logger);
+            socket.PipeAdded?.Invoke(socket, new PipeEventArgs(pipe.Id, pipe.RemoteAddress, endpoint.Url));
+            return true;
+        }
+
+        public ValueTask DeliverAsync(Pipe pipe, Message message)
+        {
+            message.Pipe = pipe;
+            return socket.Protocol.DeliverAsync(pipe, message);
+        }
+
+        public void OnWritable(Pipe pipe) => socket.Protocol.OnPipeWritable(pipe);
+
+        public void OnClosed(Pipe pipe)
+        {
+            bool removed;
+            lock (socket._gate)
+            {
+                removed = socket._pipes.Remove(pipe);
+            }
+            if (!removed)
+            {
+                return;
+            }
+            socket.Protocol.RemovePipe(pipe);
+            Statistics.RecordPipeClosed();
+            string url = (pipe.Owner as IEndpoint)?.Url ?? "";
+            socket.PipeRemoved?.Invoke(socket, new PipeEventArgs(pipe.Id, pipe.RemoteAddress, url));
+        }
+    }
+}

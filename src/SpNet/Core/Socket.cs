@@ -1,0 +1,289 @@
+using Microsoft.Extensions.Logging;
+using SpNet.Core;
+using SpNet.Internal;
+using SpNet.Protocols;
+using SpNet.Transports;
+
+namespace SpNet;
+
+/// <summary>
+/// An SP socket: one pattern (PAIR, PUSH, PULL, PUB, SUB, REQ, REP…) over any number of dialers and listeners.
+/// Create one of the derived types (<see cref="PairSocket"/>, <see cref="ReqSocket"/>, …).
+/// </summary>
+/// <remarks>
+/// <para>Thread-safe: every member may be called from any thread at once.</para>
+/// <para>Delivery is best effort, as in every SP implementation: at most once, ordered per pipe, whole messages
+/// only. Nothing is retried except REQ's documented resend.</para>
+/// </remarks>
+public abstract partial class Socket : IAsyncDisposable, IDisposable
+{
+    private readonly object _gate = new();
+    private readonly List<Dialer> _dialers = [];
+    private readonly List<Listener> _listeners = [];
+    private readonly HashSet<Pipe> _pipes = [];
+    private readonly PipeHost _host;
+    private TimeSpan _sendTimeout = Timeout.InfiniteTimeSpan;
+    private TimeSpan _receiveTimeout = Timeout.InfiniteTimeSpan;
+    private TimeSpan _reconnectMinTime = TimeSpan.FromMilliseconds(100);
+    private TimeSpan _reconnectMaxTime = TimeSpan.Zero;
+    private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
+    private TimeSpan _linger = TimeSpan.FromSeconds(1);
+    private long _maxReceiveSize = 1024 * 1024;
+    private int _sendBufferSize = 128;
+    private int _closed;
+
+    /// <summary>Messages each socket's receive queue holds (NNG_OPT_RECVBUF default).</summary>
+    private protected const int DefaultReceiveBufferSize = 128;
+
+    private protected Socket(IProtocol protocol, SocketStatistics statistics)
+    {
+        Protocol = protocol;
+        Statistics = statistics;
+        _host = new PipeHost(this);
+    }
+
+    private protected IProtocol Protocol { get; }
+
+    /// <summary>This socket's protocol id as on the wire (e.g. 0x30 for REQ).</summary>
+    public ushort ProtocolId => Protocol.Info.SelfId;
+
+    /// <summary>This socket's protocol name (e.g. <c>req</c>).</summary>
+    public string ProtocolName => Protocol.Info.SelfName;
+
+    /// <summary>The protocol id a peer must announce (e.g. 0x31 for REQ's REP peer).</summary>
+    public ushort PeerId => Protocol.Info.PeerId;
+
+    /// <summary>The peer protocol's name (e.g. <c>rep</c>).</summary>
+    public string PeerName => Protocol.Info.PeerName;
+
+    /// <summary>Counters for traffic, pipes and drops.</summary>
+    public SocketStatistics Statistics { get; }
+
+    /// <summary>Where to log pipe failures and reconnects. <see langword="null"/> (the default) logs nothing.</summary>
+    public ILogger? Logger { get; set; }
+
+    /// <summary>Raised after a pipe (one connection to one peer) is accepted by the protocol. Runs on an I/O thread: keep handlers short.</summary>
+    public event EventHandler<PipeEventArgs>? PipeAdded;
+
+    /// <summary>Raised after a pipe closes. Runs on an I/O thread: keep handlers short.</summary>
+    public event EventHandler<PipeEventArgs>? PipeRemoved;
+
+    /// <summary>
+    /// How long a send may wait for room (NNG_OPT_SENDTIMEO). <see cref="Timeout.InfiniteTimeSpan"/> (default) waits forever;
+    /// on expiry a send throws <see cref="SpNetException"/> with <see cref="SpError.TimedOut"/>.
+    /// </summary>
+    public TimeSpan SendTimeout { get => _sendTimeout; set => _sendTimeout = CheckTimeout(value); }
+
+    /// <summary>How long a receive may wait (NNG_OPT_RECVTIMEO). Default infinite; on expiry <see cref="SpError.TimedOut"/>.</summary>
+    public TimeSpan ReceiveTimeout { get => _receiveTimeout; set => _receiveTimeout = CheckTimeout(value); }
+
+    /// <summary>First wait before a dialer redials (NNG_OPT_RECONNMINT). Default 100 ms, as nanomsg and mangos. Applies to dialers created afterwards.</summary>
+    public TimeSpan ReconnectMinTime { get => _reconnectMinTime; set => _reconnectMinTime = CheckPositive(value); }
+
+    /// <summary>
+    /// Upper bound of the exponential redial backoff (NNG_OPT_RECONNMAXT). Zero (default) keeps every wait at
+    /// <see cref="ReconnectMinTime"/>, as NNG, nanomsg and mangos do. Each wait is jittered to [½, 1] of its nominal value.
+    /// </summary>
+    public TimeSpan ReconnectMaxTime { get => _reconnectMaxTime; set => _reconnectMaxTime = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value)); }
+
+    /// <summary>Largest message accepted from a peer, in bytes (NNG_OPT_RECVMAXSZ). Default 1 MiB; 0 = no limit. A larger length header closes the pipe before anything is allocated.</summary>
+    public long MaxReceiveSize { get => _maxReceiveSize; set => _maxReceiveSize = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value)); }
+
+    /// <summary>How long a new connection may take to send its SP header. Default 10 s, as NNG.</summary>
+    public TimeSpan HandshakeTimeout { get => _handshakeTimeout; set => _handshakeTimeout = CheckPositive(value); }
+
+    /// <summary>Messages each pipe's send queue holds (NNG_OPT_SENDBUF, per pipe). Default 128. Applies to pipes made afterwards.</summary>
+    public int SendBufferSize { get => _sendBufferSize; set => _sendBufferSize = value is >= 1 and <= 8192 ? value : throw new ArgumentOutOfRangeException(nameof(value), "1 to 8192 messages"); }
+
+    /// <summary>On dispose, how long to let queued messages drain before closing pipes. Default 1 s; zero drops them at once.</summary>
+    public TimeSpan Linger { get => _linger; set => _linger = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value)); }
+
+    /// <summary>The dialers of this socket.</summary>
+    public IReadOnlyList<Dialer> Dialers { get { lock (_gate) { return [.. _dialers]; } } }
+
+    /// <summary>The listeners of this socket.</summary>
+    public IReadOnlyList<Listener> Listeners { get { lock (_gate) { return [.. _listeners]; } } }
+
+    /// <summary>True after <see cref="Close"/> or dispose.</summary>
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>
+    /// Starts dialing <paramref name="url"/> in the background and returns at once; the dialer reconnects with
+    /// backoff whenever its connection fails or closes (nng_dial with NNG_FLAG_NONBLOCK).
+    /// </summary>
+    /// <exception cref="SpNetException">The URL is invalid or its transport unknown.</exception>
+    public Dialer Dial(string url)
+    {
+        Dialer dialer = CreateDialer(url);
+        dialer.Start();
+        return dialer;
+    }
+
+    /// <summary>
+    /// Dials <paramref name="url"/> and completes when the first connection is established (nng_dial without flags);
+    /// throws if that first attempt fails. Afterwards the dialer reconnects in the background as <see cref="Dial"/> does.
+    /// </summary>
+    /// <exception cref="SpNetException">The first attempt failed (e.g. <see cref="SpError.ConnectionRefused"/>); the message names the URL.</exception>
+    public async ValueTask<Dialer> DialAsync(string url, CancellationToken cancellationToken = default)
+    {
+        Dialer dialer = CreateDialer(url);
+        try
+        {
+            await dialer.StartAndWaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await dialer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return dialer;
+    }
+
+    /// <summary>Binds <paramref name="url"/> and starts accepting. Port 0 picks a free port: read it back from <see cref="Listener.Url"/>.</summary>
+    /// <exception cref="SpNetException">The address is invalid or in use (<see cref="SpError.AddressInUse"/>).</exception>
+    public Listener Listen(string url)
+    {
+        ThrowIfClosed();
+        SpUrl parsed = SpUrl.Parse(url);
+        ITransportListener transportListener = TransportRegistry.Find(parsed).CreateListener(parsed, CaptureSettings());
+        transportListener.Bind();
+        var listener = new Listener(this, transportListener, _host);
+        lock (_gate)
+        {
+            if (IsClosed)
+            {
+                transportListener.Dispose();
+                ThrowHelper.ThrowClosed("socket");
+            }
+            _listeners.Add(listener);
+        }
+        listener.Start();
+        return listener;
+    }
+
+    /// <summary>Closes the socket at once: endpoints stop, pipes close, waiting operations fail with <see cref="SpError.Closed"/>. Idempotent.</summary>
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+        foreach (var endpoint in TakeEndpoints())
+        {
+            endpoint.Close();
+        }
+        Protocol.Close();
+        foreach (Pipe pipe in SnapshotPipes())
+        {
+            pipe.Close();
+        }
+    }
+
+    /// <summary>
+    /// Stops the endpoints, lets queued messages drain for up to <see cref="Linger"/>, closes every pipe and waits
+    /// for all background work to end.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            var endpoints = TakeEndpoints();
+            foreach (var endpoint in endpoints)
+            {
+                endpoint.Close();
+            }
+            Pipe[] pipes = SnapshotPipes();
+            await Task.WhenAll(pipes.Select(p => p.CloseGracefullyAsync(_linger))).ConfigureAwait(false);
+            Protocol.Close();
+            foreach (var endpoint in endpoints)
+            {
+                await endpoint.DisposeAsync().ConfigureAwait(false);
+            }
+            await Task.WhenAny(Task.WhenAll(pipes.Select(p => p.Completion)), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Same as <see cref="DisposeAsync"/>, blocking.</summary>
+    public void Dispose()
+    {
+        DisposeAsync().AsTask().GetAwaiter().GetResult();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{ProtocolName} socket";
+
+    internal TransportSettings CaptureSettings() => new()
+    {
+        SelfProtocol = ProtocolId,
+        HandshakeTimeout = _handshakeTimeout,
+        MaxReceiveSize = _maxReceiveSize,
+        SendQueueCapacity = _sendBufferSize,
+    };
+
+    internal void ForgetEndpoint(IEndpoint endpoint)
+    {
+        lock (_gate)
+        {
+            if (endpoint is Dialer d)
+            {
+                _dialers.Remove(d);
+            }
+            else if (endpoint is Listener l)
+            {
+                _listeners.Remove(l);
+            }
+        }
+    }
+
+    private protected void ThrowIfClosed()
+    {
+        if (IsClosed)
+        {
+            ThrowHelper.ThrowClosed("socket");
+        }
+    }
+
+    private Dialer CreateDialer(string url)
+    {
+        ThrowIfClosed();
+        SpUrl parsed = SpUrl.Parse(url);
+        ITransportDialer transportDialer = TransportRegistry.Find(parsed).CreateDialer(parsed, CaptureSettings());
+        var dialer = new Dialer(this, url, transportDialer, _host, _reconnectMinTime, _reconnectMaxTime);
+        lock (_gate)
+        {
+            if (IsClosed)
+            {
+                ThrowHelper.ThrowClosed("socket");
+            }
+            _dialers.Add(dialer);
+        }
+        return dialer;
+    }
+
+    private List<IEndpoint> TakeEndpoints()
+    {
+        lock (_gate)
+        {
+            List<IEndpoint> all = [.. _dialers, .. _listeners];
+            _dialers.Clear();
+            _listeners.Clear();
+            return all;
+        }
+    }
+
+    private Pipe[] SnapshotPipes()
+    {
+        lock (_gate)
+        {
+            return [.. _pipes];
+        }
+    }
+
+    private static TimeSpan CheckTimeout(TimeSpan value) =>
+        value == Timeout.InfiniteTimeSpan || value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), "a timeout is zero, positive or infinite");
+
+    private static TimeSpan CheckPositive(TimeSpan value) =>
+        value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), "must be positive");
+}

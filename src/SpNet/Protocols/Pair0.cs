@@ -1,0 +1,62 @@
+using SpNet.Core;
+using SpNet.Protocols.Routing;
+
+namespace SpNet.Protocols;
+
+/// <summary>
+/// PAIR v0: exactly one peer. A second connection completes the handshake and is then closed (NNG's EBUSY).
+/// Sending waits while the peer is absent or its queue is full; receiving applies backpressure to the peer.
+/// </summary>
+internal sealed class Pair0(SocketStatistics statistics, int receiveCapacity) : ProtocolBase(ProtocolIds.Pair0, statistics)
+{
+    private readonly object _gate = new();
+    private readonly LoadBalancer _peer = new();
+    private readonly ReceiveQueue _received = new(receiveCapacity);
+    private Pipe? _pipe;
+
+    public override bool AddPipe(Pipe pipe)
+    {
+        lock (_gate)
+        {
+            if (_pipe is not null)
+            {
+                return false;
+            }
+            _pipe = pipe;
+        }
+        _peer.Add(pipe);
+        return true;
+    }
+
+    public override void RemovePipe(Pipe pipe)
+    {
+        lock (_gate)
+        {
+            if (_pipe != pipe)
+            {
+                return;
+            }
+            _pipe = null;
+        }
+        _peer.Remove(pipe);
+    }
+
+    public override ValueTask DeliverAsync(Pipe pipe, Message message) => _received.EnqueueAsync(message);
+
+    public override void OnPipeWritable(Pipe pipe) => _peer.OnWritable();
+
+    public override bool TrySend(Message message) => _peer.TrySend(message, out _);
+
+    public override async ValueTask SendAsync(Message message, CancellationToken cancellationToken) =>
+        await _peer.SendAsync(message, cancellationToken).ConfigureAwait(false);
+
+    public override bool TryReceive(out Message? message) => _received.TryDequeue(out message);
+
+    public override ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken) => _received.DequeueAsync(cancellationToken);
+
+    public override void Close()
+    {
+        _peer.Close();
+        _received.Close();
+    }
+}

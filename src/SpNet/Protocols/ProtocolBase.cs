@@ -1,0 +1,56 @@
+using SpNet.Core;
+using SpNet.Internal;
+
+namespace SpNet.Protocols;
+
+/// <summary>Defaults for the seam: a direction a pattern lacks fails with <see cref="SpError.NotSupported"/>.</summary>
+internal abstract class ProtocolBase(ProtocolInfo info, SocketStatistics statistics) : IProtocol
+{
+    public ProtocolInfo Info { get; } = info;
+
+    protected SocketStatistics Statistics { get; } = statistics;
+
+    public abstract bool AddPipe(Pipe pipe);
+
+    public abstract void RemovePipe(Pipe pipe);
+
+    public abstract ValueTask DeliverAsync(Pipe pipe, Message message);
+
+    public virtual void OnPipeWritable(Pipe pipe)
+    {
+    }
+
+    public virtual bool TrySend(Message message)
+    {
+        ThrowHelper.ThrowNotSupported($"{Info.SelfName} sockets cannot send");
+        return false;
+    }
+
+    public virtual ValueTask SendAsync(Message message, CancellationToken cancellationToken)
+    {
+        ThrowHelper.ThrowNotSupported($"{Info.SelfName} sockets cannot send");
+        return default;
+    }
+
+    public virtual bool TryReceive(out Message? message)
+    {
+        ThrowHelper.ThrowNotSupported($"{Info.SelfName} sockets cannot receive");
+        message = null;
+        return false;
+    }
+
+    public virtual ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        ThrowHelper.ThrowNotSupported($"{Info.SelfName} sockets cannot receive");
+        return default;
+    }
+
+    public abstract void Close();
+
+    /// <summary>Frees a message the protocol will not deliver, and counts it.</summary>
+    protected void Drop(Message message)
+    {
+        Statistics.RecordDropped();
+        message.Dispose();
+    }
+}

@@ -1,0 +1,36 @@
+using SpNet.Core;
+using SpNet.Protocols.Routing;
+
+namespace SpNet.Protocols;
+
+/// <summary>
+/// PUSH: each message goes to one peer with room, ready peers taking turns (round robin). With no peer, or all
+/// full, a send waits (or times out). Whatever a PULL peer sends is discarded, as NNG does.
+/// </summary>
+internal sealed class Push(SocketStatistics statistics) : ProtocolBase(ProtocolIds.Push, statistics)
+{
+    private readonly LoadBalancer _pipes = new();
+
+    public override bool AddPipe(Pipe pipe)
+    {
+        _pipes.Add(pipe);
+        return true;
+    }
+
+    public override void RemovePipe(Pipe pipe) => _pipes.Remove(pipe);
+
+    public override ValueTask DeliverAsync(Pipe pipe, Message message)
+    {
+        Drop(message);
+        return ValueTask.CompletedTask;
+    }
+
+    public override void OnPipeWritable(Pipe pipe) => _pipes.OnWritable();
+
+    public override bool TrySend(Message message) => _pipes.TrySend(message, out _);
+
+    public override async ValueTask SendAsync(Message message, CancellationToken cancellationToken) =>
+        await _pipes.SendAsync(message, cancellationToken).ConfigureAwait(false);
+
+    public override void Close() => _pipes.Close();
+}

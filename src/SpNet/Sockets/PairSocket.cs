@@ -1,0 +1,19 @@
+using SpNet.Protocols;
+
+namespace SpNet;
+
+/// <summary>
+/// PAIR (v0, protocol 0x10): a bidirectional channel to exactly one peer. A second peer's connection is closed
+/// after the handshake. Sends wait while there is no peer or its queue is full.
+/// </summary>
+public sealed class PairSocket : Socket
+{
+    /// <summary>Creates an unconnected PAIR0 socket.</summary>
+    public PairSocket() : this(new SocketStatistics())
+    {
+    }
+
+    private PairSocket(SocketStatistics statistics) : base(new Pair0(statistics, DefaultReceiveBufferSize), statistics)
+    {
+    }
+}

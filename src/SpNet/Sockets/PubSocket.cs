@@ -1,0 +1,20 @@
+using SpNet.Protocols;
+
+namespace SpNet;
+
+/// <summary>
+/// PUB (0x20): sends every message to every connected SUB. Never waits: a subscriber whose queue
+/// (<see cref="Socket.SendBufferSize"/>) is full misses the message, counted in <see cref="SocketStatistics.MessagesDropped"/>.
+/// Cannot receive; a peer that sends to it is disconnected.
+/// </summary>
+public sealed class PubSocket : Socket
+{
+    /// <summary>Creates an unconnected PUB socket.</summary>
+    public PubSocket() : this(new SocketStatistics())
+    {
+    }
+
+    private PubSocket(SocketStatistics statistics) : base(new Pub(statistics), statistics)
+    {
+    }
+}

@@ -1,0 +1,19 @@
+using SpNet.Protocols;
+
+namespace SpNet;
+
+/// <summary>
+/// PUSH (0x50): the sending end of a pipeline. Each message goes to one connected PULL peer with room, peers taking
+/// turns; with no peer, sends wait up to <see cref="Socket.SendTimeout"/>. Cannot receive.
+/// </summary>
+public sealed class PushSocket : Socket
+{
+    /// <summary>Creates an unconnected PUSH socket.</summary>
+    public PushSocket() : this(new SocketStatistics())
+    {
+    }
+
+    private PushSocket(SocketStatistics statistics) : base(new Push(statistics), statistics)
+    {
+    }
+}

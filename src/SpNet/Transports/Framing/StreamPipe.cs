@@ -1,0 +1,189 @@
+using System.Buffers;
+using SpNet.Core;
+
+namespace SpNet.Transports.Framing;
+
+/// <summary>
+/// A pipe over a byte stream (tcp, ipc, tls): the stream mappings' framing, written once.
+/// The write loop coalesces every queued message into one buffer and one write; the read loop parses every
+/// complete frame in each chunk it reads.
+/// </summary>
+internal sealed class StreamPipe : Pipe
+{
+    /// <summary>Chunk size for reads and for coalesced writes.</summary>
+    internal const int BufferSize = 64 * 1024;
+
+    /// <summary>Messages at least this large are written straight from their own buffer instead of being copied.</summary>
+    private const int DirectWriteThreshold = 16 * 1024;
+
+    private readonly Stream _stream;
+    private readonly bool _ipc;
+    private readonly long _maxReceiveSize;
+
+    public StreamPipe(Stream stream, bool ipc, ushort peerProtocol, string localAddress, string remoteAddress, long maxReceiveSize, int sendQueueCapacity)
+        : base(peerProtocol, localAddress, remoteAddress, sendQueueCapacity)
+    {
+        _stream = stream;
+        _ipc = ipc;
+        _maxReceiveSize = maxReceiveSize;
+    }
+
+    protected override void CloseTransport()
+    {
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // Already broken: nothing more to release.
+        }
+    }
+
+    protected override async Task ReadLoopAsync()
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            int start = 0;
+            int end = 0;
+            int prefixSize = FrameCodec.PrefixSize(_ipc);
+            while (true)
+            {
+                // Parse every complete frame in what we have.
+                while (true)
+                {
+                    var status = FrameCodec.TryReadPrefix(buffer.AsSpan(start, end - start), _ipc, _maxReceiveSize, out ulong length);
+                    if (status == FramePrefixStatus.NeedMoreData)
+                    {
+                        break;
+                    }
+                    if (status == FramePrefixStatus.TooLarge)
+                    {
+                        Host.Statistics.RecordOversized();
+                        throw new SpNetException(SpError.MessageTooLarge, $"peer announced a {length}-byte message, over the receive limit of {_maxReceiveSize} bytes");
+                    }
+                    if (status == FramePrefixStatus.BadType)
+                    {
+                        Host.Statistics.RecordProtocolError();
+                        throw new SpNetException(SpError.Protocol, $"unexpected IPC message type 0x{buffer[start]:x2}");
+                    }
+                    int size = (int)length;
+                    int available = end - start - prefixSize;
+                    Message message;
+                    if (available >= size)
+                    {
+                        message = Message.Create(buffer.AsSpan(start + prefixSize, size));
+                        start += prefixSize + size;
+                    }
+                    else if (prefixSize + size <= buffer.Length)
+                    {
+                        break; // fits in the chunk buffer: read more first
+                    }
+                    else
+                    {
+                        // Larger than a chunk: read the rest straight into the message.
+                        message = Message.Create(size);
+                        buffer.AsSpan(start + prefixSize, available).CopyTo(message.Body);
+                        start = end = 0;
+                        try
+                        {
+                            await _stream.ReadExactlyAsync(message.BodyMemory[available..]).ConfigureAwait(false);
+                        }
+                        catch
+                        {
+                            message.Dispose();
+                            throw;
+                        }
+                    }
+                    Host.Statistics.CountReceived(size);
+                    await Host.DeliverAsync(this, message).ConfigureAwait(false);
+                }
+
+                if (start == end)
+                {
+                    start = end = 0;
+                }
+                else if (start > 0 && buffer.Length - end < BufferSize / 4)
+                {
+                    // Keep room to read: move the partial frame to the front.
+                    buffer.AsSpan(start, end - start).CopyTo(buffer);
+                    end -= start;
+                    start = 0;
+                }
+
+                int read = await _stream.ReadAsync(buffer.AsMemory(end)).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    if (end != start)
+                    {
+                        throw new SpNetException(SpError.ConnectionShutdown, $"peer closed the connection in the middle of a message ({end - start} bytes of it received)");
+                    }
+                    return;
+                }
+                end += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    protected override async Task WriteLoopAsync()
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            var queue = SendQueue;
+            int prefixSize = FrameCodec.PrefixSize(_ipc);
+            while (await queue.WaitToReadAsync().ConfigureAwait(false))
+            {
+                int used = 0;
+                while (used < BufferSize - prefixSize && queue.TryRead(out Message? message))
+                {
+                    try
+                    {
+                        int length = message.Length;
+                        if (length >= DirectWriteThreshold || used + prefixSize + length > buffer.Length)
+                        {
+                            if (used + prefixSize + message.HeaderLength > buffer.Length)
+                            {
+                                await _stream.WriteAsync(buffer.AsMemory(0, used)).ConfigureAwait(false);
+                                used = 0;
+                            }
+                            used += FrameCodec.WritePrefix(buffer.AsSpan(used), (ulong)length, _ipc);
+                            message.Header.CopyTo(buffer.AsSpan(used));
+                            used += message.HeaderLength;
+                            await _stream.WriteAsync(buffer.AsMemory(0, used)).ConfigureAwait(false);
+                            used = 0;
+                            await _stream.WriteAsync(message.BodyMemory).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            used += FrameCodec.WritePrefix(buffer.AsSpan(used), (ulong)length, _ipc);
+                            message.Header.CopyTo(buffer.AsSpan(used));
+                            used += message.HeaderLength;
+                            message.Body.CopyTo(buffer.AsSpan(used));
+                            used += message.BodyLength;
+                        }
+                        Host.Statistics.CountSent(length);
+                    }
+                    finally
+                    {
+                        message.Dispose();
+                    }
+                }
+                if (used > 0)
+                {
+                    await _stream.WriteAsync(buffer.AsMemory(0, used)).ConfigureAwait(false);
+                }
+                Host.OnWritable(this);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

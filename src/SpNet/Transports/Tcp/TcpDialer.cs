@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Sockets;
+using SpNet.Core;
+using SpNet.Transports.Framing;
+
+namespace SpNet.Transports.Tcp;
+
+/// <summary>Connects to a tcp:// address, trying each resolved address in turn, then performs the SP handshake.</summary>
+internal sealed class TcpDialer : ITransportDialer
+{
+    private readonly SpUrl _url;
+    private readonly TransportSettings _settings;
+
+    public TcpDialer(SpUrl url, TransportSettings settings)
+    {
+        _url = url;
+        _settings = settings;
+    }
+
+    public async ValueTask<Pipe> ConnectAsync(CancellationToken cancellationToken)
+    {
+        IPAddress[] addresses = await TcpTransport.ResolveAsync(_url, cancellationToken).ConfigureAwait(false);
+        SocketException? last = null;
+        foreach (IPAddress address in addresses)
+        {
+            var socket = new System.Net.Sockets.Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, _url.Port), cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                last = ex;
+                continue;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            return await TcpListener.NegotiateAsync(socket, _url.Original, _settings, cancellationToken).ConfigureAwait(false);
+        }
+        SpError error = last is null ? SpError.Unreachable : TcpTransport.Translate(last.SocketErrorCode);
+        string cause = error == SpError.ConnectionRefused ? "connection refused" : last?.Message ?? "no address";
+        throw new SpNetException(error, $"{_url}: {cause}", last);
+    }
+}
