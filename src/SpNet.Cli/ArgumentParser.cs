@@ -320,8 +320,10 @@ public sealed class ArgumentParser
     };
 
     /// <summary>nngcat's integer rule: decimal digits only, checked against <paramref name="max"/> digit by digit.</summary>
-    internal static int ParseInteger(string value, int max)
+    /// <exception cref="CatUsageException">The text is empty, not all digits, or above <paramref name="max"/>.</exception>
+    public static int ParseInteger(string value, int max)
     {
+        ArgumentNullException.ThrowIfNull(value);
         if (value.Length == 0)
         {
             throw new CatUsageException("Empty integer argument.");
@@ -343,8 +345,10 @@ public sealed class ArgumentParser
     }
 
     /// <summary>Whole seconds as nngcat (at most one day), plus a fractional extension such as <c>0.25</c> (millisecond resolution).</summary>
-    internal static TimeSpan ParseSeconds(string value)
+    /// <exception cref="CatUsageException">The text is not a number of seconds up to one day.</exception>
+    public static TimeSpan ParseSeconds(string value)
     {
+        ArgumentNullException.ThrowIfNull(value);
         int dot = value.IndexOf('.', StringComparison.Ordinal);
         if (dot < 0)
         {

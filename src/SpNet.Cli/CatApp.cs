@@ -63,9 +63,11 @@ public sealed class CatApp
         }
     }
 
-    /// <summary>nngcat's consistency checks, in its order and with its messages.</summary>
-    internal static void Validate(CatOptions o)
+    /// <summary>nngcat's consistency checks, in its order and with its messages; maps --pair to PAIR0 and --compat to --async.</summary>
+    /// <exception cref="CatUsageException">The options do not fit together.</exception>
+    public static void Validate(CatOptions o)
     {
+        ArgumentNullException.ThrowIfNull(o);
         if (o.Addresses.Count == 0)
         {
             throw new CatUsageException("No address specified.");
