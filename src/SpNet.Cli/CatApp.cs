@@ -57,10 +57,20 @@ public sealed class CatApp
         }
         catch (CatUsageException ex)
         {
-            await _stderr.WriteAsync(ex.Message + "\n").ConfigureAwait(false);
-            await _stderr.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            return 1;
+            return await FailAsync(ex.Message).ConfigureAwait(false);
         }
+        catch (SpNetException ex)
+        {
+            // Anything the loops do not name (e.g. a socket option the library refuses).
+            return await FailAsync($"{ErrorText.Of(ex)}: {ex.Message}").ConfigureAwait(false);
+        }
+    }
+
+    private async Task<int> FailAsync(string message)
+    {
+        await _stderr.WriteAsync(message + "\n").ConfigureAwait(false);
+        await _stderr.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        return 1;
     }
 
     /// <summary>nngcat's consistency checks, in its order and with its messages; maps --pair to PAIR0 and --compat to --async.</summary>
