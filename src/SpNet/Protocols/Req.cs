@@ -100,9 +100,11 @@ internal sealed class Req : ProtocolBase, IDisposable
             }
             _awaitingReply = false;
             FinishRequestLocked();
+            // Queue the reply before releasing the lock: a receiver must never see "no request outstanding"
+            // and an empty queue at once, and a new request's Clear must not miss it.
+            message.TrimBodyUInt32();
+            _replies.EnqueueDropOldest(message);
         }
-        message.TrimBodyUInt32();
-        _replies.EnqueueDropOldest(message);
         return ValueTask.CompletedTask;
     }
 
@@ -146,10 +148,7 @@ internal sealed class Req : ProtocolBase, IDisposable
 
     public override ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken)
     {
-        if (_replies.Count == 0)
-        {
-            ThrowIfNoRequest();
-        }
+        ThrowIfNoRequest();
         return _replies.DequeueAsync(cancellationToken);
     }
 
@@ -172,7 +171,7 @@ internal sealed class Req : ProtocolBase, IDisposable
     {
         lock (_gate)
         {
-            if (!_awaitingReply && !_closed)
+            if (!_awaitingReply && !_closed && _replies.Count == 0)
             {
                 ThrowHelper.ThrowState("no request is outstanding: send a request before receiving");
             }
