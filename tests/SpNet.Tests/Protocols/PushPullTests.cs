@@ -92,22 +92,25 @@ public class PushPullTests
         Task sendA = Task.Run(async () => { for (int i = 0; i < each; i++) { await pushA.SendAsync(System.Text.Encoding.UTF8.GetBytes($"A{i}")); } });
         Task sendB = Task.Run(async () => { for (int i = 0; i < each; i++) { await pushB.SendAsync(System.Text.Encoding.UTF8.GetBytes($"B{i}")); } });
 
-        // Let the receive queue fill so both pipes are pushing against it, then read.
+        // Both pushers hand everything to TCP (the PULL's pipes absorb it), and the PULL's queue (128) fills with both
+        // pipes' read loops waiting on it (128 + one each): only then does the order of reads show the queueing policy.
+        await Eventually.Within(Task.WhenAll(sendA, sendB), "both pushers handed off their messages");
         await Eventually.True(() => pull.Statistics.MessagesReceived >= 130, $"PULL queue saturated ({pull.Statistics})");
         var order = new List<string>();
         for (int i = 0; i < 2 * each; i++)
         {
             order.Add(await pull.ReceiveTextAsync());
         }
-        await Eventually.Within(Task.WhenAll(sendA, sendB), "both pushers finished");
 
         // Per-pipe order is kept.
         Assert.Equal(Enumerable.Range(0, each).Select(i => $"A{i}"), order.Where(s => s[0] == 'A'));
         Assert.Equal(Enumerable.Range(0, each).Select(i => $"B{i}"), order.Where(s => s[0] == 'B'));
-        // Neither pusher waits for the other to finish: both are well represented early on.
-        List<string> early = order.Take(300).ToList();
-        Assert.True(early.Count(s => s[0] == 'A') >= 50 && early.Count(s => s[0] == 'B') >= 50,
-            $"first 300: {early.Count(s => s[0] == 'A')} from A, {early.Count(s => s[0] == 'B')} from B");
+        // Neither pusher waits for the other to finish: with both pipes waiting on a full queue they take turns.
+        // (A pipe whose next frame needs another socket read can miss a few turns, so the window is generous.)
+        List<string> early = order.Take(600).ToList();
+        int fromA = early.Count(s => s[0] == 'A');
+        int fromB = early.Count(s => s[0] == 'B');
+        Assert.True(fromA >= 100 && fromB >= 100, $"first 600: {fromA} from A, {fromB} from B");
     }
 
     [Fact]
