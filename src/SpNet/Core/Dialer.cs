@@ -28,6 +28,9 @@ public sealed class Dialer : IEndpoint
         Url = url;
         ReconnectMinTime = reconnectMin;
         ReconnectMaxTime = reconnectMax;
+        // Observe a failed first attempt even when nobody waits for it (background Dial): an unobserved faulted
+        // task would otherwise surface in TaskScheduler.UnobservedTaskException.
+        _ = _firstAttempt.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>The address dialed.</summary>
@@ -84,8 +87,6 @@ public sealed class Dialer : IEndpoint
     internal async Task StartAndWaitAsync(CancellationToken cancellationToken)
     {
         Start();
-        // Observe the failure so an abandoned waiting dial never surfaces as an unobserved task exception.
-        _ = _firstAttempt.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         await _firstAttempt.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
