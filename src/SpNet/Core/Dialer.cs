@@ -28,8 +28,9 @@ public sealed class Dialer : IEndpoint
         Url = url;
         ReconnectMinTime = reconnectMin;
         ReconnectMaxTime = reconnectMax;
-        // A background dial never awaits its first attempt: observe a failure so it is not reported as unobserved.
-        _ = _firstAttempt.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        // Observe a failed first attempt even when nobody waits for it (background Dial): an unobserved faulted
+        // task would otherwise surface in TaskScheduler.UnobservedTaskException.
+        _ = _firstAttempt.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>The address dialed.</summary>

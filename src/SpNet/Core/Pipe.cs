@@ -146,7 +146,9 @@ internal abstract class Pipe
             return;
         }
         _sendQueue.Writer.TryComplete();
-        if (linger > TimeSpan.Zero && _sendQueue.Reader.Count > 0)
+        // Wait even when the queue looks empty: the write loop may have taken messages it is still writing.
+        // The loop ends as soon as the completed queue is drained, so an idle pipe costs nothing here.
+        if (linger > TimeSpan.Zero)
         {
             await Task.WhenAny(_writeLoop, Task.Delay(linger)).ConfigureAwait(false);
         }

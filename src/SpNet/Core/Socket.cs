@@ -187,13 +187,15 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
     {
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
+            // Drain the pipes before closing the endpoints: closing a dialer closes its pipe at once, which would
+            // drop whatever that pipe still had queued. New pipes are refused meanwhile (the socket is closed).
             var endpoints = TakeEndpoints();
+            Pipe[] pipes = SnapshotPipes();
+            await Task.WhenAll(pipes.Select(p => p.CloseGracefullyAsync(_linger))).ConfigureAwait(false);
             foreach (var endpoint in endpoints)
             {
                 endpoint.Close();
             }
-            Pipe[] pipes = SnapshotPipes();
-            await Task.WhenAll(pipes.Select(p => p.CloseGracefullyAsync(_linger))).ConfigureAwait(false);
             Protocol.Close();
             foreach (var endpoint in endpoints)
             {

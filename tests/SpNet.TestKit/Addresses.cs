@@ -1,0 +1,30 @@
+using System.Net;
+
+namespace SpNet.TestKit;
+
+/// <summary>Test addresses: loopback only, port 0 (read the real port back from the listener), unique inproc names.</summary>
+public static class Addresses
+{
+    private static int s_inproc;
+
+    /// <summary><c>tcp://127.0.0.1:0</c>.</summary>
+    public const string TcpLoopback = "tcp://127.0.0.1:0";
+
+    /// <summary>A fresh inproc address, unique within the process.</summary>
+    public static string Inproc(string hint = "t") => $"inproc://{hint}-{Environment.ProcessId}-{Interlocked.Increment(ref s_inproc)}";
+
+    /// <summary>The endpoint a bound <c>tcp://host:port</c> URL names (IPv4 or bracketed IPv6 literal).</summary>
+    public static IPEndPoint EndPointOf(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var uri = new Uri(url.Replace("tcp://", "http://", StringComparison.Ordinal));
+        return new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
+    }
+
+    /// <summary>The port of a bound <c>tcp://</c> URL.</summary>
+    public static int PortOf(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return int.Parse(url[(url.LastIndexOf(':') + 1)..].Split('/')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using SpNet.TestKit;
+
+namespace SpNet.Tests.Protocols;
+
+public class PushPullTests
+{
+    [Theory]
+    [InlineData("inproc")]
+    [InlineData("tcp")]
+    public async Task Push_round_robins_evenly_across_two_ready_pulls(string transport)
+    {
+        await using var push = new PushSocket();
+        await using var pull1 = new PullSocket();
+        await using var pull2 = new PullSocket();
+        string url = push.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("rr")).Url;
+        pull1.Dial(url);
+        pull2.Dial(url);
+        await push.WaitForPipesAsync(2);
+        const int count = 20;
+        for (int i = 0; i < count; i++)
+        {
+            await push.SendTextAsync(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        await Eventually.True(() => pull1.Statistics.MessagesReceived + pull2.Statistics.MessagesReceived == count, "all messages arrived");
+        List<int> a = Drain(pull1);
+        List<int> b = Drain(pull2);
+        Assert.Equal(count / 2, a.Count);
+        Assert.Equal(count / 2, b.Count);
+        // Strict alternation: each pull holds every other message.
+        Assert.True(a.Zip(a.Skip(1)).All(p => p.Second - p.First == 2), string.Join(",", a));
+        Assert.True(b.Zip(b.Skip(1)).All(p => p.Second - p.First == 2), string.Join(",", b));
+    }
+
+    private static List<int> Drain(PullSocket pull)
+    {
+        var got = new List<int>();
+        while (pull.TryReceive(out Message? m))
+        {
+            got.Add(int.Parse(m.ToString(), System.Globalization.CultureInfo.InvariantCulture));
+            m.Dispose();
+        }
+        return got;
+    }
+
+    [Fact]
+    public async Task Push_with_no_peer_blocks_then_times_out()
+    {
+        await using var push = new PushSocket { SendTimeout = TimeSpan.FromMilliseconds(200) };
+        var clock = Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAsync<SpNetException>(() => push.SendAsync("x"u8.ToArray()).AsTask().WaitAsync(TimeSpan.FromSeconds(3)));
+        Assert.Equal(SpError.TimedOut, ex.Error);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(170), $"gave up after {clock.Elapsed.TotalMilliseconds} ms");
+        Assert.False(push.TrySend("y"u8));
+
+        push.SendTimeout = TimeSpan.Zero; // zero = do not wait at all
+        Assert.Equal(SpError.TimedOut, Assert.Throws<SpNetException>(() => push.Send("z"u8)).Error);
+    }
+
+    [Fact]
+    public async Task Push_waiting_for_a_peer_sends_when_one_arrives()
+    {
+        await using var push = new PushSocket();
+        await using var pull = new PullSocket();
+        string url = Addresses.Inproc("push-wait");
+        Task send = push.SendAsync("patience"u8.ToArray()).AsTask();
+        pull.Listen(url);
+        push.Dial(url);
+        await Eventually.Within(send, "the waiting send completes");
+        Assert.Equal("patience", await pull.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task Cancelled_send_throws_OperationCanceled_not_TimedOut()
+    {
+        await using var push = new PushSocket { SendTimeout = TimeSpan.FromSeconds(10) };
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => push.SendAsync("x"u8.ToArray(), cts.Token).AsTask().WaitAsync(TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
+    public async Task Pull_fair_queues_two_pushers()
+    {
+        await using var pull = new PullSocket();
+        await using var pushA = new PushSocket();
+        await using var pushB = new PushSocket();
+        string url = pull.ListenTcp();
+        pushA.Dial(url);
+        pushB.Dial(url);
+        await pull.WaitForPipesAsync(2);
+        const int each = 400;
+        Task sendA = Task.Run(async () => { for (int i = 0; i < each; i++) { await pushA.SendAsync(System.Text.Encoding.UTF8.GetBytes($"A{i}")); } });
+        Task sendB = Task.Run(async () => { for (int i = 0; i < each; i++) { await pushB.SendAsync(System.Text.Encoding.UTF8.GetBytes($"B{i}")); } });
+
+        // Both pushers hand everything to TCP (the PULL's pipes absorb it), and the PULL's queue (128) fills with both
+        // pipes' read loops waiting on it (128 + one each): only then does the order of reads show the queueing policy.
+        await Eventually.Within(Task.WhenAll(sendA, sendB), "both pushers handed off their messages");
+        await Eventually.True(() => pull.Statistics.MessagesReceived >= 130, $"PULL queue saturated ({pull.Statistics})");
+        var order = new List<string>();
+        for (int i = 0; i < 2 * each; i++)
+        {
+            order.Add(await pull.ReceiveTextAsync());
+        }
+
+        // Per-pipe order is kept.
+        Assert.Equal(Enumerable.Range(0, each).Select(i => $"A{i}"), order.Where(s => s[0] == 'A'));
+        Assert.Equal(Enumerable.Range(0, each).Select(i => $"B{i}"), order.Where(s => s[0] == 'B'));
+        // Neither pusher waits for the other to finish: with both pipes waiting on a full queue they take turns.
+        // (A pipe whose next frame needs another socket read can miss a few turns, so the window is generous.)
+        List<string> early = order.Take(600).ToList();
+        int fromA = early.Count(s => s[0] == 'A');
+        int fromB = early.Count(s => s[0] == 'B');
+        Assert.True(fromA >= 100 && fromB >= 100, $"first 600: {fromA} from A, {fromB} from B");
+    }
+
+    [Fact]
+    public async Task Push_cannot_receive_and_pull_cannot_send()
+    {
+        await using var push = new PushSocket();
+        await using var pull = new PullSocket();
+        Assert.Equal(SpError.NotSupported, (await Assert.ThrowsAsync<SpNetException>(() => push.ReceiveAsync().AsTask())).Error);
+        Assert.Equal(SpError.NotSupported, (await Assert.ThrowsAsync<SpNetException>(() => pull.SendAsync("x"u8.ToArray()).AsTask())).Error);
+    }
+
+    [Fact]
+    public async Task Anything_a_pull_sends_is_dropped_and_the_pipe_kept()
+    {
+        await using var push = new PushSocket();
+        string url = push.ListenTcp();
+        var (peer, header) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x51);
+        using (peer)
+        {
+            Assert.Equal(RawSpPeer.Header(0x50), header);
+            await peer.SendFrameAsync("unwanted"u8);
+            await Eventually.True(() => push.Statistics.MessagesDropped == 1, "dropped");
+            await push.SendTextAsync("work");
+            Assert.Equal(RawSpPeer.Frame("work"u8), await peer.ReceiveExactlyAsync(12));
+        }
+    }
+}

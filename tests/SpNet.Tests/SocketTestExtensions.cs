@@ -1,0 +1,25 @@
+using SpNet.TestKit;
+
+namespace SpNet.Tests;
+
+/// <summary>Small bounded waits on SpNet sockets shared by the protocol and transport tests.</summary>
+internal static class SocketTestExtensions
+{
+    /// <summary>Waits until the socket has exactly <paramref name="count"/> open pipes.</summary>
+    public static Task WaitForPipesAsync(this Socket socket, int count, TimeSpan? timeout = null) =>
+        Eventually.True(() => socket.Statistics.CurrentPipes == count, $"{socket} has {count} pipe(s) (now: {socket.Statistics})", timeout);
+
+    /// <summary>Receives one message as text, bounded in time.</summary>
+    public static async Task<string> ReceiveTextAsync(this Socket socket, TimeSpan? timeout = null)
+    {
+        using Message m = await Eventually.Within(socket.ReceiveAsync(), $"a message on {socket}", timeout);
+        return m.ToString();
+    }
+
+    /// <summary>Sends UTF-8 text, bounded in time.</summary>
+    public static Task SendTextAsync(this Socket socket, string text, TimeSpan? timeout = null) =>
+        Eventually.Within(socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(text)), $"sending '{text}' on {socket}", timeout);
+
+    /// <summary>Listens on 127.0.0.1, port 0, and returns the bound URL.</summary>
+    public static string ListenTcp(this Socket socket) => socket.Listen(Addresses.TcpLoopback).Url;
+}
