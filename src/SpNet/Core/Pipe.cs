@@ -186,6 +186,7 @@ internal abstract class Pipe
         }
         catch (Exception ex)
         {
+            Host.Statistics.RecordConnectionError();
             Close(SpError.ConnectionReset, ex.Message);
         }
     }
@@ -202,6 +203,7 @@ internal abstract class Pipe
         }
         catch (Exception ex)
         {
+            Host.Statistics.RecordConnectionError();
             Close(SpError.ConnectionReset, ex.Message);
         }
     }

@@ -19,6 +19,7 @@ public sealed class SocketStatistics
     private long _connectAttempts;
     private long _connectFailures;
     private long _handshakeFailures;
+    private long _connectionErrors;
 
     /// <summary>Messages written to pipes.</summary>
     public long MessagesSent => Volatile.Read(ref _messagesSent);
@@ -59,6 +60,9 @@ public sealed class SocketStatistics
     /// <summary>Connections that failed the SP handshake (garbage, timeout, closed early), on either side.</summary>
     public long HandshakeFailures => Volatile.Read(ref _handshakeFailures);
 
+    /// <summary>Pipes lost to a transport failure: a reset, or the peer closing in the middle of a message.</summary>
+    public long ConnectionErrors => Volatile.Read(ref _connectionErrors);
+
     /// <summary>Pipes open now.</summary>
     public long CurrentPipes => PipesOpened - PipesClosed;
 
@@ -67,7 +71,7 @@ public sealed class SocketStatistics
         $"pipes {CurrentPipes} open ({PipesOpened} opened, {PipesClosed} closed, {PipesRejected} rejected); " +
         $"sent {MessagesSent} msgs/{BytesSent} B; received {MessagesReceived} msgs/{BytesReceived} B; " +
         $"dropped {MessagesDropped}; protocol errors {ProtocolErrors}; oversized {OversizedMessages}; " +
-        $"handshake failures {HandshakeFailures}; connects {ConnectAttempts} ({ConnectFailures} failed)";
+        $"handshake failures {HandshakeFailures}; connection errors {ConnectionErrors}; connects {ConnectAttempts} ({ConnectFailures} failed)";
 
     internal void CountSent(int bytes)
     {
@@ -96,6 +100,8 @@ public sealed class SocketStatistics
     internal void RecordConnectAttempt() => Interlocked.Increment(ref _connectAttempts);
 
     internal void RecordConnectFailure() => Interlocked.Increment(ref _connectFailures);
+
+    internal void RecordConnectionError() => Interlocked.Increment(ref _connectionErrors);
 
     internal void RecordHandshakeFailure() => Interlocked.Increment(ref _handshakeFailures);
 }

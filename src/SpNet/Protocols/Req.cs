@@ -209,6 +209,13 @@ internal sealed class Req : ProtocolBase, IDisposable
             {
                 _sentOn = pipe;
                 ArmTimerLocked();
+                if (pipe.IsClosed)
+                {
+                    // The pipe died between taking the request and our noting it: RemovePipe already ran and
+                    // could not know, so resend now rather than after a whole ResendTime.
+                    _sentOn = null;
+                    ResendLocked();
+                }
             }
         }
     }

@@ -25,11 +25,12 @@ public sealed class ReqSocket : Socket
 
     /// <summary>
     /// How long to wait for a reply before sending the request again (NNG_OPT_REQ_RESENDTIME). Default 1 minute, as
-    /// NNG; <see cref="Timeout.InfiniteTimeSpan"/> disables timed resends. Takes effect from the next request.
+    /// NNG; zero or <see cref="Timeout.InfiniteTimeSpan"/> disables timed resends (a request is still resent when its
+    /// connection dies). Takes effect from the next request.
     /// </summary>
     public TimeSpan ResendTime
     {
         get => _req.ResendTime;
-        set => _req.ResendTime = value > TimeSpan.Zero || value == Timeout.InfiniteTimeSpan ? value : throw new ArgumentOutOfRangeException(nameof(value));
+        set => _req.ResendTime = value >= TimeSpan.Zero || value == Timeout.InfiniteTimeSpan ? value : throw new ArgumentOutOfRangeException(nameof(value), "zero (disabled), positive or infinite");
     }
 }

@@ -25,6 +25,22 @@ public class ReqTests
     }
 
     [Fact]
+    public async Task ResendTime_zero_disables_timed_resends_as_in_NNG()
+    {
+        await using var rep = new RepSocket();
+        await using var req = new ReqSocket { ResendTime = TimeSpan.Zero };
+        Assert.Equal(TimeSpan.Zero, req.ResendTime);
+        Assert.Throws<ArgumentOutOfRangeException>(() => req.ResendTime = TimeSpan.FromSeconds(-1));
+        req.Dial(rep.Listen(Addresses.Inproc("req-noresend")).Url);
+        await req.SendTextAsync("once");
+        Assert.Equal("once", await rep.ReceiveTextAsync());
+        // With resends disabled nothing else may arrive; bound the wait well beyond a short resend interval.
+        rep.ReceiveTimeout = TimeSpan.FromMilliseconds(300);
+        var ex = await Assert.ThrowsAsync<SpNetException>(async () => await rep.ReceiveAsync());
+        Assert.Equal(SpError.TimedOut, ex.Error);
+    }
+
+    [Fact]
     public async Task Receive_racing_the_reply_never_reports_IncorrectState()
     {
         // The reply is delivered on the pipe's thread while the caller asks for it: a reply that has been

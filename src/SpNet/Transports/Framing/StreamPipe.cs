@@ -117,6 +117,7 @@ internal sealed class StreamPipe : Pipe
                 {
                     if (end != start)
                     {
+                        Host.Statistics.RecordConnectionError();
                         throw new SpNetException(SpError.ConnectionShutdown, $"peer closed the connection in the middle of a message ({end - start} bytes of it received)");
                     }
                     return;

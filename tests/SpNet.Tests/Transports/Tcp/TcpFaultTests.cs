@@ -175,6 +175,7 @@ public sealed class TcpFaultTests : IDisposable
             await peer.SendAsync(frame.AsMemory(0, 500));
         }
         await Eventually.True(() => pull.Statistics.PipesClosed == 1, $"pipe closed ({pull.Statistics})");
+        Assert.Equal(1, pull.Statistics.ConnectionErrors);
         Assert.Equal(0, pull.Statistics.MessagesReceived);
         Assert.False(pull.TryReceive(out _));
         await AssertStillServesAsync(pull, url);
@@ -192,6 +193,7 @@ public sealed class TcpFaultTests : IDisposable
         await peer.SendAsync(frame.AsMemory(0, 66_000));
         peer.Abort(); // RST
         await Eventually.True(() => pull.Statistics.PipesClosed == 1, $"pipe closed ({pull.Statistics})");
+        Assert.Equal(1, pull.Statistics.ConnectionErrors);
         Assert.Equal(1, pull.Statistics.MessagesReceived);
         await AssertStillServesAsync(pull, url);
     }
