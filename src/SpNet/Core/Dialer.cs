@@ -28,6 +28,8 @@ public sealed class Dialer : IEndpoint
         Url = url;
         ReconnectMinTime = reconnectMin;
         ReconnectMaxTime = reconnectMax;
+        // A background dial never awaits its first attempt: observe a failure so it is not reported as unobserved.
+        _ = _firstAttempt.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     /// <summary>The address dialed.</summary>
@@ -84,8 +86,6 @@ public sealed class Dialer : IEndpoint
     internal async Task StartAndWaitAsync(CancellationToken cancellationToken)
     {
         Start();
-        // Observe the failure so an abandoned waiting dial never surfaces as an unobserved task exception.
-        _ = _firstAttempt.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         await _firstAttempt.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -105,7 +105,7 @@ public sealed class Message : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(bodyLength);
         if (_bodyOffset + bodyLength > _body.Length)
         {
-            byte[] bigger = ArrayPool<byte>.Shared.Rent(Headroom + Math.Max(bodyLength, _bodyLength * 2));
+            byte[] bigger = BufferPool.Rent(Headroom + Math.Max(bodyLength, _bodyLength * 2));
             int keep = _bodyLength;
             Body.CopyTo(bigger.AsSpan(Headroom));
             ReturnBody();
@@ -189,7 +189,7 @@ public sealed class Message : IDisposable
         }
         if (_bodyOffset < _headerLength)
         {
-            byte[] bigger = ArrayPool<byte>.Shared.Rent(_headerLength + _bodyLength + Headroom);
+            byte[] bigger = BufferPool.Rent(_headerLength + _bodyLength + Headroom);
             Body.CopyTo(bigger.AsSpan(_headerLength + Headroom));
             int length = _bodyLength;
             ReturnBody();
@@ -259,7 +259,7 @@ public sealed class Message : IDisposable
         if (bodyLength + Headroom > _body.Length)
         {
             ReturnBody();
-            _body = ArrayPool<byte>.Shared.Rent(bodyLength + Headroom);
+            _body = BufferPool.Rent(bodyLength + Headroom);
         }
         _bodyOffset = Headroom;
     }
@@ -268,7 +268,7 @@ public sealed class Message : IDisposable
     {
         if (_body.Length != 0)
         {
-            ArrayPool<byte>.Shared.Return(_body);
+            BufferPool.Return(_body);
             _body = s_empty;
         }
         _bodyOffset = 0;

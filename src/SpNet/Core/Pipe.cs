@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SpNet.Internal;
@@ -96,6 +97,7 @@ internal abstract class Pipe
     public bool TrySend(Message message) => !IsClosed && _sendQueue.Writer.TryWrite(message);
 
     /// <summary>Queues a message, waiting for room. Throws <see cref="SpNetException"/> (Closed) if the pipe closes first.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
     {
         try

@@ -26,6 +26,7 @@ public abstract partial class Socket
         }
         return sent.IsCompletedSuccessfully ? sent : DisposeOnFailure(sent, message);
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
         static async ValueTask DisposeOnFailure(ValueTask pending, Message m)
         {
             try

@@ -5,6 +5,28 @@ namespace SpNet;
 
 public abstract partial class Socket
 {
+    /// <summary>Runs a user event handler; an exception from it is logged, never allowed into an I/O loop.</summary>
+    private void Raise(EventHandler<PipeEventArgs>? handler, PipeEventArgs args)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+        try
+        {
+            handler(this, args);
+        }
+#pragma warning disable CA1031 // user code must not break the pipe machinery
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            if (Logger is not null)
+            {
+                Log.EventHandlerFailed(Logger, args.EndpointUrl, ex.Message);
+            }
+        }
+    }
+
     /// <summary>
     /// The socket as its pipes and endpoints see it: adopting new pipes, routing their messages to the protocol,
     /// and forgetting them when they close.
@@ -55,7 +77,7 @@ public abstract partial class Socket
             pipe.Owner = endpoint;
             Statistics.RecordPipeOpened();
             pipe.Start(this, Logger);
-            socket.PipeAdded?.Invoke(socket, new PipeEventArgs(pipe.Id, pipe.RemoteAddress, endpoint.Url));
+            socket.Raise(socket.PipeAdded, new PipeEventArgs(pipe.Id, pipe.RemoteAddress, endpoint.Url));
             return true;
         }
 
@@ -81,7 +103,7 @@ public abstract partial class Socket
             socket.Protocol.RemovePipe(pipe);
             Statistics.RecordPipeClosed();
             string url = (pipe.Owner as IEndpoint)?.Url ?? "";
-            socket.PipeRemoved?.Invoke(socket, new PipeEventArgs(pipe.Id, pipe.RemoteAddress, url));
+            socket.Raise(socket.PipeRemoved, new PipeEventArgs(pipe.Id, pipe.RemoteAddress, url));
         }
     }
 }

@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "{Url}: handshake with {Remote} failed: {Detail}")]
     public static partial void HandshakeFailed(ILogger logger, string url, string remote, string detail);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{Url}: a pipe event handler threw: {Detail}")]
+    public static partial void EventHandlerFailed(ILogger logger, string url, string detail);
 }

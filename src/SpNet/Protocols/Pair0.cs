@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SpNet.Core;
 using SpNet.Protocols.Routing;
 
@@ -47,6 +48,7 @@ internal sealed class Pair0(SocketStatistics statistics, int receiveCapacity) : 
 
     public override bool TrySend(Message message) => _peer.TrySend(message, out _);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask SendAsync(Message message, CancellationToken cancellationToken) =>
         await _peer.SendAsync(message, cancellationToken).ConfigureAwait(false);
 

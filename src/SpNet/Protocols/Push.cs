@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SpNet.Core;
 using SpNet.Protocols.Routing;
 
@@ -29,6 +30,7 @@ internal sealed class Push(SocketStatistics statistics) : ProtocolBase(ProtocolI
 
     public override bool TrySend(Message message) => _pipes.TrySend(message, out _);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask SendAsync(Message message, CancellationToken cancellationToken) =>
         await _pipes.SendAsync(message, cancellationToken).ConfigureAwait(false);
 

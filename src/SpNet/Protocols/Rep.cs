@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SpNet.Core;
 using SpNet.Internal;
 using SpNet.Protocols.Routing;
@@ -68,6 +69,7 @@ internal sealed class Rep(SocketStatistics statistics, int receiveCapacity) : Pr
         }
         return Slow(pending);
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         async ValueTask<Message> Slow(ValueTask<Message> p) => Accept(await p.ConfigureAwait(false));
     }
 
@@ -87,6 +89,7 @@ internal sealed class Rep(SocketStatistics statistics, int receiveCapacity) : Pr
         return false;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
     {
         Pipe? pipe = TakeRoute(message);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using SpNet.Core;
 using SpNet.Internal;
@@ -118,6 +119,7 @@ internal sealed class Req : ProtocolBase, IDisposable
         return false;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
     {
         PrepareRequest(message);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SpNet.Core;
 using SpNet.Internal;
 
@@ -80,6 +81,7 @@ internal sealed class LoadBalancer
         _writable.Pulse();
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Pipe> SlowAsync(Message message, CancellationToken cancellationToken)
     {
         while (true)

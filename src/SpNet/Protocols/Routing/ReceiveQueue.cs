@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using SpNet.Internal;
 
@@ -32,6 +33,7 @@ internal sealed class ReceiveQueue
         }
         return Slow(message);
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
         async ValueTask Slow(Message m)
         {
             try
@@ -74,6 +76,7 @@ internal sealed class ReceiveQueue
         ValueTask<Message> read = _channel.Reader.ReadAsync(cancellationToken);
         return read.IsCompletedSuccessfully ? read : Slow(read);
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         static async ValueTask<Message> Slow(ValueTask<Message> pending)
         {
             try

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SpNet.Core;
 
 namespace SpNet.Transports.Inproc;
@@ -53,6 +54,7 @@ internal sealed class InprocPipe : Pipe
         _peer.Close(SpError.None);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> AcceptFromPeerAsync(Message message)
     {
         if (IsClosed || !_started.Task.IsCompleted)

@@ -1,0 +1,427 @@
+using System.Globalization;
+using System.Text;
+
+namespace SpNet.Cli;
+
+/// <summary>What the command line asks spcat to do.</summary>
+public enum CatAction
+{
+    /// <summary>Open a socket and run the protocol loop.</summary>
+    Run,
+    /// <summary>Print usage and exit with 1 (as nngcat does).</summary>
+    Help,
+    /// <summary>Print the version and exit with 0.</summary>
+    Version,
+}
+
+/// <summary>
+/// Parses nngcat's command line: long options by name or by any unambiguous prefix, with the value after '=',
+/// ':' or in the next argument; single-letter options with the value attached (<c>-Dhello</c>) or next
+/// (<c>-D hello</c>). Parsing stops silently at the first argument that is not an option, or at a lone '-'.
+/// Files named by --file are read while parsing, so their errors come in command-line order, as in nngcat.
+/// </summary>
+public sealed class ArgumentParser
+{
+    private enum Opt
+    {
+        Help, Verbose, Silent, Req0, Rep0, Push0, Pull0, Pub0, Sub0, Surveyor0, Respondent0, Pair, Pair0, Pair1, Bus0,
+        Dial, Listen, Data, File, Subscribe, Format, Ascii, Quoted, Raw, Hex, Compat, Async, MsgPack, RecvMaxSize,
+        Count, Delay, Interval, RecvTimeout, SendTimeout, SocketName, ListenIpc, DialIpc, ListenLocal, DialLocal,
+        Insecure, CaCert, Key, Cert, ZtHome, Version,
+    }
+
+    private sealed record Spec(string Name, char Short, Opt Value, bool HasArgument);
+
+    // Same names, letters and order as nngcat 1.5.2's table; the order decides nothing but exact-match ties.
+    private static readonly Spec[] Specs =
+    [
+        new("help", 'h', Opt.Help, false),
+        new("verbose", 'v', Opt.Verbose, false),
+        new("silent", 'q', Opt.Silent, false),
+        new("req0", '\0', Opt.Req0, false),
+        new("rep0", '\0', Opt.Rep0, false),
+        new("push0", '\0', Opt.Push0, false),
+        new("pull0", '\0', Opt.Pull0, false),
+        new("pub0", '\0', Opt.Pub0, false),
+        new("sub", '\0', Opt.Sub0, false),
+        new("sub0", '\0', Opt.Sub0, false),
+        new("surveyor0", '\0', Opt.Surveyor0, false),
+        new("respondent0", '\0', Opt.Respondent0, false),
+        new("pair", '\0', Opt.Pair, false),
+        new("pair0", '\0', Opt.Pair0, false),
+        new("pair1", '\0', Opt.Pair1, false),
+        new("bus0", '\0', Opt.Bus0, false),
+        new("dial", '\0', Opt.Dial, true),
+        new("listen", '\0', Opt.Listen, true),
+        new("data", 'D', Opt.Data, true),
+        new("file", 'F', Opt.File, true),
+        new("subscribe", '\0', Opt.Subscribe, true),
+        new("format", '\0', Opt.Format, true),
+        new("ascii", 'A', Opt.Ascii, false),
+        new("quoted", 'Q', Opt.Quoted, false),
+        new("raw", '\0', Opt.Raw, false),
+        new("hex", '\0', Opt.Hex, false),
+        new("compat", '\0', Opt.Compat, false),
+        new("async", '\0', Opt.Async, false),
+        new("msgpack", '\0', Opt.MsgPack, false),
+        new("recv-maxsz", 'Z', Opt.RecvMaxSize, true),
+        new("count", 'C', Opt.Count, true),
+        new("delay", 'd', Opt.Delay, true),
+        new("interval", 'i', Opt.Interval, true),
+        new("recv-timeout", '\0', Opt.RecvTimeout, true),
+        new("send-timeout", '\0', Opt.SendTimeout, true),
+        new("socket-name", '\0', Opt.SocketName, true),
+        new("bind", '\0', Opt.Listen, true),
+        new("connect", '\0', Opt.Dial, true),
+        new("bind-ipc", 'X', Opt.ListenIpc, true),
+        new("connect-ipc", 'x', Opt.DialIpc, true),
+        new("bind-local", 'L', Opt.ListenLocal, true),
+        new("connect-local", 'l', Opt.DialLocal, true),
+        new("insecure", 'k', Opt.Insecure, false),
+        new("cacert", '\0', Opt.CaCert, true),
+        new("key", '\0', Opt.Key, true),
+        new("cert", 'E', Opt.Cert, true),
+        new("zt-home", '\0', Opt.ZtHome, true),
+        new("version", 'V', Opt.Version, false),
+    ];
+
+    private const int MaxSeconds = 86400;
+    private readonly Stream _stdin;
+    private bool _caCert;
+    private bool _key;
+    private bool _cert;
+
+    /// <summary>Creates a parser; <paramref name="stdin"/> is read when the command line says <c>--file -</c>.</summary>
+    public ArgumentParser(Stream stdin) => _stdin = stdin ?? throw new ArgumentNullException(nameof(stdin));
+
+    /// <summary>The options collected so far (complete after <see cref="Parse"/> returns).</summary>
+    public CatOptions Options { get; } = new();
+
+    /// <summary>Parses <paramref name="args"/> into <see cref="Options"/> and tells what to do next.</summary>
+    /// <exception cref="CatUsageException">An option is unknown, ambiguous, missing its value or has a bad value.</exception>
+    public CatAction Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        int index = 0;
+        while (index < args.Count)
+        {
+            string arg = args[index];
+            if (arg.Length == 0 || arg[0] != '-')
+            {
+                break;
+            }
+            if (arg.Length == 1)
+            {
+                break;
+            }
+            (Spec? spec, string? value, int next) = Match(args, index);
+            index = next;
+            CatAction? action = Apply(spec!, value);
+            if (action is not null)
+            {
+                return action.Value;
+            }
+        }
+        return CatAction.Run;
+    }
+
+    private static (Spec? Spec, string? Value, int Next) Match(IReadOnlyList<string> args, int index)
+    {
+        string arg = args[index];
+        bool isShort = arg[1] != '-';
+        string body = isShort ? arg[1..] : arg[2..];
+        int nameLength = 1;
+        if (!isShort)
+        {
+            int stop = body.IndexOfAny(['=', ':']);
+            nameLength = stop < 0 ? body.Length : stop;
+        }
+
+        Spec? found = null;
+        int matches = 0;
+        foreach (Spec spec in Specs)
+        {
+            if (isShort)
+            {
+                if (spec.Short != '\0' && body[0] == spec.Short)
+                {
+                    found = spec;
+                    matches = 1;
+                    break;
+                }
+                continue;
+            }
+            if (spec.Name.Length < nameLength || string.CompareOrdinal(spec.Name, 0, body, 0, nameLength) != 0)
+            {
+                continue;
+            }
+            matches++;
+            found = spec;
+            if (spec.Name.Length == nameLength)
+            {
+                matches = 1;
+                break;
+            }
+        }
+
+        if (matches == 0)
+        {
+            throw new CatUsageException($"Option {arg} is invalid.");
+        }
+        if (matches > 1)
+        {
+            throw new CatUsageException($"Option {arg} is ambiguous (specify in full).");
+        }
+        if (!found!.HasArgument)
+        {
+            // No clustering of short options, and no value for a flag.
+            if (body.Length != nameLength)
+            {
+                throw new CatUsageException($"Option {arg} is invalid.");
+            }
+            return (found, null, index + 1);
+        }
+        if (body.Length != nameLength)
+        {
+            return (found, isShort ? body[1..] : body[(nameLength + 1)..], index + 1);
+        }
+        if (index + 1 >= args.Count)
+        {
+            throw new CatUsageException($"Option {arg} requires argument.");
+        }
+        return (found, args[index + 1], index + 2);
+    }
+
+    private CatAction? Apply(Spec spec, string? value)
+    {
+        CatOptions o = Options;
+        switch (spec.Value)
+        {
+            case Opt.Help:
+                return CatAction.Help;
+            case Opt.Version:
+                return CatAction.Version;
+            case Opt.Req0: SetProtocol(CatProtocol.Req0); break;
+            case Opt.Rep0: SetProtocol(CatProtocol.Rep0); break;
+            case Opt.Pub0: SetProtocol(CatProtocol.Pub0); break;
+            case Opt.Sub0: SetProtocol(CatProtocol.Sub0); break;
+            case Opt.Push0: SetProtocol(CatProtocol.Push0); break;
+            case Opt.Pull0: SetProtocol(CatProtocol.Pull0); break;
+            case Opt.Pair0: SetProtocol(CatProtocol.Pair0); break;
+            case Opt.Pair1: SetProtocol(CatProtocol.Pair1); break;
+            case Opt.Bus0: SetProtocol(CatProtocol.Bus0); break;
+            case Opt.Surveyor0: SetProtocol(CatProtocol.Surveyor0); break;
+            case Opt.Respondent0: SetProtocol(CatProtocol.Respondent0); break;
+            case Opt.Pair: o.PairAlias = true; break;
+            case Opt.Dial: o.Addresses.Add(new CatAddress(false, value!)); break;
+            case Opt.Listen: o.Addresses.Add(new CatAddress(true, value!)); break;
+            case Opt.DialLocal:
+            case Opt.ListenLocal:
+                int port = ParseInteger(value!, 65536);
+                o.Addresses.Add(new CatAddress(spec.Value == Opt.ListenLocal, $"tcp://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"));
+                break;
+            case Opt.DialIpc:
+            case Opt.ListenIpc:
+                o.Addresses.Add(new CatAddress(spec.Value == Opt.ListenIpc, $"ipc:///{value}"));
+                break;
+            case Opt.Count: o.Count = ParseInteger(value!, int.MaxValue); break;
+            case Opt.Subscribe: o.Subscriptions.Add(value!); break;
+            case Opt.Verbose: o.Verbose = true; break;
+            case Opt.Silent: o.Verbose = false; break;
+            case Opt.Delay: o.Delay = ParseSeconds(value!); break;
+            case Opt.Interval: o.Interval = ParseSeconds(value!); break;
+            case Opt.SendTimeout: o.SendTimeout = ParseSeconds(value!); break;
+            case Opt.RecvTimeout: o.ReceiveTimeout = ParseSeconds(value!); break;
+            case Opt.RecvMaxSize:
+                int size = ParseInteger(value!, int.MaxValue);
+                o.ReceiveMaxSize = size == 0 ? int.MaxValue : size;
+                break;
+            case Opt.Compat: o.Compat = true; break;
+            case Opt.Async: o.Async = true; break;
+            case Opt.Ascii: SetFormat(OutputFormat.Ascii); break;
+            case Opt.Raw: SetFormat(OutputFormat.Raw); break;
+            case Opt.Quoted: SetFormat(OutputFormat.Quoted); break;
+            case Opt.MsgPack: SetFormat(OutputFormat.MsgPack); break;
+            case Opt.Hex: SetFormat(OutputFormat.Hex); break;
+            case Opt.Format: SetFormat(ParseFormat(value!)); break;
+            case Opt.File:
+                EnsureNoData();
+                o.Data = LoadFile(value!);
+                break;
+            case Opt.Data:
+                EnsureNoData();
+                o.Data = Encoding.UTF8.GetBytes(value!);
+                break;
+            case Opt.CaCert:
+                LoadOnce(ref _caCert, "CA Certificate (--cacert) may be specified only once.", value!);
+                break;
+            case Opt.Key:
+                LoadOnce(ref _key, "Key (--key) may be specified only once.", value!);
+                break;
+            case Opt.Cert:
+                LoadOnce(ref _cert, "Cert (--cert) may be specified only once.", value!);
+                break;
+            case Opt.Insecure:
+            case Opt.ZtHome:
+                o.HasTlsOptions = true;
+                break;
+            case Opt.SocketName:
+                break; // accepted and ignored, as nngcat does
+        }
+        return null;
+    }
+
+    private void SetProtocol(CatProtocol protocol)
+    {
+        if (Options.Protocol != CatProtocol.None)
+        {
+            throw new CatUsageException("Only one protocol may be specified.");
+        }
+        Options.Protocol = protocol;
+    }
+
+    private void SetFormat(OutputFormat format)
+    {
+        if (Options.Format != OutputFormat.None)
+        {
+            throw new CatUsageException("Format may be specified only once.");
+        }
+        Options.Format = format;
+    }
+
+    private void EnsureNoData()
+    {
+        if (Options.Data is not null)
+        {
+            throw new CatUsageException("Data (--file, --data) may be specified only once.");
+        }
+    }
+
+    private void LoadOnce(ref bool loaded, string duplicateMessage, string path)
+    {
+        if (loaded)
+        {
+            throw new CatUsageException(duplicateMessage);
+        }
+        _ = LoadFile(path);
+        loaded = true;
+        Options.HasTlsOptions = true;
+    }
+
+    private static OutputFormat ParseFormat(string value) => value switch
+    {
+        "no" => OutputFormat.No,
+        "ascii" => OutputFormat.Ascii,
+        "hex" => OutputFormat.Hex,
+        "quoted" => OutputFormat.Quoted,
+        "raw" => OutputFormat.Raw,
+        "msgpack" => OutputFormat.MsgPack,
+        _ => throw new CatUsageException("Invalid format specified."),
+    };
+
+    /// <summary>nngcat's integer rule: decimal digits only, checked against <paramref name="max"/> digit by digit.</summary>
+    /// <exception cref="CatUsageException">The text is empty, not all digits, or above <paramref name="max"/>.</exception>
+    public static int ParseInteger(string value, int max)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length == 0)
+        {
+            throw new CatUsageException("Empty integer argument.");
+        }
+        long result = 0;
+        foreach (char c in value)
+        {
+            if (c is < '0' or > '9')
+            {
+                throw new CatUsageException("Integer argument expected.");
+            }
+            result = (result * 10) + (c - '0');
+            if (result > max)
+            {
+                throw new CatUsageException("Integer argument too large.");
+            }
+        }
+        return (int)result;
+    }
+
+    /// <summary>Whole seconds as nngcat (at most one day), plus a fractional extension such as <c>0.25</c> (millisecond resolution).</summary>
+    /// <exception cref="CatUsageException">The text is not a number of seconds up to one day.</exception>
+    public static TimeSpan ParseSeconds(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        int dot = value.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 0)
+        {
+            return TimeSpan.FromSeconds(ParseInteger(value, MaxSeconds));
+        }
+        string whole = value[..dot];
+        string fraction = value[(dot + 1)..];
+        if ((whole.Length == 0 && fraction.Length == 0) || !IsDigits(whole) || !IsDigits(fraction))
+        {
+            throw new CatUsageException("Integer argument expected.");
+        }
+        int seconds = whole.Length == 0 ? 0 : ParseInteger(whole, MaxSeconds);
+        string millisText = (fraction + "000")[..3];
+        int millis = int.Parse(millisText, NumberStyles.None, CultureInfo.InvariantCulture);
+        if (seconds == MaxSeconds && millis > 0)
+        {
+            throw new CatUsageException("Integer argument too large.");
+        }
+        return TimeSpan.FromMilliseconds((seconds * 1000L) + millis);
+    }
+
+    private static bool IsDigits(string text)
+    {
+        foreach (char c in text)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private byte[] LoadFile(string path)
+    {
+        if (path == "-")
+        {
+            using var buffer = new MemoryStream();
+            _stdin.CopyTo(buffer);
+            return buffer.ToArray();
+        }
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            if (Directory.Exists(path))
+            {
+                throw new CatUsageException($"Read from {path} failed: Is a directory", ex);
+            }
+            throw new CatUsageException($"Cannot open file {path}: {Describe(ex)}", ex);
+        }
+        using (stream)
+        {
+            try
+            {
+                using var buffer = new MemoryStream();
+                stream.CopyTo(buffer);
+                return buffer.ToArray();
+            }
+            catch (IOException ex)
+            {
+                throw new CatUsageException($"Read from {path} failed: {ex.Message}", ex);
+            }
+        }
+    }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "No such file or directory",
+        UnauthorizedAccessException => "Permission denied",
+        _ => ex.Message,
+    };
+}

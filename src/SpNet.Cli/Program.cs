@@ -1,0 +1,23 @@
+namespace SpNet.Cli;
+
+/// <summary>Entry point: <c>spcat demo …</c> runs the demo, anything else is nngcat-style spcat.</summary>
+public static class Program
+{
+    /// <summary>Runs spcat on the process's standard streams and returns the exit code.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && args[0] == "demo")
+        {
+            return await DemoCommand.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
+        }
+        Stream stdout = Console.OpenStandardOutput();
+        Stream stdin = Console.OpenStandardInput();
+        await using (stdout.ConfigureAwait(false))
+        await using (stdin.ConfigureAwait(false))
+        {
+            var app = new CatApp(stdout, Console.Error, stdin);
+            return await app.RunAsync(args).ConfigureAwait(false);
+        }
+    }
+}

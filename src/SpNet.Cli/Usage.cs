@@ -1,0 +1,49 @@
+namespace SpNet.Cli;
+
+/// <summary>The text printed by <c>spcat --help</c>.</summary>
+internal static class Usage
+{
+    public const string Text =
+        """
+        Usage: spcat <protocol> <address>... [<format>] [<option>...] [<source>]
+
+        Protocol (exactly one):
+          --req0, --req         send a request, print the reply
+          --rep0, --rep         print requests, answer each with the source data
+          --pub0, --pub         publish the source data
+          --sub0, --sub         print what is published
+          --push0, --push       push the source data
+          --pull0, --pull       print what is pushed
+          --pair0, --pair       send the source data (if any) and print what arrives
+          (--pair1, --bus0, --surveyor0, --respondent0 are not supported yet)
+
+        Address (one or more, in order):
+          --dial URL            also --connect URL; waits for the first connection
+          --listen URL          also --bind URL
+          --connect-local PORT  also -l PORT: dial tcp://127.0.0.1:PORT
+          --bind-local PORT     also -L PORT: listen on tcp://127.0.0.1:PORT
+
+        Format of printed messages (at most one; default prints nothing):
+          --format no|ascii|hex|msgpack|quoted|raw
+          --ascii, -A   --quoted, -Q   --hex   --msgpack   --raw
+
+        Options:
+          --subscribe TOPIC     SUB only, repeatable (default: everything)
+          --count N, -C N       stop after N messages (0: no limit)
+          --interval S, -i S    repeat the send every S seconds
+          --delay S, -d S       wait S seconds before the first send
+          --recv-timeout S      give up receiving after S seconds
+          --send-timeout S      give up sending after S seconds
+          --recv-maxsz N, -Z N  largest message accepted (0: no limit)
+          --async               dial in the background
+          --compat              nanocat compatibility
+          --verbose, -v         report addresses; --silent, -q undoes it
+          --version, -V         print the NNG version spcat is compatible with
+          Seconds may be fractional (0.25) in spcat.
+
+        Source of sent data (at most one):
+          --data DATA, -D DATA
+          --file FILE, -F FILE  (- reads standard input)
+
+        """;
+}

@@ -1,0 +1,82 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Numerics;
+
+namespace SpNet;
+
+/// <summary>
+/// Message body buffers, pooled by power-of-two size class. Unlike <see cref="ArrayPool{T}.Shared"/>, whose
+/// per-core stacks hold a few dozen arrays, this pool is built for the SP pattern of one thread renting (a read
+/// loop or a sender) and another returning (a consumer or a write loop) with hundreds of messages in flight.
+/// Each class keeps at most a fixed byte budget, so idle memory stays bounded (about 4 MiB per class in use).
+/// </summary>
+internal static class BufferPool
+{
+    private const int MinShift = 6;     // 64 B
+    private const int MaxShift = 20;    // 1 MiB; larger bodies go to ArrayPool.Shared
+    private const int BudgetPerClass = 4 * 1024 * 1024;
+    private const int MaxArraysPerClass = 4096;
+
+    private static readonly ConcurrentQueue<byte[]>[] s_classes = CreateClasses();
+    private static readonly int[] s_counts = new int[MaxShift - MinShift + 1];
+
+    /// <summary>Returns an array of at least <paramref name="size"/> bytes.</summary>
+    public static byte[] Rent(int size)
+    {
+        int index = ClassOf(size);
+        if (index < 0)
+        {
+            return ArrayPool<byte>.Shared.Rent(size);
+        }
+        if (s_classes[index].TryDequeue(out byte[]? array))
+        {
+            Interlocked.Decrement(ref s_counts[index]);
+            return array;
+        }
+        return GC.AllocateUninitializedArray<byte>(1 << (index + MinShift));
+    }
+
+    /// <summary>Takes back an array obtained from <see cref="Rent"/>.</summary>
+    public static void Return(byte[] array)
+    {
+        int index = ClassOf(array.Length);
+        if (index < 0)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+            return;
+        }
+        if (1 << (index + MinShift) != array.Length)
+        {
+            return; // not one of ours (cannot happen through Message); let the GC have it
+        }
+        int limit = Math.Min(MaxArraysPerClass, BudgetPerClass / array.Length);
+        if (Interlocked.Increment(ref s_counts[index]) <= limit)
+        {
+            s_classes[index].Enqueue(array);
+        }
+        else
+        {
+            Interlocked.Decrement(ref s_counts[index]);
+        }
+    }
+
+    private static int ClassOf(int size)
+    {
+        if (size > 1 << MaxShift)
+        {
+            return -1;
+        }
+        int shift = size <= 1 << MinShift ? MinShift : 32 - BitOperations.LeadingZeroCount((uint)size - 1);
+        return shift - MinShift;
+    }
+
+    private static ConcurrentQueue<byte[]>[] CreateClasses()
+    {
+        var classes = new ConcurrentQueue<byte[]>[MaxShift - MinShift + 1];
+        for (int i = 0; i < classes.Length; i++)
+        {
+            classes[i] = new ConcurrentQueue<byte[]>();
+        }
+        return classes;
+    }
+}
