@@ -101,9 +101,11 @@ internal sealed class Req : ProtocolBase, IDisposable
             }
             _awaitingReply = false;
             FinishRequestLocked();
+            // Queue the reply before releasing the lock: a receiver must never see "no request outstanding"
+            // and an empty queue at once, and a new request's Clear must not miss it.
+            message.TrimBodyUInt32();
+            _replies.EnqueueDropOldest(message);
         }
-        message.TrimBodyUInt32();
-        _replies.EnqueueDropOldest(message);
         return ValueTask.CompletedTask;
     }
 
@@ -148,10 +150,7 @@ internal sealed class Req : ProtocolBase, IDisposable
 
     public override ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken)
     {
-        if (_replies.Count == 0)
-        {
-            ThrowIfNoRequest();
-        }
+        ThrowIfNoRequest();
         return _replies.DequeueAsync(cancellationToken);
     }
 
@@ -174,7 +173,7 @@ internal sealed class Req : ProtocolBase, IDisposable
     {
         lock (_gate)
         {
-            if (!_awaitingReply && !_closed)
+            if (!_awaitingReply && !_closed && _replies.Count == 0)
             {
                 ThrowHelper.ThrowState("no request is outstanding: send a request before receiving");
             }
