@@ -228,12 +228,4 @@ public class CatAppTests
         Assert.Matches("^(\"A\"\n){1,2}$", b.Stdout.Text);
         Assert.Matches("^(\"B\"\n){0,2}$", AfterListening(a.Stdout.Text));
     }
-
-    [Fact]
-    public async Task Demo_placeholder_reports_not_built()
-    {
-        using var output = new StringWriter();
-        Assert.Equal(1, await DemoCommand.RunAsync([], output));
-        Assert.Equal("demo: not built yet" + Environment.NewLine, output.ToString());
-    }
 }

@@ -1,0 +1,40 @@
+namespace SpNet.Cli.Demo;
+
+/// <summary>Waits until sockets have the pipes a scenario needs before it starts sending.</summary>
+internal static class Connections
+{
+    /// <summary>
+    /// Completes once <paramref name="socket"/> has at least <paramref name="pipes"/> open pipes. A dial completes
+    /// when the dialer's side is attached; the listener attaches its side a moment later, and PUSH or PUB sending
+    /// before then would route everything to the peers already present. Polls every millisecond: this runs only
+    /// at set-up, and the token bounds it.
+    /// </summary>
+    /// <exception cref="DemoCheckException">The pipes did not appear before <paramref name="cancellationToken"/> fired.</exception>
+    public static async Task WaitForPipesAsync(Socket socket, int pipes, CancellationToken cancellationToken)
+    {
+        while (socket.Statistics.CurrentPipes < pipes)
+        {
+            try
+            {
+                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new DemoCheckException($"{socket} had {socket.Statistics.CurrentPipes} of {pipes} connections when time ran out");
+            }
+        }
+    }
+
+    /// <summary>Throws when any socket counted a dropped message: every scenario is paced so that none should be.</summary>
+    public static void ExpectNoDrops(params Socket[] sockets)
+    {
+        foreach (Socket socket in sockets)
+        {
+            long dropped = socket.Statistics.MessagesDropped;
+            if (dropped != 0)
+            {
+                throw new DemoCheckException($"{socket} dropped {dropped} messages");
+            }
+        }
+    }
+}
