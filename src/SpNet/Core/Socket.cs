@@ -219,6 +219,9 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
     internal TransportSettings CaptureSettings() => new()
     {
         SelfProtocol = ProtocolId,
+        SelfName = ProtocolName,
+        PeerProtocol = PeerId,
+        PeerName = PeerName,
         HandshakeTimeout = _handshakeTimeout,
         MaxReceiveSize = _maxReceiveSize,
         SendQueueCapacity = _sendBufferSize,

@@ -51,6 +51,15 @@ internal sealed class TransportSettings
     /// <summary>Our protocol id, sent in the handshake.</summary>
     public required ushort SelfProtocol { get; init; }
 
+    /// <summary>Our protocol name (e.g. <c>req</c>): the WebSocket listener expects <c>&lt;SelfName&gt;.sp.nanomsg.org</c>.</summary>
+    public required string SelfName { get; init; }
+
+    /// <summary>The id a peer must announce; transports without an SP header (ws) assume it for their pipes.</summary>
+    public required ushort PeerProtocol { get; init; }
+
+    /// <summary>The peer's protocol name (e.g. <c>rep</c>): the WebSocket dialer asks for <c>&lt;PeerName&gt;.sp.nanomsg.org</c>.</summary>
+    public required string PeerName { get; init; }
+
     /// <summary>How long the peer may take to send its SP header.</summary>
     public required TimeSpan HandshakeTimeout { get; init; }
 
