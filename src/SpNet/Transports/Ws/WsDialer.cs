@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using SpNet.Core;
+using SpNet.Transports.Tcp;
+
+namespace SpNet.Transports.Ws;
+
+/// <summary>
+/// Connects to a ws:// address and upgrades the connection, asking for the peer's subprotocol
+/// (<c>rep.sp.nanomsg.org</c> when a REQ dials). The answer must be 101 with a valid accept key and the same
+/// subprotocol, as NNG requires.
+/// </summary>
+internal sealed class WsDialer : ITransportDialer
+{
+    private readonly SpUrl _url;
+    private readonly TransportSettings _settings;
+    private readonly int _defaultPort;
+
+    public WsDialer(SpUrl url, TransportSettings settings, int defaultPort)
+    {
+        _url = url;
+        _settings = settings;
+        _defaultPort = defaultPort;
+    }
+
+    public async ValueTask<Pipe> ConnectAsync(CancellationToken cancellationToken)
+    {
+        IPAddress[] addresses = await WsTransport.ResolveAsync(_url, cancellationToken).ConfigureAwait(false);
+        SocketException? last = null;
+        foreach (IPAddress address in addresses)
+        {
+            var socket = new System.Net.Sockets.Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, _url.Port), cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                last = ex;
+                continue;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            return await UpgradeAsync(socket, cancellationToken).ConfigureAwait(false);
+        }
+        SpError error = last is null ? SpError.Unreachable : TcpTransport.Translate(last.SocketErrorCode);
+        string cause = error == SpError.ConnectionRefused ? "connection refused" : last?.Message ?? "no address";
+        throw new SpNetException(error, $"{_url}: {cause}", last);
+    }
+
+    private async ValueTask<Pipe> UpgradeAsync(System.Net.Sockets.Socket socket, CancellationToken cancellationToken)
+    {
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_settings.HandshakeTimeout > TimeSpan.Zero && _settings.HandshakeTimeout != Timeout.InfiniteTimeSpan)
+        {
+            timeout.CancelAfter(_settings.HandshakeTimeout);
+        }
+        string subProtocol = WsHandshake.SubProtocol(_settings.PeerName);
+        string path = _url.Path.Length > 0 ? _url.Path : "/";
+        try
+        {
+            string key = WsHandshake.NewKey();
+            await stream.WriteAsync(WsHandshake.Request(path, WsHandshake.HostField(_url, _defaultPort), key, subProtocol), timeout.Token).ConfigureAwait(false);
+            (byte[]? bytes, ArraySegment<byte> extra, bool tooLarge) = await HttpHead.ReadAsync(stream, timeout.Token).ConfigureAwait(false);
+            if (bytes is null)
+            {
+                throw tooLarge
+                    ? new SpNetException(SpError.Protocol, $"{_url}: the server's response head exceeds {HttpHead.MaxSize} bytes")
+                    : new SpNetException(SpError.ConnectionShutdown, $"{_url}: the server closed the connection during the WebSocket upgrade");
+            }
+            HttpHead head = HttpHead.Parse(bytes, response: true)
+                ?? throw new SpNetException(SpError.Protocol, $"{_url}: the server's answer is not HTTP/1.1");
+            if (head.Second != "101")
+            {
+                throw new SpNetException(SpError.ConnectionRefused, $"{_url}: the server refused the WebSocket upgrade: HTTP {head.Second} {head.Third}");
+            }
+            string? problem = Check(head, key, subProtocol);
+            if (problem is not null)
+            {
+                throw new SpNetException(SpError.Protocol, $"{_url}: bad WebSocket upgrade response: {problem}");
+            }
+            var upgraded = new PrefixedStream(stream, extra);
+            WebSocket webSocket = WebSocket.CreateFromStream(upgraded, new WebSocketCreationOptions
+            {
+                IsServer = false,
+                SubProtocol = subProtocol,
+                KeepAliveInterval = TimeSpan.Zero, // NNG and nanomsg send no pings; neither do we
+            });
+            string local = socket.LocalEndPoint?.ToString() ?? "";
+            string remote = socket.RemoteEndPoint?.ToString() ?? "";
+            return new WebSocketPipe(webSocket, upgraded, _settings.PeerProtocol, $"ws://{local}", $"ws://{remote}{path}", _settings.MaxReceiveSize, _settings.SendQueueCapacity);
+        }
+        catch (Exception ex)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new SpNetException(SpError.TimedOut, $"{_url}: WebSocket upgrade not answered within {_settings.HandshakeTimeout.TotalSeconds:0.###} s", ex);
+            }
+            if (ex is IOException)
+            {
+                throw new SpNetException(SpError.ConnectionReset, $"{_url}: connection failed during the WebSocket upgrade: {ex.Message}", ex);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Why a 101 response is not acceptable, or null when it is.</summary>
+    private static string? Check(HttpHead head, string key, string subProtocol)
+    {
+        if (!head.HasToken("Upgrade", "websocket") || !head.HasToken("Connection", "upgrade"))
+        {
+            return "missing Upgrade: websocket / Connection: Upgrade";
+        }
+        if (head["Sec-WebSocket-Accept"] != WsHandshake.AcceptFor(key))
+        {
+            return "wrong Sec-WebSocket-Accept";
+        }
+        string? echoed = head["Sec-WebSocket-Protocol"];
+        if (echoed is null || !echoed.Equals(subProtocol, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"subprotocol '{echoed}' instead of {subProtocol}";
+        }
+        return null;
+    }
+}

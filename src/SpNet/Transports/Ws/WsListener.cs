@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using SpNet.Core;
+
+namespace SpNet.Transports.Ws;
+
+/// <summary>
+/// A ws:// listener: a path (and host, when the URL names one) on a port shared through <see cref="HttpAcceptor"/>.
+/// Accepting completes the upgrade: the request must ask for our own protocol's subprotocol, else HTTP 400.
+/// </summary>
+internal sealed class WsListener : ITransportListener
+{
+    private readonly SpUrl _url;
+    private readonly TransportSettings _settings;
+    private readonly WsRoute _route;
+    private HttpAcceptor? _acceptor;
+
+    public WsListener(SpUrl url, TransportSettings settings)
+    {
+        _url = url;
+        _settings = settings;
+        Url = url.Original;
+        _route = new WsRoute(url.Path.Length > 0 ? url.Path : "/", url.IsWildcardHost ? null : url.Host, settings.HandshakeTimeout);
+    }
+
+    public string Url { get; private set; }
+
+    public void Bind()
+    {
+        IPAddress address;
+        AddressFamily? family = WsTransport.FamilyOf(_url);
+        if (_url.IsWildcardHost)
+        {
+            address = family == AddressFamily.InterNetwork || !System.Net.Sockets.Socket.OSSupportsIPv6 ? IPAddress.Any : IPAddress.IPv6Any;
+        }
+        else if (!IPAddress.TryParse(_url.Host, out address!))
+        {
+            // A host name: bind to its first address, as NNG does.
+            address = WsTransport.ResolveAsync(_url, CancellationToken.None).AsTask().GetAwaiter().GetResult()[0];
+        }
+        bool dualMode = address.Equals(IPAddress.IPv6Any) && family is null;
+        _acceptor = HttpAcceptor.Register(new IPEndPoint(address, _url.Port), dualMode, _route, _url.Original);
+        Url = _url.WithPort(_acceptor.EndPoint.Port);
+    }
+
+    public async ValueTask<IPendingPipe> AcceptAsync(CancellationToken cancellationToken)
+    {
+        if (_acceptor is null)
+        {
+            throw new SpNetException(SpError.Closed, $"{Url}: listener not bound");
+        }
+        try
+        {
+            WsUpgrade upgrade = await _route.TakeAsync(cancellationToken).ConfigureAwait(false);
+            return new Pending(upgrade, Url, _settings);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw new ObjectDisposedException($"{Url}: listener closed", ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        _acceptor?.Unregister(_route);
+        _route.Close();
+    }
+
+    private sealed class Pending(WsUpgrade upgrade, string url, TransportSettings settings) : IPendingPipe
+    {
+        public string RemoteAddress => upgrade.RemoteAddress;
+
+        public async ValueTask<Pipe> NegotiateAsync(CancellationToken cancellationToken)
+        {
+            Stream stream = upgrade.Stream;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (settings.HandshakeTimeout > TimeSpan.Zero && settings.HandshakeTimeout != Timeout.InfiniteTimeSpan)
+            {
+                timeout.CancelAfter(settings.HandshakeTimeout);
+            }
+            string subProtocol = WsHandshake.SubProtocol(settings.SelfName);
+            try
+            {
+                string? problem = Check(upgrade.Head, subProtocol);
+                if (problem is not null)
+                {
+                    await HttpAcceptor.RefuseAsync(stream, upgrade.Socket, HttpHead.ErrorResponse(400, "Bad Request", problem), timeout.Token).ConfigureAwait(false);
+                    throw new SpNetException(SpError.Protocol, $"{url}: refused the upgrade from {upgrade.RemoteAddress}: {problem}");
+                }
+                await stream.WriteAsync(WsHandshake.Accepted(upgrade.Head["Sec-WebSocket-Key"]!, subProtocol), timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+                if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new SpNetException(SpError.TimedOut, $"{url}: upgrade with {upgrade.RemoteAddress} not done within {settings.HandshakeTimeout.TotalSeconds:0.###} s", ex);
+                }
+                if (ex is IOException)
+                {
+                    throw new SpNetException(SpError.ConnectionReset, $"{url}: connection failed during the upgrade: {ex.Message}", ex);
+                }
+                throw;
+            }
+            WebSocket socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+            {
+                IsServer = true,
+                SubProtocol = subProtocol,
+                KeepAliveInterval = TimeSpan.Zero, // NNG and nanomsg send no pings; neither do we
+            });
+            return new WebSocketPipe(socket, stream, settings.PeerProtocol, $"ws://{upgrade.LocalAddress}{upgrade.Head.Second}", $"ws://{upgrade.RemoteAddress}", settings.MaxReceiveSize, settings.SendQueueCapacity);
+        }
+
+        /// <summary>Why the request cannot be upgraded, or null when it can.</summary>
+        private static string? Check(HttpHead head, string subProtocol)
+        {
+            if (!head.HasToken("Upgrade", "websocket") || !head.HasToken("Connection", "upgrade"))
+            {
+                return "not a WebSocket upgrade request";
+            }
+            if (head["Sec-WebSocket-Version"] != "13")
+            {
+                return $"unsupported Sec-WebSocket-Version '{head["Sec-WebSocket-Version"]}' (need 13)";
+            }
+            if (!WsHandshake.IsValidKey(head["Sec-WebSocket-Key"]))
+            {
+                return "missing or malformed Sec-WebSocket-Key";
+            }
+            string? asked = head["Sec-WebSocket-Protocol"];
+            if (asked is null)
+            {
+                return $"no Sec-WebSocket-Protocol (this listener speaks {subProtocol})";
+            }
+            if (!asked.Equals(subProtocol, StringComparison.OrdinalIgnoreCase))
+            {
+                return $"SP protocol mismatch: asked for '{asked}', this listener speaks {subProtocol}";
+            }
+            return null;
+        }
+    }
+}
