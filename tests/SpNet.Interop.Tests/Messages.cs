@@ -1,3 +1,5 @@
+using SpNet.TestKit;
+
 namespace SpNet.Interop.Tests;
 
 internal static class Messages
@@ -15,5 +17,15 @@ internal static class Messages
     {
         using Message message = await socket.ReceiveAsync().ConfigureAwait(false);
         return message.ToString();
+    }
+
+    /// <summary>
+    /// Receives on <paramref name="socket"/> (failing fast if <paramref name="peer"/> dies) and checks the text; a
+    /// mismatch fails with the peer's description.
+    /// </summary>
+    public static async Task ExpectReceiveAsync(this PeerProcess peer, Socket socket, string expected)
+    {
+        string actual = await peer.GuardAsync(socket.ReceiveTextAsync(), what: $"receive <{expected}>").ConfigureAwait(false);
+        Assert.True(actual == expected, $"SpNet received <{actual}> where <{expected}> was expected; peer {peer.Describe()}");
     }
 }

@@ -25,10 +25,9 @@ public sealed class PairInteropTests
         {
             await peer.GuardAsync(pair.SendTextAsync(text), what: $"send {text}");
         }
-        Assert.Equal(fromPeer, await peer.GuardAsync(pair.ReceiveTextAsync(), what: "receive the peer's --data"));
+        await peer.ExpectReceiveAsync(pair, fromPeer);
 
-        var lines = await peer.WaitForLinesAsync(sent.Length);
-        Assert.Equal(sent, QuotedFormat.DecodeAll(lines));
+        await peer.ExpectMessagesAsync(sent);
         Assert.False(pair.TryReceive(out Message? extra), $"the peer sent once, yet SpNet has another message: {extra}");
     }
 }

@@ -28,8 +28,7 @@ public sealed class PubSubInteropTests
             await pub.SendTextAsync(text);
         }
 
-        var lines = await peer.WaitForLinesAsync(wanted.Length);
-        Assert.Equal(wanted, QuotedFormat.DecodeAll(lines));
+        await peer.ExpectMessagesAsync(wanted);
         if (cat.HasCount)
         {
             await peer.WaitForSuccessAsync();
@@ -55,7 +54,7 @@ public sealed class PubSubInteropTests
 
         for (int i = 0; i < 3; i++)
         {
-            Assert.Equal(published, await peer.GuardAsync(sub.ReceiveTextAsync(), what: $"receive publication {i + 1}"));
+            await peer.ExpectReceiveAsync(sub, published);
         }
     }
 }

@@ -23,8 +23,7 @@ public sealed class PushPullInteropTests
             await peer.GuardAsync(push.SendTextAsync(text), what: $"send {text}");
         }
 
-        var lines = await peer.WaitForLinesAsync(sent.Length);
-        Assert.Equal(sent, QuotedFormat.DecodeAll(lines));
+        await peer.ExpectMessagesAsync(sent);
         if (cat.HasCount)
         {
             await peer.WaitForSuccessAsync();
@@ -47,7 +46,7 @@ public sealed class PushPullInteropTests
         foreach (string text in Messages.Numbered("peer-push", 3))
         {
             await using PeerProcess peer = link.Start(cat, "--push", "--data", text);
-            Assert.Equal(text, await peer.GuardAsync(pull.ReceiveTextAsync(), what: $"receive {text}"));
+            await peer.ExpectReceiveAsync(pull, text);
             await peer.WaitForSuccessAsync();
         }
         Assert.False(pull.TryReceive(out Message? extra), $"unexpected extra message: {extra}");

@@ -108,8 +108,7 @@ public sealed class RawWireTests
         await fromPeer.WriteAsync(RawConnection.Frame(peerFrame[8..12], reply));
         await fromSpNet.WriteAsync(RawConnection.Frame(spnetFrame[8..12], reply));
         Assert.Equal("pong-wire", await req.ReceiveTextAsync());
-        var lines = await peer.WaitForLinesAsync(1);
-        Assert.Equal(["pong-wire"], QuotedFormat.DecodeAll(lines));
+        await peer.ExpectMessagesAsync(["pong-wire"]);
     }
 
     /// <summary>
@@ -133,7 +132,7 @@ public sealed class RawWireTests
         await toPeer.WriteAsync([.. RawConnection.Header(0x30), .. request]);
         Assert.Equal(RawConnection.Header(0x31), await peer.GuardAsync(toPeer.ReadHeaderAsync(), what: "header"));
         byte[] peerReply = await peer.GuardAsync(toPeer.ReadFrameAsync(), what: "reply frame");
-        Assert.Equal(["ping-wire"], QuotedFormat.DecodeAll(await peer.WaitForLinesAsync(1)));
+        await peer.ExpectMessagesAsync(["ping-wire"]);
 
         await using var rep = new RepSocket { SendTimeout = Messages.Timeout, ReceiveTimeout = Messages.Timeout };
         Listener listener = rep.Listen("tcp://127.0.0.1:0");

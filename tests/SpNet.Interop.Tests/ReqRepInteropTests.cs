@@ -23,11 +23,10 @@ public sealed class ReqRepInteropTests
         foreach (string request in requests)
         {
             await peer.GuardAsync(req.SendTextAsync(request), what: $"send {request}");
-            Assert.Equal(reply, await peer.GuardAsync(req.ReceiveTextAsync(), what: $"reply to {request}"));
+            await peer.ExpectReceiveAsync(req, reply);
         }
 
-        var lines = await peer.WaitForLinesAsync(requests.Length);
-        Assert.Equal(requests, QuotedFormat.DecodeAll(lines));
+        await peer.ExpectMessagesAsync(requests);
         if (cat.HasCount)
         {
             await peer.WaitForSuccessAsync();
@@ -51,11 +50,11 @@ public sealed class ReqRepInteropTests
         foreach (string request in Messages.Numbered("peer-req", 3))
         {
             await using PeerProcess peer = link.Start(cat, "--req", "--data", request, "-Q");
-            Assert.Equal(request, await peer.GuardAsync(rep.ReceiveTextAsync(), what: $"receive {request}"));
+            await peer.ExpectReceiveAsync(rep, request);
             await rep.SendTextAsync($"reply-to-{request}");
 
             await peer.WaitForSuccessAsync();
-            Assert.Equal([$"reply-to-{request}"], QuotedFormat.DecodeAll(peer.OutputLines));
+            peer.ExpectMessages([$"reply-to-{request}"]);
         }
     }
 }

@@ -188,6 +188,37 @@ public sealed class PeerProcess : IAsyncDisposable, IDisposable
         WaitForOutputAsync(lines => lines.Count >= count, timeout ?? DefaultTimeout, $"{count} output line(s)");
 
     /// <summary>
+    /// Waits until the peer has printed as many <c>-Q</c> lines as <paramref name="expected"/> has messages, then
+    /// asserts that they are exactly those messages, in order; a mismatch fails with this process's description.
+    /// </summary>
+    public async Task ExpectMessagesAsync(IEnumerable<string> expected, TimeSpan? timeout = null)
+    {
+        string[] wanted = [.. expected];
+        IReadOnlyList<string> lines = await WaitForLinesAsync(wanted.Length, timeout).ConfigureAwait(false);
+        ExpectMessages(wanted, lines);
+    }
+
+    /// <summary>Asserts that the <c>-Q</c> lines printed so far are exactly <paramref name="expected"/>.</summary>
+    public void ExpectMessages(IEnumerable<string> expected) => ExpectMessages([.. expected], OutputLines);
+
+    private void ExpectMessages(string[] wanted, IReadOnlyList<string> lines)
+    {
+        string[] actual;
+        try
+        {
+            actual = [.. QuotedFormat.DecodeAll(lines)];
+        }
+        catch (FormatException ex)
+        {
+            throw Failure($"printed something that is not a -Q message ({ex.Message})");
+        }
+        if (!actual.SequenceEqual(wanted))
+        {
+            throw Failure($"printed [{string.Join(", ", actual)}] where [{string.Join(", ", wanted)}] was expected");
+        }
+    }
+
+    /// <summary>
     /// Waits for the process to exit and its output to be read; returns the exit code. On timeout the process is
     /// killed and a <see cref="PeerProcessException"/> describing it is thrown.
     /// </summary>

@@ -18,7 +18,10 @@ public static class Peers
     /// <summary>Environment variable: when <c>1</c>, a missing peer fails its tests instead of skipping them (CI).</summary>
     public const string RequireVariable = "SPNET_REQUIRE_PEERS";
 
-    /// <summary>Environment variable naming an spcat.dll to use instead of the one under artifacts/.</summary>
+    /// <summary>
+    /// Environment variable naming the spcat to test instead of artifacts/bin/SpNet.Cli/&lt;configuration&gt;/spcat.dll:
+    /// a .dll (run with dotnet) or an executable (e.g. a native AOT build).
+    /// </summary>
     public const string SpcatVariable = "SPNET_SPCAT";
 
     /// <summary>True when <see cref="RequireVariable"/> is <c>1</c>: missing peers are failures, not skips.</summary>
@@ -30,8 +33,15 @@ public static class Peers
         ArgumentNullException.ThrowIfNull(name);
         if (name == SpCat)
         {
-            string? dll = FindSpcatDll();
-            return dll is null ? null : new PeerTool(name, FindOnPath("dotnet") ?? "dotnet", [dll]);
+            string? build = FindSpcatDll();
+            if (build is null)
+            {
+                return null;
+            }
+            // A .dll runs under the dotnet host; anything else (an apphost or native AOT build) runs directly.
+            return build.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+                ? new PeerTool(name, DotnetHost(), [build])
+                : new PeerTool(name, build, []);
         }
         string? path = FindOnPath(name);
         return path is null ? null : new PeerTool(name, path, []);
@@ -53,16 +63,47 @@ public static class Peers
 
     /// <summary>
     /// The reason a test needing <paramref name="names"/> should be skipped, or <see langword="null"/> when it should
-    /// run: every peer is present, or <see cref="RequireVariable"/> is set (then the test runs and fails on the missing peer).
+    /// run: every peer is present, or <see cref="RequireVariable"/> is set (then the test runs and fails on the missing
+    /// peer). spcat is the exception: while src/SpNet.Cli has no sources it cannot be built, so it always skips.
     /// </summary>
     public static string? SkipReason(params string[] names)
     {
-        if (AreRequired)
+        ArgumentNullException.ThrowIfNull(names);
+        var reasons = new List<string>();
+        foreach (string name in names)
         {
-            return null;
+            string? missing = MissingReason(name);
+            if (missing is null)
+            {
+                continue;
+            }
+            if (name == SpCat && !SpcatHasSources())
+            {
+                reasons.Add($"{missing}; src/SpNet.Cli has no sources yet, so spcat is not required even under {RequireVariable}=1");
+            }
+            else if (!AreRequired)
+            {
+                reasons.Add(missing);
+            }
         }
-        var missing = names.Select(MissingReason).Where(r => r is not null).ToArray();
-        return missing.Length == 0 ? null : string.Join("; ", missing);
+        return reasons.Count == 0 ? null : string.Join("; ", reasons);
+    }
+
+    /// <summary>
+    /// True when spcat ought to be built: its project has C# sources (the test project then builds it) or
+    /// <see cref="SpcatVariable"/> names a build. Before SpNet.Cli is merged it is an empty project.
+    /// </summary>
+    public static bool SpcatHasSources()
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(SpcatVariable)))
+        {
+            return true;
+        }
+        string? root = RepositoryRoot();
+        string project = root is null ? "" : Path.Combine(root, "src", "SpNet.Cli");
+        return Directory.Exists(project) &&
+               Directory.EnumerateFiles(project, "*.cs", SearchOption.AllDirectories)
+                   .Any(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
     }
 
     /// <summary>Full path of an executable found on PATH, or <see langword="null"/>.</summary>
@@ -94,6 +135,13 @@ public static class Peers
             }
         }
         return null;
+    }
+
+    /// <summary>The dotnet host: the one running these tests (DOTNET_HOST_PATH, set by the SDK), else PATH's.</summary>
+    private static string DotnetHost()
+    {
+        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : FindOnPath("dotnet") ?? "dotnet";
     }
 
     private static string? FindSpcatDll()
