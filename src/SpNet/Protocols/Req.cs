@@ -100,9 +100,12 @@ internal sealed class Req : ProtocolBase, IDisposable
             }
             _awaitingReply = false;
             FinishRequestLocked();
+            // Queue the reply in the same step that clears _awaitingReply: a receive racing with this delivery
+            // must see the request outstanding or its reply queued, never neither. (The channel completes
+            // waiting readers asynchronously, so nothing runs under the lock.)
+            message.TrimBodyUInt32();
+            _replies.EnqueueDropOldest(message);
         }
-        message.TrimBodyUInt32();
-        _replies.EnqueueDropOldest(message);
         return ValueTask.CompletedTask;
     }
 
@@ -172,7 +175,7 @@ internal sealed class Req : ProtocolBase, IDisposable
     {
         lock (_gate)
         {
-            if (!_awaitingReply && !_closed)
+            if (!_awaitingReply && !_closed && _replies.Count == 0)
             {
                 ThrowHelper.ThrowState("no request is outstanding: send a request before receiving");
             }
