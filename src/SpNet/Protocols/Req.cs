@@ -101,8 +101,9 @@ internal sealed class Req : ProtocolBase, IDisposable
             }
             _awaitingReply = false;
             FinishRequestLocked();
-            // Queue the reply before releasing the lock: a receiver must never see "no request outstanding"
-            // and an empty queue at once, and a new request's Clear must not miss it.
+            // Queue the reply in the same step that clears _awaitingReply: a receive racing with this delivery
+            // must see the request outstanding or its reply queued, never neither. (The channel completes
+            // waiting readers asynchronously, so nothing runs under the lock.)
             message.TrimBodyUInt32();
             _replies.EnqueueDropOldest(message);
         }
