@@ -2,7 +2,7 @@ using SpNet.TestKit;
 
 namespace SpNet.Interop.Tests;
 
-/// <summary>PAIR0 over tcp against nngcat and nanocat, SpNet on either end, messages both ways on one connection.</summary>
+/// <summary>PAIR0 over tcp and ws against nngcat and nanocat, SpNet on either end, messages both ways on one connection.</summary>
 public sealed class PairInteropTests
 {
     [Theory]
@@ -10,13 +10,17 @@ public sealed class PairInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    public async Task Pair_ExchangesBothWays(string peerName, Side side)
+    [PeerData(Peers.NngCat, Side.SpNetListens, "ws")]
+    [PeerData(Peers.NngCat, Side.SpNetDials, "ws")]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, "ws")]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, "ws")]
+    public async Task Pair_ExchangesBothWays(string peerName, Side side, string transport = "tcp")
     {
         Cat cat = Cat.For(peerName);
         string fromPeer = $"hello-from-{cat.Name}";
         string[] sent = Messages.Numbered("pair", 3);
         await using var pair = new PairSocket { SendTimeout = Messages.Timeout, ReceiveTimeout = Messages.Timeout };
-        var link = new Link(pair, side);
+        var link = new Link(pair, side, transport);
         // --data without --interval: the peer sends once and then prints whatever arrives until it is killed.
         // (No --count: nngcat's pair with --count and --data fails with "Cannot set recv timeout".)
         await using PeerProcess peer = link.Start(cat, cat.PairFlag, "--data", fromPeer, "-Q");

@@ -2,7 +2,7 @@ using SpNet.TestKit;
 
 namespace SpNet.Interop.Tests;
 
-/// <summary>PUSH/PULL over tcp against nngcat and nanocat, SpNet on either end of the connection.</summary>
+/// <summary>PUSH/PULL over tcp and ws against nngcat and nanocat, SpNet on either end of the connection.</summary>
 public sealed class PushPullInteropTests
 {
     [Theory]
@@ -10,12 +10,16 @@ public sealed class PushPullInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    public async Task SpNetPush_PeerPull(string peerName, Side side)
+    [PeerData(Peers.NngCat, Side.SpNetListens, "ws")]
+    [PeerData(Peers.NngCat, Side.SpNetDials, "ws")]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, "ws")]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, "ws")]
+    public async Task SpNetPush_PeerPull(string peerName, Side side, string transport = "tcp")
     {
         Cat cat = Cat.For(peerName);
         string[] sent = Messages.Numbered("push", 3);
         await using var push = new PushSocket { SendTimeout = Messages.Timeout };
-        var link = new Link(push, side);
+        var link = new Link(push, side, transport);
         await using PeerProcess peer = link.Start(cat, "--pull", ["-Q", .. cat.Count(sent.Length)]);
 
         foreach (string text in sent)
@@ -36,11 +40,15 @@ public sealed class PushPullInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    public async Task PeerPush_SpNetPull(string peerName, Side side)
+    [PeerData(Peers.NngCat, Side.SpNetListens, "ws")]
+    [PeerData(Peers.NngCat, Side.SpNetDials, "ws")]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, "ws")]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, "ws")]
+    public async Task PeerPush_SpNetPull(string peerName, Side side, string transport = "tcp")
     {
         Cat cat = Cat.For(peerName);
         await using var pull = new PullSocket { ReceiveTimeout = Messages.Timeout };
-        var link = new Link(pull, side);
+        var link = new Link(pull, side, transport);
 
         // One peer process per message (each sends its --data once and exits), so every message is distinct.
         foreach (string text in Messages.Numbered("peer-push", 3))
