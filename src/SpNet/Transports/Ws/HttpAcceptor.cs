@@ -17,12 +17,17 @@ internal sealed class HttpAcceptor
 
     private readonly System.Net.Sockets.Socket _socket;
     private readonly List<WsRoute> _routes = [];
+    private readonly StreamWrapper? _secure;
 
-    private HttpAcceptor(System.Net.Sockets.Socket socket)
+    private HttpAcceptor(System.Net.Sockets.Socket socket, StreamWrapper? secure)
     {
         _socket = socket;
+        _secure = secure;
         EndPoint = (IPEndPoint)socket.LocalEndPoint!;
     }
+
+    /// <summary>Wraps an accepted connection before HTTP is read (TLS for wss), within the given time.</summary>
+    public delegate ValueTask<Stream> StreamWrapper(Stream accepted, CancellationToken cancellationToken);
 
     /// <summary>The bound address and port.</summary>
     public IPEndPoint EndPoint { get; }
@@ -30,17 +35,23 @@ internal sealed class HttpAcceptor
     /// <summary>
     /// Adds <paramref name="route"/> to the acceptor for <paramref name="endPoint"/>, binding it first when no
     /// listener in the process holds it yet (port 0 always binds a fresh port). Throws <see cref="SpNetException"/>
-    /// (AddressInUse) when the port is taken by something else or the path is already served.
+    /// (AddressInUse) when the port is taken by something else, the path is already served, or one of ws and wss
+    /// asks for a port the other serves. A wss port keeps the TLS settings of the listener that bound it (as NNG's
+    /// HTTP server, which has one TLS configuration per port).
     /// </summary>
-    public static HttpAcceptor Register(IPEndPoint endPoint, bool dualMode, WsRoute route, string url)
+    public static HttpAcceptor Register(IPEndPoint endPoint, bool dualMode, WsRoute route, string url, StreamWrapper? secure)
     {
         lock (s_gate)
         {
             if (endPoint.Port == 0 || !s_byEndPoint.TryGetValue(endPoint, out HttpAcceptor? acceptor))
             {
-                acceptor = new HttpAcceptor(Bind(endPoint, dualMode, url));
+                acceptor = new HttpAcceptor(Bind(endPoint, dualMode, url), secure);
                 s_byEndPoint[acceptor.EndPoint] = acceptor;
                 _ = acceptor.AcceptLoopAsync();
+            }
+            else if ((acceptor._secure is null) != (secure is null))
+            {
+                throw new SpNetException(SpError.AddressInUse, $"{url}: cannot listen: port {endPoint.Port} already serves {(secure is null ? "wss" : "ws")}");
             }
             foreach (WsRoute other in acceptor._routes)
             {
@@ -131,12 +142,16 @@ internal sealed class HttpAcceptor
     /// <summary>Reads one request head within the longest handshake timeout of the listeners here, then routes it.</summary>
     private async Task ServeAsync(System.Net.Sockets.Socket accepted)
     {
-        var stream = new NetworkStream(accepted, ownsSocket: true);
+        Stream stream = new NetworkStream(accepted, ownsSocket: true);
         string remote = accepted.RemoteEndPoint?.ToString() ?? "";
         bool handedOver = false;
         try
         {
             using var timeout = new CancellationTokenSource(LongestHandshakeTimeout());
+            if (_secure is not null)
+            {
+                stream = await _secure(stream, timeout.Token).ConfigureAwait(false);
+            }
             (byte[]? bytes, ArraySegment<byte> extra, bool tooLarge) = await HttpHead.ReadAsync(stream, timeout.Token).ConfigureAwait(false);
             if (bytes is null)
             {
@@ -170,9 +185,9 @@ internal sealed class HttpAcceptor
                 await RefuseAsync(stream, accepted, HttpHead.ErrorResponse(404, "Not Found", $"no SP listener at '{head.Second}'"), timeout.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException or ObjectDisposedException or SpNetException)
         {
-            _ = ex; // a peer that vanished or stalled: nothing to answer
+            _ = ex; // a peer that vanished, stalled or failed TLS: nothing to answer
         }
         finally
         {

@@ -41,7 +41,7 @@ internal sealed class WsListener : ITransportListener
             address = WsTransport.ResolveAsync(_url, CancellationToken.None).AsTask().GetAwaiter().GetResult()[0];
         }
         bool dualMode = address.Equals(IPAddress.IPv6Any) && family is null;
-        _acceptor = HttpAcceptor.Register(new IPEndPoint(address, _url.Port), dualMode, _route, _url.Original);
+        _acceptor = HttpAcceptor.Register(new IPEndPoint(address, _url.Port), dualMode, _route, _url.Original, secure: null);
         Url = _url.WithPort(_acceptor.EndPoint.Port);
     }
 
