@@ -16,12 +16,14 @@ internal sealed class WsDialer : ITransportDialer
     private readonly SpUrl _url;
     private readonly TransportSettings _settings;
     private readonly int _defaultPort;
+    private readonly bool _secure;
 
-    public WsDialer(SpUrl url, TransportSettings settings, int defaultPort)
+    public WsDialer(SpUrl url, TransportSettings settings, int defaultPort, bool secure)
     {
         _url = url;
         _settings = settings;
         _defaultPort = defaultPort;
+        _secure = secure;
     }
 
     public async ValueTask<Pipe> ConnectAsync(CancellationToken cancellationToken)
@@ -55,7 +57,7 @@ internal sealed class WsDialer : ITransportDialer
 
     private async ValueTask<Pipe> UpgradeAsync(System.Net.Sockets.Socket socket, CancellationToken cancellationToken)
     {
-        var stream = new NetworkStream(socket, ownsSocket: true);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (_settings.HandshakeTimeout > TimeSpan.Zero && _settings.HandshakeTimeout != Timeout.InfiniteTimeSpan)
         {
@@ -65,6 +67,10 @@ internal sealed class WsDialer : ITransportDialer
         string path = _url.Path.Length > 0 ? _url.Path : "/";
         try
         {
+            if (_secure)
+            {
+                stream = await SecureAsync(stream, timeout.Token).ConfigureAwait(false);
+            }
             string key = WsHandshake.NewKey();
             await stream.WriteAsync(WsHandshake.Request(path, WsHandshake.HostField(_url, _defaultPort), key, subProtocol), timeout.Token).ConfigureAwait(false);
             (byte[]? bytes, ArraySegment<byte> extra, bool tooLarge) = await HttpHead.ReadAsync(stream, timeout.Token).ConfigureAwait(false);
@@ -94,7 +100,7 @@ internal sealed class WsDialer : ITransportDialer
             });
             string local = socket.LocalEndPoint?.ToString() ?? "";
             string remote = socket.RemoteEndPoint?.ToString() ?? "";
-            return new WebSocketPipe(webSocket, upgraded, _settings.PeerProtocol, $"ws://{local}", $"ws://{remote}{path}", _settings.MaxReceiveSize, _settings.SendQueueCapacity);
+            return new WebSocketPipe(webSocket, upgraded, _settings.PeerProtocol, $"{_url.Scheme}://{local}", $"{_url.Scheme}://{remote}{path}", _settings.MaxReceiveSize, _settings.SendQueueCapacity);
         }
         catch (Exception ex)
         {
@@ -109,6 +115,14 @@ internal sealed class WsDialer : ITransportDialer
             }
             throw;
         }
+    }
+
+    /// <summary>TLS as the client of the URL's host (wss).</summary>
+    private ValueTask<Stream> SecureAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        _ = stream;
+        _ = cancellationToken;
+        throw new SpNetException(SpError.NotSupported, $"{_url}: wss is not available yet");
     }
 
     /// <summary>Why a 101 response is not acceptable, or null when it is.</summary>

@@ -15,12 +15,14 @@ internal sealed class WsListener : ITransportListener
     private readonly SpUrl _url;
     private readonly TransportSettings _settings;
     private readonly WsRoute _route;
+    private readonly bool _secure;
     private HttpAcceptor? _acceptor;
 
-    public WsListener(SpUrl url, TransportSettings settings)
+    public WsListener(SpUrl url, TransportSettings settings, bool secure)
     {
         _url = url;
         _settings = settings;
+        _secure = secure;
         Url = url.Original;
         _route = new WsRoute(url.Path.Length > 0 ? url.Path : "/", url.IsWildcardHost ? null : url.Host, settings.HandshakeTimeout);
     }
@@ -41,8 +43,18 @@ internal sealed class WsListener : ITransportListener
             address = WsTransport.ResolveAsync(_url, CancellationToken.None).AsTask().GetAwaiter().GetResult()[0];
         }
         bool dualMode = address.Equals(IPAddress.IPv6Any) && family is null;
-        _acceptor = HttpAcceptor.Register(new IPEndPoint(address, _url.Port), dualMode, _route, _url.Original, secure: null);
+        _acceptor = HttpAcceptor.Register(new IPEndPoint(address, _url.Port), dualMode, _route, _url.Original, SecureWrapper());
         Url = _url.WithPort(_acceptor.EndPoint.Port);
+    }
+
+    /// <summary>For wss, TLS as a server on each accepted connection; null for ws.</summary>
+    private HttpAcceptor.StreamWrapper? SecureWrapper()
+    {
+        if (!_secure)
+        {
+            return null;
+        }
+        throw new SpNetException(SpError.NotSupported, $"{_url}: wss is not available yet");
     }
 
     public async ValueTask<IPendingPipe> AcceptAsync(CancellationToken cancellationToken)
@@ -54,7 +66,7 @@ internal sealed class WsListener : ITransportListener
         try
         {
             WsUpgrade upgrade = await _route.TakeAsync(cancellationToken).ConfigureAwait(false);
-            return new Pending(upgrade, Url, _settings);
+            return new Pending(upgrade, Url, _settings, _secure ? "wss" : "ws");
         }
         catch (ChannelClosedException ex)
         {
@@ -68,7 +80,7 @@ internal sealed class WsListener : ITransportListener
         _route.Close();
     }
 
-    private sealed class Pending(WsUpgrade upgrade, string url, TransportSettings settings) : IPendingPipe
+    private sealed class Pending(WsUpgrade upgrade, string url, TransportSettings settings, string scheme) : IPendingPipe
     {
         public string RemoteAddress => upgrade.RemoteAddress;
 
@@ -110,7 +122,7 @@ internal sealed class WsListener : ITransportListener
                 SubProtocol = subProtocol,
                 KeepAliveInterval = TimeSpan.Zero, // NNG and nanomsg send no pings; neither do we
             });
-            return new WebSocketPipe(socket, stream, settings.PeerProtocol, $"ws://{upgrade.LocalAddress}{upgrade.Head.Second}", $"ws://{upgrade.RemoteAddress}", settings.MaxReceiveSize, settings.SendQueueCapacity);
+            return new WebSocketPipe(socket, stream, settings.PeerProtocol, $"{scheme}://{upgrade.LocalAddress}{upgrade.Head.Second}", $"{scheme}://{upgrade.RemoteAddress}", settings.MaxReceiveSize, settings.SendQueueCapacity);
         }
 
         /// <summary>Why the request cannot be upgraded, or null when it can.</summary>

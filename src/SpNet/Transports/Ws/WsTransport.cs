@@ -13,11 +13,25 @@ internal sealed class WsTransport : ITransport
     /// <summary>Port used when a ws:// URL names none.</summary>
     public const int DefaultPort = 80;
 
-    public IReadOnlyList<string> Schemes { get; } = ["ws", "ws4", "ws6"];
+    /// <summary>Port used when a wss:// URL names none.</summary>
+    public const int DefaultSecurePort = 443;
+
+    private readonly bool _secure;
+
+    /// <summary>ws:// when <paramref name="secure"/> is false, wss:// (TLS under HTTP) when true.</summary>
+    public WsTransport(bool secure = false)
+    {
+        _secure = secure;
+        Schemes = secure ? ["wss", "wss4", "wss6"] : ["ws", "ws4", "ws6"];
+    }
+
+    public IReadOnlyList<string> Schemes { get; }
+
+    private int Port => _secure ? DefaultSecurePort : DefaultPort;
 
     public ITransportDialer CreateDialer(SpUrl url, TransportSettings settings)
     {
-        url.WithHostPort(DefaultPort);
+        url.WithHostPort(Port);
         if (url.IsWildcardHost)
         {
             throw new SpNetException(SpError.AddressInvalid, $"{url}: a dialer needs a host name or address");
@@ -26,13 +40,13 @@ internal sealed class WsTransport : ITransport
         {
             throw new SpNetException(SpError.AddressInvalid, $"{url}: cannot dial port 0");
         }
-        return new WsDialer(url, settings, DefaultPort);
+        return new WsDialer(url, settings, Port, _secure);
     }
 
     public ITransportListener CreateListener(SpUrl url, TransportSettings settings)
     {
-        url.WithHostPort(DefaultPort);
-        return new WsListener(url, settings);
+        url.WithHostPort(Port);
+        return new WsListener(url, settings, _secure);
     }
 
     /// <summary>The address family a scheme ending in 4 or 6 restricts to, if any.</summary>
