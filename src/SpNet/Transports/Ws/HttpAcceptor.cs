@@ -75,8 +75,8 @@ internal sealed class HttpAcceptor
                 return;
             }
             s_byEndPoint.Remove(EndPoint);
+            _socket.Dispose(); // under the lock, so a listener binding the port next finds it free
         }
-        _socket.Dispose();
     }
 
     private static System.Net.Sockets.Socket Bind(IPEndPoint endPoint, bool dualMode, string url)

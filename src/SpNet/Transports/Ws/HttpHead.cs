@@ -59,9 +59,9 @@ internal sealed class HttpHead
     {
         foreach (byte b in bytes)
         {
-            if (b == 0 || b >= 0x80 && b < 0xA0 || b == 0x7F)
+            if (b < 0x20 && b is not ((byte)'\t' or (byte)'\r' or (byte)'\n') || b == 0x7F)
             {
-                return null;
+                return null; // control characters: not HTTP (bytes 0x80 and up are allowed, as obs-text)
             }
         }
         string text = Encoding.Latin1.GetString(bytes);

@@ -287,4 +287,41 @@ public sealed class WsFaultTests
         Assert.Contains($"ws://127.0.0.1:{port}/x", ex.Message, StringComparison.Ordinal);
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_frame_sent_right_behind_the_request_is_not_lost()
+    {
+        var (pull, url, port) = await ListenAsync();
+        await using (pull)
+        {
+            using RawWsClient client = await RawWsClient.ConnectAsync(port);
+            byte[] request = Encoding.ASCII.GetBytes(RawWsClient.UpgradeRequest("/sp", $"127.0.0.1:{port}", "pull.sp.nanomsg.org"));
+            await client.Peer.SendAsync((byte[])[.. request, .. RawWsClient.Frame(2, true, "eager"u8)]);
+            Assert.StartsWith("HTTP/1.1 101 ", await client.ReadHeadAsync(), StringComparison.Ordinal);
+            Assert.Equal("eager", await pull.ReceiveTextAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Dialer_keeps_a_frame_that_arrives_with_the_101()
+    {
+        using var server = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        server.Start();
+        int port = ((IPEndPoint)server.LocalEndpoint).Port;
+        await using var pull = new PullSocket();
+        pull.Dial($"ws://127.0.0.1:{port}/");
+        using System.Net.Sockets.Socket accepted = await server.AcceptSocketAsync().WaitAsync(Eventually.DefaultTimeout);
+        using RawSpPeer peer = RawSpPeer.Wrap(accepted);
+        var head = new StringBuilder();
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            head.Append((char)(await peer.ReceiveExactlyAsync(1))[0]);
+        }
+        string key = head.ToString().Split("Sec-WebSocket-Key: ")[1].Split("\r\n")[0];
+        byte[] answer = Encoding.ASCII.GetBytes(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            $"Sec-WebSocket-Accept: {SpNet.Transports.Ws.WsHandshake.AcceptFor(key)}\r\nSec-WebSocket-Protocol: push.sp.nanomsg.org\r\n\r\n");
+        await peer.SendAsync((byte[])[.. answer, 0x82, 0x04, .. "same"u8]); // an unmasked server frame in the same write
+        Assert.Equal("same", await pull.ReceiveTextAsync());
+    }
 }

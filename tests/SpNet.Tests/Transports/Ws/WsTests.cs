@@ -154,6 +154,22 @@ public sealed class WsTests
     }
 
     [Fact]
+    public async Task Ipv6_loopback_works()
+    {
+        if (!System.Net.Sockets.Socket.OSSupportsIPv6)
+        {
+            return;
+        }
+        await using var pull = new PullSocket();
+        string url = pull.Listen("ws://[::1]:0/six").Url;
+        Assert.StartsWith("ws://[::1]:", url, StringComparison.Ordinal);
+        await using var push = new PushSocket();
+        push.Dial(url);
+        await push.SendTextAsync("v6");
+        Assert.Equal("v6", await pull.ReceiveTextAsync());
+    }
+
+    [Fact]
     public async Task A_ten_mebibyte_message_arrives_intact()
     {
         await using var pull = new PullSocket { MaxReceiveSize = 16 * 1024 * 1024 };
