@@ -15,7 +15,9 @@ internal static class Usage
           --push0, --push       push the source data
           --pull0, --pull       print what is pushed
           --pair0, --pair       send the source data (if any) and print what arrives
-          (--pair1, --bus0, --surveyor0, --respondent0 are not supported yet)
+          --surveyor0, --surveyor  send a survey, print the answers until the survey time (1 s)
+          --respondent0, --respondent  print surveys, answer each with the source data
+          (--pair1, --bus0 are not supported yet)
 
         Address (one or more, in order):
           --dial URL            also --connect URL; waits for the first connection

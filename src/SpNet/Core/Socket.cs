@@ -56,6 +56,9 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
     /// <summary>The peer protocol's name (e.g. <c>rep</c>).</summary>
     public string PeerName => Protocol.Info.PeerName;
 
+    /// <summary>True for a raw (device-mode) socket: protocol headers pass through <see cref="Message.Header"/>, no protocol state.</summary>
+    public bool IsRaw => Protocol.IsRaw;
+
     /// <summary>Counters for traffic, pipes and drops.</summary>
     public SocketStatistics Statistics { get; }
 
@@ -237,6 +240,17 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
                 _listeners.Remove(l);
             }
         }
+    }
+
+    /// <summary>Opens a context on a protocol that has them; raw sockets and other protocols have none (NotSupported).</summary>
+    private protected SocketContext OpenContextCore()
+    {
+        ThrowIfClosed();
+        if (Protocol is not IContextProtocol protocol)
+        {
+            throw new SpNetException(SpError.NotSupported, IsRaw ? "raw sockets have no contexts" : $"{ProtocolName} sockets have no contexts");
+        }
+        return new SocketContext(this, protocol.OpenContext());
     }
 
     private protected void ThrowIfClosed()
