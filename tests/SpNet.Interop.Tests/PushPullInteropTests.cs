@@ -1,0 +1,54 @@
+using SpNet.TestKit;
+
+namespace SpNet.Interop.Tests;
+
+/// <summary>PUSH/PULL over tcp against nngcat and nanocat, SpNet on either end of the connection.</summary>
+public sealed class PushPullInteropTests
+{
+    [Theory]
+    [PeerData(Peers.NngCat, Side.SpNetListens)]
+    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    public async Task SpNetPush_PeerPull(string peerName, Side side)
+    {
+        Cat cat = Cat.For(peerName);
+        string[] sent = Messages.Numbered("push", 3);
+        await using var push = new PushSocket { SendTimeout = Messages.Timeout };
+        var link = new Link(push, side);
+        await using PeerProcess peer = link.Start(cat, "--pull", ["-Q", .. cat.Count(sent.Length)]);
+
+        foreach (string text in sent)
+        {
+            await peer.GuardAsync(push.SendTextAsync(text), what: $"send {text}");
+        }
+
+        await peer.ExpectMessagesAsync(sent);
+        if (cat.HasCount)
+        {
+            await peer.WaitForSuccessAsync();
+            Assert.Equal(sent.Length, peer.OutputLines.Count);
+        }
+    }
+
+    [Theory]
+    [PeerData(Peers.NngCat, Side.SpNetListens)]
+    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    public async Task PeerPush_SpNetPull(string peerName, Side side)
+    {
+        Cat cat = Cat.For(peerName);
+        await using var pull = new PullSocket { ReceiveTimeout = Messages.Timeout };
+        var link = new Link(pull, side);
+
+        // One peer process per message (each sends its --data once and exits), so every message is distinct.
+        foreach (string text in Messages.Numbered("peer-push", 3))
+        {
+            await using PeerProcess peer = link.Start(cat, "--push", "--data", text);
+            await peer.ExpectReceiveAsync(pull, text);
+            await peer.WaitForSuccessAsync();
+        }
+        Assert.False(pull.TryReceive(out Message? extra), $"unexpected extra message: {extra}");
+    }
+}

@@ -1,0 +1,60 @@
+using SpNet.TestKit;
+
+namespace SpNet.Interop.Tests;
+
+/// <summary>REQ/REP over tcp against nngcat and nanocat, SpNet on either end of the connection and in either role.</summary>
+public sealed class ReqRepInteropTests
+{
+    [Theory]
+    [PeerData(Peers.NngCat, Side.SpNetListens)]
+    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    public async Task SpNetReq_PeerRep(string peerName, Side side)
+    {
+        Cat cat = Cat.For(peerName);
+        string reply = $"pong-from-{cat.Name}";
+        string[] requests = Messages.Numbered("ping", 3);
+        await using var req = new ReqSocket { SendTimeout = Messages.Timeout, ReceiveTimeout = Messages.Timeout };
+        var link = new Link(req, side);
+        // The peer REP answers every request with its --data and prints each request (-Q).
+        await using PeerProcess peer = link.Start(cat, "--rep", ["--data", reply, "-Q", .. cat.Count(requests.Length)]);
+
+        foreach (string request in requests)
+        {
+            await peer.GuardAsync(req.SendTextAsync(request), what: $"send {request}");
+            await peer.ExpectReceiveAsync(req, reply);
+        }
+
+        await peer.ExpectMessagesAsync(requests);
+        if (cat.HasCount)
+        {
+            await peer.WaitForSuccessAsync();
+            Assert.Equal(requests.Length, peer.OutputLines.Count);
+        }
+    }
+
+    [Theory]
+    [PeerData(Peers.NngCat, Side.SpNetListens)]
+    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    public async Task PeerReq_SpNetRep(string peerName, Side side)
+    {
+        Cat cat = Cat.For(peerName);
+        await using var rep = new RepSocket { SendTimeout = Messages.Timeout, ReceiveTimeout = Messages.Timeout };
+        var link = new Link(rep, side);
+
+        // One peer REQ per request: it sends its --data once, prints the reply (-Q) and exits. (nngcat's --req
+        // with --count can fail with "Cannot set recv timeout", so no --count.)
+        foreach (string request in Messages.Numbered("peer-req", 3))
+        {
+            await using PeerProcess peer = link.Start(cat, "--req", "--data", request, "-Q");
+            await peer.ExpectReceiveAsync(rep, request);
+            await rep.SendTextAsync($"reply-to-{request}");
+
+            await peer.WaitForSuccessAsync();
+            peer.ExpectMessages([$"reply-to-{request}"]);
+        }
+    }
+}

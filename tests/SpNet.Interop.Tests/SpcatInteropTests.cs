@@ -1,0 +1,77 @@
+using SpNet.TestKit;
+
+namespace SpNet.Interop.Tests;
+
+// spcat (src/SpNet.Cli) is an nngcat drop-in: these run the real spcat process with nngcat's flags against nngcat
+// and nanocat, spcat listening and dialing, in each role. They skip until spcat is built (see Peers.SkipReason);
+// SPNET_SPCAT may name another spcat build (a .dll or a native executable) to test.
+// Three classes so that xunit runs them in parallel.
+
+/// <summary>spcat PAIR0 and PUSH/PULL against nngcat and nanocat.</summary>
+public sealed class SpcatInteropTests
+{
+    [PeerTheory(Peers.SpCat)]
+    [PeerData(Peers.NngCat, Side.SpNetListens)]
+    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    public Task Pair(string peerName, Side spcatSide) => spcatSide == Side.SpNetListens
+        ? CatVsCat.PairAsync(Cat.For(Peers.SpCat), Cat.For(peerName))
+        : CatVsCat.PairAsync(Cat.For(peerName), Cat.For(Peers.SpCat));
+
+    [PeerTheory(Peers.SpCat)]
+    [PeerData(Peers.NngCat, Side.SpNetListens)]
+    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    public Task SpcatPush_PeerPull(string peerName, Side spcatSide) =>
+        CatVsCat.PushPullAsync(Cat.For(Peers.SpCat), Cat.For(peerName), pusherListens: spcatSide == Side.SpNetListens);
+
+    [PeerTheory(Peers.SpCat)]
+    [PeerData(Peers.NngCat, Side.SpNetListens)]
+    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    public Task PeerPush_SpcatPull(string peerName, Side spcatSide) =>
+        CatVsCat.PushPullAsync(Cat.For(peerName), Cat.For(Peers.SpCat), pusherListens: spcatSide == Side.SpNetDials);
+}
+
+/// <summary>spcat PUB/SUB against nngcat and nanocat.</summary>
+public sealed class SpcatPubSubInteropTests
+{
+    [PeerTheory(Peers.SpCat)]
+    [PeerData(Peers.NngCat, Side.SpNetListens)]
+    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    public Task SpcatPub_PeerSub(string peerName, Side spcatSide) =>
+        CatVsCat.PubSubAsync(Cat.For(Peers.SpCat), Cat.For(peerName), publisherListens: spcatSide == Side.SpNetListens);
+
+    [PeerTheory(Peers.SpCat)]
+    [PeerData(Peers.NngCat, Side.SpNetListens)]
+    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    public Task PeerPub_SpcatSub(string peerName, Side spcatSide) =>
+        CatVsCat.PubSubAsync(Cat.For(peerName), Cat.For(Peers.SpCat), publisherListens: spcatSide == Side.SpNetDials);
+}
+
+/// <summary>spcat REQ/REP against nngcat and nanocat.</summary>
+public sealed class SpcatReqRepInteropTests
+{
+    [PeerTheory(Peers.SpCat)]
+    [PeerData(Peers.NngCat, Side.SpNetListens)]
+    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    public Task SpcatReq_PeerRep(string peerName, Side spcatSide) =>
+        CatVsCat.ReqRepAsync(Cat.For(Peers.SpCat), Cat.For(peerName), requesterListens: spcatSide == Side.SpNetListens);
+
+    [PeerTheory(Peers.SpCat)]
+    [PeerData(Peers.NngCat, Side.SpNetListens)]
+    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    public Task PeerReq_SpcatRep(string peerName, Side spcatSide) =>
+        CatVsCat.ReqRepAsync(Cat.For(peerName), Cat.For(Peers.SpCat), requesterListens: spcatSide == Side.SpNetDials);
+}
