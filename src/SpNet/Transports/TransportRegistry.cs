@@ -1,5 +1,6 @@
 using SpNet.Transports.Inproc;
 using SpNet.Transports.Tcp;
+using SpNet.Transports.Tls;
 
 namespace SpNet.Transports;
 
@@ -13,7 +14,7 @@ internal static class TransportRegistry
     private static Dictionary<string, ITransport> Build()
     {
         var map = new Dictionary<string, ITransport>(StringComparer.Ordinal);
-        foreach (ITransport t in new ITransport[] { new TcpTransport(), new InprocTransport() })
+        foreach (ITransport t in new ITransport[] { new TcpTransport(), new InprocTransport(), new TlsTransport() })
         {
             foreach (string scheme in t.Schemes)
             {
