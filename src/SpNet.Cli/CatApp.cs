@@ -216,11 +216,35 @@ public sealed class CatApp
             {
                 socket.MaxReceiveSize = maxSize;
             }
+            socket.Tls = TlsFrom(o);
             foreach (CatAddress address in o.Addresses)
             {
                 await StartEndpointAsync(socket, address, cancellationToken).ConfigureAwait(false);
             }
             await RunLoopAsync(socket, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The socket's TLS settings from --cert, --key, --cacert and --insecure, as nngcat configures its TLS config; null when none was given.</summary>
+    private static TlsOptions? TlsFrom(CatOptions o)
+    {
+        if (o.CertificatePath is null && o.CaCertificatePath is null && !o.Insecure)
+        {
+            return null;
+        }
+        try
+        {
+            TlsOptions tls = o.CertificatePath is null ? new TlsOptions() : TlsOptions.FromPemFiles(o.CertificatePath, o.KeyPath ?? o.CertificatePath);
+            if (o.CaCertificatePath is not null)
+            {
+                tls.AddCaPemFile(o.CaCertificatePath);
+            }
+            tls.InsecureSkipVerify = o.Insecure;
+            return tls;
+        }
+        catch (SpNetException ex)
+        {
+            throw new CatUsageException($"Unable to configure TLS: {ex.Message}", ex);
         }
     }
 

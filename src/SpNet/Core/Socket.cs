@@ -98,6 +98,18 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
     /// <summary>Messages each pipe's send queue holds (NNG_OPT_SENDBUF, per pipe). Default 128. Applies to pipes made afterwards.</summary>
     public int SendBufferSize { get => _sendBufferSize; set => _sendBufferSize = value is >= 1 and <= 8192 ? value : throw new ArgumentOutOfRangeException(nameof(value), "1 to 8192 messages"); }
 
+    /// <summary>
+    /// TLS settings for <c>tls+tcp://</c> (and <c>wss://</c>) dialers and listeners made afterwards; null (the default) means
+    /// a dialer verifies the server against the system trust store and a listener cannot start (it needs a certificate).
+    /// </summary>
+    public TlsOptions? Tls { get; set; }
+
+    /// <summary>
+    /// Unix file mode for the socket file of <c>ipc://</c> listeners made afterwards (e.g. <c>0o600</c>), applied right after
+    /// binding; null (the default) leaves the mode the process umask gives. Ignored for <c>abstract://</c>.
+    /// </summary>
+    public UnixFileMode? IpcPermissions { get; set; }
+
     /// <summary>On dispose, how long to let queued messages drain before closing pipes. Default 1 s; zero drops them at once.</summary>
     public TimeSpan Linger { get => _linger; set => _linger = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value)); }
 
@@ -225,6 +237,8 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
         HandshakeTimeout = _handshakeTimeout,
         MaxReceiveSize = _maxReceiveSize,
         SendQueueCapacity = _sendBufferSize,
+        Tls = Tls,
+        IpcPermissions = IpcPermissions,
     };
 
     internal void ForgetEndpoint(IEndpoint endpoint)
