@@ -23,8 +23,8 @@ public enum CatProtocol
     Pair1,
     /// <summary>--bus0: parsed, not implemented by SpNet yet.</summary>
     Bus0,
-    /// <summary>--surveyor0: parsed, not implemented by SpNet yet.</summary>
+    /// <summary>--surveyor0 (SURVEYOR).</summary>
     Surveyor0,
-    /// <summary>--respondent0: parsed, not implemented by SpNet yet.</summary>
+    /// <summary>--respondent0 (RESPONDENT).</summary>
     Respondent0,
 }

@@ -15,13 +15,24 @@ internal static class Usage
           --push0, --push       push the source data
           --pull0, --pull       print what is pushed
           --pair0, --pair       send the source data (if any) and print what arrives
-          (--pair1, --bus0, --surveyor0, --respondent0 are not supported yet)
+          --surveyor0, --surveyor  send a survey, print the answers until the survey time (1 s)
+          --respondent0, --respondent  print surveys, answer each with the source data
+          (--pair1, --bus0 are not supported yet)
 
         Address (one or more, in order):
           --dial URL            also --connect URL; waits for the first connection
           --listen URL          also --bind URL
           --connect-local PORT  also -l PORT: dial tcp://127.0.0.1:PORT
           --bind-local PORT     also -L PORT: listen on tcp://127.0.0.1:PORT
+          --connect-ipc PATH    also -x PATH: dial ipc:///PATH
+          --bind-ipc PATH       also -X PATH: listen on ipc:///PATH
+          URLs: tcp://, ipc:// (unix://), abstract://, tls+tcp://, inproc://
+
+        TLS (tls+tcp://):
+          --cert FILE, -E FILE  own certificate (PEM): required to listen
+          --key FILE            its private key (PEM; default: in the --cert file)
+          --cacert FILE         CA certificates (PEM) the peer must chain to (default: system store)
+          --insecure, -k        do not verify the peer's certificate
 
         Format of printed messages (at most one; default prints nothing):
           --format no|ascii|hex|msgpack|quoted|raw

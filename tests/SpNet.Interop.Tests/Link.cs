@@ -3,46 +3,54 @@ using SpNet.TestKit;
 namespace SpNet.Interop.Tests;
 
 /// <summary>
-/// Connects one SpNet socket with one or more successive peer processes, with SpNet on the given <see cref="Side"/>.
+/// Connects one SpNet socket with one or more successive peer processes, with SpNet on the given <see cref="Side"/>,
+/// over tcp, ipc, tls+tcp, ws or wss (<see cref="Carrier"/>).
 /// When SpNet listens, its listener is bound before any peer starts (nngcat's dial is synchronous and fails when
-/// refused). When SpNet dials, every peer listens on the same free port and SpNet's background dialer (100 ms
-/// backoff) reconnects to each in turn. The transport is <c>tcp</c> or <c>ws</c>; over ws, SpNet listens on path
-/// <c>/</c> and a listening peer gets <c>ws://127.0.0.1:PORT/</c>, except nanocat, which binds ws only without a path.
+/// refused). When SpNet dials, every peer listens on the same free address and SpNet's background dialer (100 ms
+/// backoff) reconnects to each in turn.
 /// </summary>
 internal sealed class Link
 {
     private readonly Socket _socket;
     private readonly Side _side;
+    private readonly Carrier _carrier;
     private readonly string _url;
-    private readonly string _transport;
     private bool _dialing;
 
-    public Link(Socket socket, Side side, string transport = "tcp")
+    public Link(Socket socket, Side side, Carrier carrier = Carrier.Tcp)
     {
         _socket = socket;
         _side = side;
-        _transport = transport;
-        _url = (side, transport) switch
+        _carrier = carrier;
+        if (carrier is Carrier.Tls or Carrier.Wss)
         {
-            (Side.SpNetListens, "tcp") => socket.Listen("tcp://127.0.0.1:0").Url,
-            (Side.SpNetDials, "tcp") => TestNetwork.FreeTcpUrl(),
-            (Side.SpNetListens, "ws") => socket.Listen("ws://127.0.0.1:0/").Url,
-            (Side.SpNetDials, "ws") => $"ws://127.0.0.1:{TestNetwork.FreePort()}/",
-            _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, "tcp or ws"),
+            socket.Tls = side == Side.SpNetListens ? InteropFiles.Certificates.ServerOptions() : InteropFiles.Certificates.ClientOptions();
+        }
+        string address = carrier switch
+        {
+            Carrier.Ipc => "ipc://" + InteropFiles.IpcPath(),
+            Carrier.Tls => side == Side.SpNetListens ? "tls+tcp://localhost:0" : $"tls+tcp://localhost:{TestNetwork.FreePort()}",
+            Carrier.Ws => $"ws://127.0.0.1:{(side == Side.SpNetListens ? 0 : TestNetwork.FreePort())}/",
+            Carrier.Wss => $"wss://localhost:{(side == Side.SpNetListens ? 0 : TestNetwork.FreePort())}/",
+            _ => side == Side.SpNetListens ? "tcp://127.0.0.1:0" : TestNetwork.FreeTcpUrl(),
         };
+        _url = side == Side.SpNetListens ? socket.Listen(address).Url : address;
     }
 
-    /// <summary>The address SpNet uses, and the peer too (but for nanocat binding ws, see the class remarks).</summary>
+    /// <summary>The address both ends use.</summary>
     public string Url => _url;
 
     /// <summary>
     /// Starts <paramref name="cat"/> as <paramref name="protocol"/> (e.g. <c>--push</c>) with its listen or dial
-    /// address and then <paramref name="options"/>.
+    /// address (and, over TLS, its certificate or CA flags) and then <paramref name="options"/>.
     /// </summary>
     public PeerProcess Start(Cat cat, string protocol, params string[] options)
     {
         string[] address = _side == Side.SpNetListens ? [cat.DialFlag, _url] : [cat.ListenFlag, PeerListenUrl(cat)];
-        PeerProcess peer = cat.Start([protocol, .. address, .. options]);
+        string[] tls = _carrier is not (Carrier.Tls or Carrier.Wss) ? []
+            : _side == Side.SpNetListens ? ["--cacert", InteropFiles.CaPem]
+            : ["--cert", InteropFiles.ServerPem, "--key", InteropFiles.ServerKey];
+        PeerProcess peer = cat.Start([protocol, .. address, .. tls, .. options]);
         if (_side == Side.SpNetDials && !_dialing)
         {
             _dialing = true;
@@ -51,5 +59,6 @@ internal sealed class Link
         return peer;
     }
 
-    private string PeerListenUrl(Cat cat) => _transport == "ws" && cat.IsNanocat ? _url.TrimEnd('/') : _url;
+    /// <summary>nanocat binds ws only without a path (<c>ws://127.0.0.1:PORT</c>); a dialer still asks for <c>/</c>.</summary>
+    private string PeerListenUrl(Cat cat) => _carrier == Carrier.Ws && cat.IsNanocat ? _url.TrimEnd('/') : _url;
 }

@@ -2,7 +2,7 @@ using SpNet.TestKit;
 
 namespace SpNet.Interop.Tests;
 
-/// <summary>PUB/SUB over tcp and ws against nngcat and nanocat, SpNet on either end of the connection and in either role.</summary>
+/// <summary>PUB/SUB over tcp, ipc and ws against nngcat and nanocat, and over tls+tcp against nngcat, SpNet on either end of the connection and in either role.</summary>
 public sealed class PubSubInteropTests
 {
     [Theory]
@@ -10,16 +10,22 @@ public sealed class PubSubInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, "ws")]
-    [PeerData(Peers.NngCat, Side.SpNetDials, "ws")]
-    [PeerData(Peers.NanoCat, Side.SpNetListens, "ws")]
-    [PeerData(Peers.NanoCat, Side.SpNetDials, "ws")]
-    public async Task SpNetPub_PeerSub_FiltersByTopic(string peerName, Side side, string transport = "tcp")
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    public async Task SpNetPub_PeerSub_FiltersByTopic(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
         string[] wanted = Messages.Numbered("news", 3);
         await using var pub = new PubSocket();
-        var link = new Link(pub, side, transport);
+        var link = new Link(pub, side, carrier);
         // Subscriptions stay local to the SUB: SpNet publishes everything, the peer must print only "news…".
         await using PeerProcess peer = link.Start(cat, "--sub", ["--subscribe", "news", "-Q", .. cat.Count(wanted.Length)]);
 
@@ -45,17 +51,23 @@ public sealed class PubSubInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, "ws")]
-    [PeerData(Peers.NngCat, Side.SpNetDials, "ws")]
-    [PeerData(Peers.NanoCat, Side.SpNetListens, "ws")]
-    [PeerData(Peers.NanoCat, Side.SpNetDials, "ws")]
-    public async Task PeerPub_SpNetSub(string peerName, Side side, string transport = "tcp")
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    public async Task PeerPub_SpNetSub(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
         string published = $"weather-from-{cat.Name}";
         await using var sub = new SubSocket { ReceiveTimeout = Messages.Timeout };
         sub.Subscribe("weather");
-        var link = new Link(sub, side, transport);
+        var link = new Link(sub, side, carrier);
         // The peer publishes every second (whole seconds only) until killed: what it sends before SpNet is
         // connected is lost, so wait for three arrivals rather than counting sends.
         await using PeerProcess peer = link.Start(cat, "--pub", "--data", published, "--interval", "1");

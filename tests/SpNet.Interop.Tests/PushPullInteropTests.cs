@@ -2,7 +2,7 @@ using SpNet.TestKit;
 
 namespace SpNet.Interop.Tests;
 
-/// <summary>PUSH/PULL over tcp and ws against nngcat and nanocat, SpNet on either end of the connection.</summary>
+/// <summary>PUSH/PULL over tcp, ipc and ws against nngcat and nanocat, and over tls+tcp against nngcat, SpNet on either end of the connection.</summary>
 public sealed class PushPullInteropTests
 {
     [Theory]
@@ -10,16 +10,22 @@ public sealed class PushPullInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, "ws")]
-    [PeerData(Peers.NngCat, Side.SpNetDials, "ws")]
-    [PeerData(Peers.NanoCat, Side.SpNetListens, "ws")]
-    [PeerData(Peers.NanoCat, Side.SpNetDials, "ws")]
-    public async Task SpNetPush_PeerPull(string peerName, Side side, string transport = "tcp")
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    public async Task SpNetPush_PeerPull(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
         string[] sent = Messages.Numbered("push", 3);
         await using var push = new PushSocket { SendTimeout = Messages.Timeout };
-        var link = new Link(push, side, transport);
+        var link = new Link(push, side, carrier);
         await using PeerProcess peer = link.Start(cat, "--pull", ["-Q", .. cat.Count(sent.Length)]);
 
         foreach (string text in sent)
@@ -40,15 +46,21 @@ public sealed class PushPullInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, "ws")]
-    [PeerData(Peers.NngCat, Side.SpNetDials, "ws")]
-    [PeerData(Peers.NanoCat, Side.SpNetListens, "ws")]
-    [PeerData(Peers.NanoCat, Side.SpNetDials, "ws")]
-    public async Task PeerPush_SpNetPull(string peerName, Side side, string transport = "tcp")
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    public async Task PeerPush_SpNetPull(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
         await using var pull = new PullSocket { ReceiveTimeout = Messages.Timeout };
-        var link = new Link(pull, side, transport);
+        var link = new Link(pull, side, carrier);
 
         // One peer process per message (each sends its --data once and exits), so every message is distinct.
         foreach (string text in Messages.Numbered("peer-push", 3))

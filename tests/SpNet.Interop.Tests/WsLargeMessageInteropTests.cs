@@ -29,7 +29,7 @@ public sealed class WsLargeMessageInteropTests
         Cat cat = Cat.For(peerName);
         string text = Text('s');
         await using var push = new PushSocket { SendTimeout = Messages.Timeout };
-        var link = new Link(push, side, "ws");
+        var link = new Link(push, side, Carrier.Ws);
         await using PeerProcess peer = link.Start(cat, "--pull", ["-Q", .. cat.Count(1)]);
         await peer.GuardAsync(push.SendTextAsync(text), what: "send the large message");
         await peer.ExpectMessagesAsync([text]);
@@ -45,7 +45,7 @@ public sealed class WsLargeMessageInteropTests
         Cat cat = Cat.For(peerName);
         string text = Text('p');
         await using var pull = new PullSocket { ReceiveTimeout = Messages.Timeout };
-        var link = new Link(pull, side, "ws");
+        var link = new Link(pull, side, Carrier.Ws);
         string file = Path.GetTempFileName(); // too long for one argument (Linux caps one at 128 KiB): --file
         try
         {

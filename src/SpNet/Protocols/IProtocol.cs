@@ -15,6 +15,9 @@ internal interface IProtocol
     /// <summary>Our id and name, and the id and name a peer must have.</summary>
     ProtocolInfo Info { get; }
 
+    /// <summary>True for raw (device) mode: headers pass through to the application, no protocol state.</summary>
+    bool IsRaw => false;
+
     /// <summary>Offers a new pipe. Returns false to refuse it (the socket then closes it), e.g. PAIR0's second peer.</summary>
     bool AddPipe(Pipe pipe);
 
@@ -56,4 +59,6 @@ internal static class ProtocolIds
     public static readonly ProtocolInfo Rep = new(0x31, "rep", 0x30, "req");
     public static readonly ProtocolInfo Push = new(0x50, "push", 0x51, "pull");
     public static readonly ProtocolInfo Pull = new(0x51, "pull", 0x50, "push");
+    public static readonly ProtocolInfo Surveyor = new(0x62, "surveyor", 0x63, "respondent");
+    public static readonly ProtocolInfo Respondent = new(0x63, "respondent", 0x62, "surveyor");
 }

@@ -8,6 +8,8 @@ internal abstract class ProtocolBase(ProtocolInfo info, SocketStatistics statist
 {
     public ProtocolInfo Info { get; } = info;
 
+    public virtual bool IsRaw => false;
+
     protected SocketStatistics Statistics { get; } = statistics;
 
     public abstract bool AddPipe(Pipe pipe);

@@ -1,5 +1,7 @@
 using SpNet.Transports.Inproc;
+using SpNet.Transports.Ipc;
 using SpNet.Transports.Tcp;
+using SpNet.Transports.Tls;
 using SpNet.Transports.Ws;
 
 namespace SpNet.Transports;
@@ -14,7 +16,7 @@ internal static class TransportRegistry
     private static Dictionary<string, ITransport> Build()
     {
         var map = new Dictionary<string, ITransport>(StringComparer.Ordinal);
-        foreach (ITransport t in new ITransport[] { new TcpTransport(), new InprocTransport(), new WsTransport() })
+        foreach (ITransport t in new ITransport[] { new TcpTransport(), new InprocTransport(), new TlsTransport(), new IpcTransport(), new AbstractTransport(), new WsTransport() })
         {
             foreach (string scheme in t.Schemes)
             {

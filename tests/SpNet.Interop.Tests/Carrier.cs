@@ -1,0 +1,22 @@
+namespace SpNet.Interop.Tests;
+
+/// <summary>The transport an interop <see cref="Link"/> runs over.</summary>
+public enum Carrier
+{
+    /// <summary><c>tcp://127.0.0.1:PORT</c>.</summary>
+    Tcp,
+
+    /// <summary><c>ipc://</c> with a fresh socket path in <see cref="InteropFiles"/>.</summary>
+    Ipc,
+
+    /// <summary><c>tls+tcp://localhost:PORT</c> with the throwaway CA of <see cref="InteropFiles"/> (nngcat only: nanocat has no TLS).</summary>
+    Tls,
+
+    /// <summary>
+    /// <c>ws://127.0.0.1:PORT/</c>: SpNet listens on path <c>/</c>; a listening nanocat binds without a path (it refuses one).
+    /// </summary>
+    Ws,
+
+    /// <summary><c>wss://localhost:PORT/</c> with the throwaway CA of <see cref="InteropFiles"/> (nngcat only: nanocat has no wss).</summary>
+    Wss,
+}
