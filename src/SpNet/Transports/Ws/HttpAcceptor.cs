@@ -150,7 +150,15 @@ internal sealed class HttpAcceptor
             using var timeout = new CancellationTokenSource(LongestHandshakeTimeout());
             if (_secure is not null)
             {
-                stream = await _secure(stream, timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    stream = await _secure(stream, timeout.Token).ConfigureAwait(false);
+                }
+                catch (SpNetException ex)
+                {
+                    ReportFailure(new WsUpgrade(stream, accepted, null, remote, "", ex));
+                    return;
+                }
             }
             (byte[]? bytes, ArraySegment<byte> extra, bool tooLarge) = await HttpHead.ReadAsync(stream, timeout.Token).ConfigureAwait(false);
             if (bytes is null)
@@ -196,6 +204,17 @@ internal sealed class HttpAcceptor
                 await stream.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Hands a failure that no route was chosen for to the first listener on the port, which counts and logs it.</summary>
+    private void ReportFailure(WsUpgrade failure)
+    {
+        WsRoute? first;
+        lock (s_gate)
+        {
+            first = _routes.Count > 0 ? _routes[0] : null;
+        }
+        first?.Offer(failure);
     }
 
     private WsRoute? Find(string target, string? host)

@@ -3,13 +3,14 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using SpNet.Core;
 using SpNet.Transports.Tcp;
+using SpNet.Transports.Tls;
 
 namespace SpNet.Transports.Ws;
 
 /// <summary>
 /// Connects to a ws:// address and upgrades the connection, asking for the peer's subprotocol
 /// (<c>rep.sp.nanomsg.org</c> when a REQ dials). The answer must be 101 with a valid accept key and the same
-/// subprotocol, as NNG requires.
+/// subprotocol, as NNG requires. For wss, TLS (<see cref="Socket.Tls"/>) runs first, verifying the URL's host.
 /// </summary>
 internal sealed class WsDialer : ITransportDialer
 {
@@ -118,12 +119,8 @@ internal sealed class WsDialer : ITransportDialer
     }
 
     /// <summary>TLS as the client of the URL's host (wss).</summary>
-    private ValueTask<Stream> SecureAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        _ = stream;
-        _ = cancellationToken;
-        throw new SpNetException(SpError.NotSupported, $"{_url}: wss is not available yet");
-    }
+    private async ValueTask<Stream> SecureAsync(Stream stream, CancellationToken cancellationToken) =>
+        await TlsStreamFactory.AuthenticateAsClientAsync(stream, _url.Original, _url.Host, _settings.Tls, _settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Why a 101 response is not acceptable, or null when it is.</summary>
     private static string? Check(HttpHead head, string key, string subProtocol)

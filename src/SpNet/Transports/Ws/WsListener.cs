@@ -3,12 +3,14 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using SpNet.Core;
+using SpNet.Transports.Tls;
 
 namespace SpNet.Transports.Ws;
 
 /// <summary>
 /// A ws:// listener: a path (and host, when the URL names one) on a port shared through <see cref="HttpAcceptor"/>.
 /// Accepting completes the upgrade: the request must ask for our own protocol's subprotocol, else HTTP 400.
+/// For wss the port's acceptor runs TLS (with the certificate of the listener that bound the port) before HTTP.
 /// </summary>
 internal sealed class WsListener : ITransportListener
 {
@@ -54,7 +56,11 @@ internal sealed class WsListener : ITransportListener
         {
             return null;
         }
-        throw new SpNetException(SpError.NotSupported, $"{_url}: wss is not available yet");
+        TlsOptions options = _settings.Tls!; // checked when the listener was made
+        TimeSpan timeout = _settings.HandshakeTimeout;
+        string url = _url.Original;
+        return async (stream, cancellationToken) =>
+            await TlsStreamFactory.AuthenticateAsServerAsync(stream, url, options, timeout, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<IPendingPipe> AcceptAsync(CancellationToken cancellationToken)
@@ -86,7 +92,12 @@ internal sealed class WsListener : ITransportListener
 
         public async ValueTask<Pipe> NegotiateAsync(CancellationToken cancellationToken)
         {
+            if (upgrade.Failure is not null)
+            {
+                throw upgrade.Failure; // already disposed by whoever failed; the listener counts and logs it
+            }
             Stream stream = upgrade.Stream;
+            HttpHead head = upgrade.Head!;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (settings.HandshakeTimeout > TimeSpan.Zero && settings.HandshakeTimeout != Timeout.InfiniteTimeSpan)
             {
@@ -95,13 +106,13 @@ internal sealed class WsListener : ITransportListener
             string subProtocol = WsHandshake.SubProtocol(settings.SelfName);
             try
             {
-                string? problem = Check(upgrade.Head, subProtocol);
+                string? problem = Check(head, subProtocol);
                 if (problem is not null)
                 {
                     await HttpAcceptor.RefuseAsync(stream, upgrade.Socket, HttpHead.ErrorResponse(400, "Bad Request", problem), timeout.Token).ConfigureAwait(false);
                     throw new SpNetException(SpError.Protocol, $"{url}: refused the upgrade from {upgrade.RemoteAddress}: {problem}");
                 }
-                await stream.WriteAsync(WsHandshake.Accepted(upgrade.Head["Sec-WebSocket-Key"]!, subProtocol), timeout.Token).ConfigureAwait(false);
+                await stream.WriteAsync(WsHandshake.Accepted(head["Sec-WebSocket-Key"]!, subProtocol), timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -122,7 +133,7 @@ internal sealed class WsListener : ITransportListener
                 SubProtocol = subProtocol,
                 KeepAliveInterval = TimeSpan.Zero, // NNG and nanomsg send no pings; neither do we
             });
-            return new WebSocketPipe(socket, stream, settings.PeerProtocol, $"{scheme}://{upgrade.LocalAddress}{upgrade.Head.Second}", $"{scheme}://{upgrade.RemoteAddress}", settings.MaxReceiveSize, settings.SendQueueCapacity);
+            return new WebSocketPipe(socket, stream, settings.PeerProtocol, $"{scheme}://{upgrade.LocalAddress}{head.Second}", $"{scheme}://{upgrade.RemoteAddress}", settings.MaxReceiveSize, settings.SendQueueCapacity);
         }
 
         /// <summary>Why the request cannot be upgraded, or null when it can.</summary>

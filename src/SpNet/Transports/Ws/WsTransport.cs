@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
+using SpNet.Transports.Tls;
 
 namespace SpNet.Transports.Ws;
 
 /// <summary>
 /// <c>ws://host[:port][/path]</c> (and NNG's <c>ws4://</c>, <c>ws6://</c>): the SP WebSocket mapping. Default port 80,
-/// default path <c>/</c>; <c>ws://*:port/path</c> listens on every interface. Listeners in one process may share a
+/// default path <c>/</c>. <c>wss://</c> (<c>wss4</c>, <c>wss6</c>; default port 443) is the same over TLS, configured by
+/// <see cref="Socket.Tls"/>; <c>ws://*:port/path</c> listens on every interface. Listeners in one process may share a
 /// port on different paths.
 /// </summary>
 internal sealed class WsTransport : ITransport
@@ -46,6 +48,10 @@ internal sealed class WsTransport : ITransport
     public ITransportListener CreateListener(SpUrl url, TransportSettings settings)
     {
         url.WithHostPort(Port);
+        if (_secure)
+        {
+            TlsStreamFactory.RequireServerCertificate(settings.Tls, url.Original);
+        }
         return new WsListener(url, settings, _secure);
     }
 
