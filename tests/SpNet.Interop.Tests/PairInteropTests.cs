@@ -2,7 +2,7 @@ using SpNet.TestKit;
 
 namespace SpNet.Interop.Tests;
 
-/// <summary>PAIR0 over tcp, ipc and ws against nngcat and nanocat, and over tls+tcp against nngcat, SpNet on either end, messages both ways on one connection.</summary>
+/// <summary>PAIR0 over tcp, ipc and ws against nngcat and nanocat, and over tls+tcp and wss against nngcat, SpNet on either end, messages both ways on one connection.</summary>
 public sealed class PairInteropTests
 {
     [Theory]
@@ -20,6 +20,8 @@ public sealed class PairInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
     public async Task Pair_ExchangesBothWays(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);

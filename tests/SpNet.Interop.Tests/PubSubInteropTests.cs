@@ -2,7 +2,7 @@ using SpNet.TestKit;
 
 namespace SpNet.Interop.Tests;
 
-/// <summary>PUB/SUB over tcp, ipc and ws against nngcat and nanocat, and over tls+tcp against nngcat, SpNet on either end of the connection and in either role.</summary>
+/// <summary>PUB/SUB over tcp, ipc and ws against nngcat and nanocat, and over tls+tcp and wss against nngcat, SpNet on either end of the connection and in either role.</summary>
 public sealed class PubSubInteropTests
 {
     [Theory]
@@ -20,6 +20,8 @@ public sealed class PubSubInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
     public async Task SpNetPub_PeerSub_FiltersByTopic(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
@@ -61,6 +63,8 @@ public sealed class PubSubInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
     public async Task PeerPub_SpNetSub(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);

@@ -2,7 +2,7 @@ using SpNet.TestKit;
 
 namespace SpNet.Interop.Tests;
 
-/// <summary>PUSH/PULL over tcp, ipc and ws against nngcat and nanocat, and over tls+tcp against nngcat, SpNet on either end of the connection.</summary>
+/// <summary>PUSH/PULL over tcp, ipc and ws against nngcat and nanocat, and over tls+tcp and wss against nngcat, SpNet on either end of the connection.</summary>
 public sealed class PushPullInteropTests
 {
     [Theory]
@@ -20,6 +20,8 @@ public sealed class PushPullInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
     public async Task SpNetPush_PeerPull(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
@@ -56,6 +58,8 @@ public sealed class PushPullInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
     public async Task PeerPush_SpNetPull(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);

@@ -2,7 +2,7 @@ using SpNet.TestKit;
 
 namespace SpNet.Interop.Tests;
 
-/// <summary>REQ/REP over tcp, ipc and ws against nngcat and nanocat, and over tls+tcp against nngcat, SpNet on either end of the connection and in either role.</summary>
+/// <summary>REQ/REP over tcp, ipc and ws against nngcat and nanocat, and over tls+tcp and wss against nngcat, SpNet on either end of the connection and in either role.</summary>
 public sealed class ReqRepInteropTests
 {
     [Theory]
@@ -20,6 +20,8 @@ public sealed class ReqRepInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
     public async Task SpNetReq_PeerRep(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
@@ -59,6 +61,8 @@ public sealed class ReqRepInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
     [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
     public async Task PeerReq_SpNetRep(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
