@@ -48,6 +48,10 @@ public enum SpError
     ConnectionReset = 19,
     /// <summary>The operation was canceled (NNG_ECANCELED).</summary>
     Canceled = 20,
+    /// <summary>The option is read-only (NNG_EREADONLY).</summary>
+    ReadOnly = 25,
+    /// <summary>The option is write-only (NNG_EWRITEONLY).</summary>
+    WriteOnly = 26,
     /// <summary>The connection was shut down (NNG_ECONNSHUT).</summary>
     ConnectionShutdown = 31,
     /// <summary>An internal error (NNG_EINTERNAL).</summary>
