@@ -256,14 +256,20 @@ public sealed class ArgumentParser
                 break;
             case Opt.CaCert:
                 LoadOnce(ref _caCert, "CA Certificate (--cacert) may be specified only once.", value!);
+                o.CaCertificatePath = value;
                 break;
             case Opt.Key:
                 LoadOnce(ref _key, "Key (--key) may be specified only once.", value!);
+                o.KeyPath = value;
                 break;
             case Opt.Cert:
                 LoadOnce(ref _cert, "Cert (--cert) may be specified only once.", value!);
+                o.CertificatePath = value;
                 break;
             case Opt.Insecure:
+                o.Insecure = true;
+                o.HasTlsOptions = true;
+                break;
             case Opt.ZtHome:
                 o.HasTlsOptions = true;
                 break;

@@ -167,9 +167,6 @@ public sealed class CatApp
         {
             case CatProtocol.None:
                 throw new CatUsageException("No protocol specified.");
-            case CatProtocol.Surveyor0:
-            case CatProtocol.Respondent0:
-                throw new CatUsageException($"Protocol {FlagOf(o.Protocol)} is not supported yet by spcat.");
         }
     }
 
@@ -195,6 +192,8 @@ public sealed class CatApp
         CatProtocol.Pair1 => new Pair1Socket(),
         CatProtocol.Bus0 => new BusSocket(),
         CatProtocol.Star => new StarSocket(),
+        CatProtocol.Surveyor0 => new SurveyorSocket(),
+        CatProtocol.Respondent0 => new RespondentSocket(),
         _ => throw new CatUsageException("Protocol handling unimplemented."),
     };
 
@@ -223,11 +222,35 @@ public sealed class CatApp
             {
                 socket.MaxReceiveSize = maxSize;
             }
+            socket.Tls = TlsFrom(o);
             foreach (CatAddress address in o.Addresses)
             {
                 await StartEndpointAsync(socket, address, cancellationToken).ConfigureAwait(false);
             }
             await RunLoopAsync(socket, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The socket's TLS settings from --cert, --key, --cacert and --insecure, as nngcat configures its TLS config; null when none was given.</summary>
+    private static TlsOptions? TlsFrom(CatOptions o)
+    {
+        if (o.CertificatePath is null && o.CaCertificatePath is null && !o.Insecure)
+        {
+            return null;
+        }
+        try
+        {
+            TlsOptions tls = o.CertificatePath is null ? new TlsOptions() : TlsOptions.FromPemFiles(o.CertificatePath, o.KeyPath ?? o.CertificatePath);
+            if (o.CaCertificatePath is not null)
+            {
+                tls.AddCaPemFile(o.CaCertificatePath);
+            }
+            tls.InsecureSkipVerify = o.Insecure;
+            return tls;
+        }
+        catch (SpNetException ex)
+        {
+            throw new CatUsageException($"Unable to configure TLS: {ex.Message}", ex);
         }
     }
 
@@ -286,6 +309,7 @@ public sealed class CatApp
             case CatProtocol.Pull0:
                 return ReceiveLoopAsync(socket, cancellationToken);
             case CatProtocol.Rep0:
+            case CatProtocol.Respondent0:
                 return o.Data is null ? ReceiveLoopAsync(socket, cancellationToken) : ReplyLoopAsync(socket, o.Data, cancellationToken);
             case CatProtocol.Push0:
             case CatProtocol.Pub0:
@@ -365,7 +389,10 @@ public sealed class CatApp
         await Task.Delay(DrainTime, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>REQ and PAIR with data: send, print what comes back until the next send is due, repeat.</summary>
+    /// <summary>
+    /// REQ, SURVEYOR and PAIR with data: send, print what comes back until the next send is due, repeat. A survey's
+    /// answers end with its survey time (TimedOut, or IncorrectState once it has passed), as in nngcat.
+    /// </summary>
     private async Task SendReceiveLoopAsync(Socket socket, byte[] data, CancellationToken cancellationToken)
     {
         CatOptions o = _options;

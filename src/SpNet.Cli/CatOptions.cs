@@ -48,6 +48,18 @@ public sealed class CatOptions
     /// <summary>--compat: nanocat compatibility (implies --async, maps --pair to PAIR0).</summary>
     public bool Compat { get; set; }
 
-    /// <summary>True when a TLS or ZeroTier option was given; SpNet has no such transport yet.</summary>
+    /// <summary>True when a TLS or ZeroTier option was given (ZeroTier is accepted and ignored).</summary>
     public bool HasTlsOptions { get; set; }
+
+    /// <summary>--cert/-E: our own certificate (PEM), for a tls+tcp listener or a client certificate; null when not given.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>--key: the private key (PEM) of --cert; null means the key sits in the --cert file, as nngcat assumes.</summary>
+    public string? KeyPath { get; set; }
+
+    /// <summary>--cacert: CA certificates (PEM) the peer must chain to; null means the system trust store.</summary>
+    public string? CaCertificatePath { get; set; }
+
+    /// <summary>--insecure/-k: do not verify the peer's certificate.</summary>
+    public bool Insecure { get; set; }
 }

@@ -23,9 +23,9 @@ public enum CatProtocol
     Pair1,
     /// <summary>--bus0 (BUS); nngcat also takes the prefix --bus.</summary>
     Bus0,
-    /// <summary>--surveyor0: parsed, not implemented by SpNet yet.</summary>
+    /// <summary>--surveyor0 (SURVEYOR).</summary>
     Surveyor0,
-    /// <summary>--respondent0: parsed, not implemented by SpNet yet.</summary>
+    /// <summary>--respondent0 (RESPONDENT).</summary>
     Respondent0,
     /// <summary>--star (mangos' STAR): an spcat extension; nngcat has no STAR.</summary>
     Star,

@@ -25,6 +25,8 @@ internal static class ErrorText
         SpError.ConnectionAborted => "Connection aborted",
         SpError.ConnectionReset => "Connection reset",
         SpError.Canceled => "Operation canceled",
+        SpError.Crypto => "Cryptographic error",
+        SpError.PeerAuth => "Peer could not be authenticated",
         SpError.ConnectionShutdown => "Connection shutdown",
         _ => "Internal error detected",
     };

@@ -18,13 +18,23 @@ internal static class Usage
           --pair0               the same over PAIR v0 (--pair means pair0 with --compat)
           --bus0, --bus         the same over BUS (to every connected peer)
           --star                the same over mangos' STAR (spcat extension)
-          (--surveyor0, --respondent0 are not supported yet)
+          --surveyor0, --surveyor  send a survey, print the answers until the survey time (1 s)
+          --respondent0, --respondent  print surveys, answer each with the source data
 
         Address (one or more, in order):
           --dial URL            also --connect URL; waits for the first connection
           --listen URL          also --bind URL
           --connect-local PORT  also -l PORT: dial tcp://127.0.0.1:PORT
           --bind-local PORT     also -L PORT: listen on tcp://127.0.0.1:PORT
+          --connect-ipc PATH    also -x PATH: dial ipc:///PATH
+          --bind-ipc PATH       also -X PATH: listen on ipc:///PATH
+          URLs: tcp://, ipc:// (unix://), abstract://, tls+tcp://, inproc://
+
+        TLS (tls+tcp://):
+          --cert FILE, -E FILE  own certificate (PEM): required to listen
+          --key FILE            its private key (PEM; default: in the --cert file)
+          --cacert FILE         CA certificates (PEM) the peer must chain to (default: system store)
+          --insecure, -k        do not verify the peer's certificate
 
         Format of printed messages (at most one; default prints nothing):
           --format no|ascii|hex|msgpack|quoted|raw

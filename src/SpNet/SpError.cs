@@ -49,9 +49,13 @@ public enum SpError
     /// <summary>The operation was canceled (NNG_ECANCELED).</summary>
     Canceled = 20,
     /// <summary>The option is read-only (NNG_EREADONLY).</summary>
-    ReadOnly = 25,
+    ReadOnly = 24,
     /// <summary>The option is write-only (NNG_EWRITEONLY).</summary>
-    WriteOnly = 26,
+    WriteOnly = 25,
+    /// <summary>A cryptographic (TLS) failure: the handshake failed or the peer's certificate was not trusted (NNG_ECRYPTO).</summary>
+    Crypto = 26,
+    /// <summary>Peer authentication failed, e.g. a required client certificate was missing or refused (NNG_EPEERAUTH).</summary>
+    PeerAuth = 27,
     /// <summary>The connection was shut down (NNG_ECONNSHUT).</summary>
     ConnectionShutdown = 31,
     /// <summary>An internal error (NNG_EINTERNAL).</summary>

@@ -63,16 +63,6 @@ public class CatAppTests
         Assert.Equal("", run.Stdout.Text);
     }
 
-    [Theory]
-    [InlineData("--surveyor0")]
-    [InlineData("--respondent0")]
-    public async Task Missing_protocols_fail_clearly(string flag)
-    {
-        CatRun run = await CatRun.CompleteAsync(flag, "--dial", "tcp://127.0.0.1:1", "-D", "x");
-        Assert.Equal(1, await run.Task);
-        Assert.Equal($"Protocol {flag} is not supported yet by spcat.\n", run.Stderr.ToString());
-    }
-
     [Fact]
     public async Task Dial_to_closed_port_names_the_url()
     {
@@ -106,6 +96,25 @@ public class CatAppTests
         CatRun run = await CatRun.CompleteAsync("--rep", "--listen", "tcp://127.0.0.1:0", "-D", "x", "--recv-timeout", "0.2");
         Assert.Equal(1, await run.Task);
         Assert.Equal("Receive error: Timed out\n", run.Stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Surveyor_prints_the_answers_and_ends_with_the_survey_time()
+    {
+        using var cts = new CancellationTokenSource(CatRun.Limit);
+        CatRun surveyor = CatRun.Start(cts.Token, "--surveyor", "--listen", "tcp://127.0.0.1:0", "--verbose", "-D", "ping", "--delay", "1", "-Q");
+        string url = await surveyor.ListeningUrlAsync();
+        CatRun a = CatRun.Start(cts.Token, "--respondent", "--dial", url, "-D", "pong-a", "-Q");
+        CatRun b = CatRun.Start(cts.Token, "--respondent0", "--dial", url, "-D", "pong-b", "-Q");
+        Assert.Equal(0, await surveyor.ExitCodeAsync()); // one survey, answers until the 1 s survey time ends it
+        string printed = surveyor.Stdout.Text;
+        Assert.Contains("\"pong-a\"\n", printed, StringComparison.Ordinal);
+        Assert.Contains("\"pong-b\"\n", printed, StringComparison.Ordinal);
+        await a.Stdout.WaitForAsync(t => t.Contains("\"ping\"\n", StringComparison.Ordinal), CatRun.Limit);
+        await b.Stdout.WaitForAsync(t => t.Contains("\"ping\"\n", StringComparison.Ordinal), CatRun.Limit);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => a.ExitCodeAsync());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => b.ExitCodeAsync());
     }
 
     [Fact]

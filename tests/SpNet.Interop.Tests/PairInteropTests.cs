@@ -2,7 +2,7 @@ using SpNet.TestKit;
 
 namespace SpNet.Interop.Tests;
 
-/// <summary>PAIR0 over tcp against nngcat and nanocat, SpNet on either end, messages both ways on one connection.</summary>
+/// <summary>PAIR0 over tcp and ipc against nngcat and nanocat, and over tls+tcp against nngcat, SpNet on either end, messages both ways on one connection.</summary>
 public sealed class PairInteropTests
 {
     [Theory]
@@ -10,13 +10,19 @@ public sealed class PairInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    public async Task Pair_ExchangesBothWays(string peerName, Side side)
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
+    public async Task Pair_ExchangesBothWays(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
         string fromPeer = $"hello-from-{cat.Name}";
         string[] sent = Messages.Numbered("pair", 3);
         await using var pair = new PairSocket { SendTimeout = Messages.Timeout, ReceiveTimeout = Messages.Timeout };
-        var link = new Link(pair, side);
+        var link = new Link(pair, side, carrier);
         // --data without --interval: the peer sends once and then prints whatever arrives until it is killed.
         // (No --count: nngcat's pair with --count and --data fails with "Cannot set recv timeout".)
         await using PeerProcess peer = link.Start(cat, cat.PairFlag, "--data", fromPeer, "-Q");

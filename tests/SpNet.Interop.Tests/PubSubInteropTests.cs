@@ -2,7 +2,7 @@ using SpNet.TestKit;
 
 namespace SpNet.Interop.Tests;
 
-/// <summary>PUB/SUB over tcp against nngcat and nanocat, SpNet on either end of the connection and in either role.</summary>
+/// <summary>PUB/SUB over tcp and ipc against nngcat and nanocat, and over tls+tcp against nngcat, SpNet on either end of the connection and in either role.</summary>
 public sealed class PubSubInteropTests
 {
     [Theory]
@@ -10,12 +10,18 @@ public sealed class PubSubInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    public async Task SpNetPub_PeerSub_FiltersByTopic(string peerName, Side side)
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
+    public async Task SpNetPub_PeerSub_FiltersByTopic(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
         string[] wanted = Messages.Numbered("news", 3);
         await using var pub = new PubSocket();
-        var link = new Link(pub, side);
+        var link = new Link(pub, side, carrier);
         // Subscriptions stay local to the SUB: SpNet publishes everything, the peer must print only "news…".
         await using PeerProcess peer = link.Start(cat, "--sub", ["--subscribe", "news", "-Q", .. cat.Count(wanted.Length)]);
 
@@ -41,13 +47,19 @@ public sealed class PubSubInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    public async Task PeerPub_SpNetSub(string peerName, Side side)
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
+    public async Task PeerPub_SpNetSub(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
         string published = $"weather-from-{cat.Name}";
         await using var sub = new SubSocket { ReceiveTimeout = Messages.Timeout };
         sub.Subscribe("weather");
-        var link = new Link(sub, side);
+        var link = new Link(sub, side, carrier);
         // The peer publishes every second (whole seconds only) until killed: what it sends before SpNet is
         // connected is lost, so wait for three arrivals rather than counting sends.
         await using PeerProcess peer = link.Start(cat, "--pub", "--data", published, "--interval", "1");

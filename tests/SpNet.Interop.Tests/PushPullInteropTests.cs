@@ -2,7 +2,7 @@ using SpNet.TestKit;
 
 namespace SpNet.Interop.Tests;
 
-/// <summary>PUSH/PULL over tcp against nngcat and nanocat, SpNet on either end of the connection.</summary>
+/// <summary>PUSH/PULL over tcp and ipc against nngcat and nanocat, and over tls+tcp against nngcat, SpNet on either end of the connection.</summary>
 public sealed class PushPullInteropTests
 {
     [Theory]
@@ -10,12 +10,18 @@ public sealed class PushPullInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    public async Task SpNetPush_PeerPull(string peerName, Side side)
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
+    public async Task SpNetPush_PeerPull(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
         string[] sent = Messages.Numbered("push", 3);
         await using var push = new PushSocket { SendTimeout = Messages.Timeout };
-        var link = new Link(push, side);
+        var link = new Link(push, side, carrier);
         await using PeerProcess peer = link.Start(cat, "--pull", ["-Q", .. cat.Count(sent.Length)]);
 
         foreach (string text in sent)
@@ -36,11 +42,17 @@ public sealed class PushPullInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    public async Task PeerPush_SpNetPull(string peerName, Side side)
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
+    public async Task PeerPush_SpNetPull(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
         await using var pull = new PullSocket { ReceiveTimeout = Messages.Timeout };
-        var link = new Link(pull, side);
+        var link = new Link(pull, side, carrier);
 
         // One peer process per message (each sends its --data once and exits), so every message is distinct.
         foreach (string text in Messages.Numbered("peer-push", 3))

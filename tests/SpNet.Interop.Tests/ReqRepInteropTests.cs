@@ -2,7 +2,7 @@ using SpNet.TestKit;
 
 namespace SpNet.Interop.Tests;
 
-/// <summary>REQ/REP over tcp against nngcat and nanocat, SpNet on either end of the connection and in either role.</summary>
+/// <summary>REQ/REP over tcp and ipc against nngcat and nanocat, and over tls+tcp against nngcat, SpNet on either end of the connection and in either role.</summary>
 public sealed class ReqRepInteropTests
 {
     [Theory]
@@ -10,13 +10,19 @@ public sealed class ReqRepInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    public async Task SpNetReq_PeerRep(string peerName, Side side)
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
+    public async Task SpNetReq_PeerRep(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
         string reply = $"pong-from-{cat.Name}";
         string[] requests = Messages.Numbered("ping", 3);
         await using var req = new ReqSocket { SendTimeout = Messages.Timeout, ReceiveTimeout = Messages.Timeout };
-        var link = new Link(req, side);
+        var link = new Link(req, side, carrier);
         // The peer REP answers every request with its --data and prints each request (-Q).
         await using PeerProcess peer = link.Start(cat, "--rep", ["--data", reply, "-Q", .. cat.Count(requests.Length)]);
 
@@ -39,11 +45,17 @@ public sealed class ReqRepInteropTests
     [PeerData(Peers.NngCat, Side.SpNetDials)]
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    public async Task PeerReq_SpNetRep(string peerName, Side side)
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
+    public async Task PeerReq_SpNetRep(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
         await using var rep = new RepSocket { SendTimeout = Messages.Timeout, ReceiveTimeout = Messages.Timeout };
-        var link = new Link(rep, side);
+        var link = new Link(rep, side, carrier);
 
         // One peer REQ per request: it sends its --data once, prints the reply (-Q) and exits. (nngcat's --req
         // with --count can fail with "Cannot set recv timeout", so no --count.)

@@ -13,6 +13,12 @@ public static class Addresses
     /// <summary>A fresh inproc address, unique within the process.</summary>
     public static string Inproc(string hint = "t") => $"inproc://{hint}-{Environment.ProcessId}-{Interlocked.Increment(ref s_inproc)}";
 
+    /// <summary>A fresh socket-file path in the temp directory (well under the 107-byte <c>sun_path</c> limit); the caller deletes it.</summary>
+    public static string IpcPath(string hint = "t") => Path.Combine(Path.GetTempPath(), $"spnet-{hint}-{Guid.NewGuid():N}.sock");
+
+    /// <summary>A fresh Linux abstract-namespace address, unique across processes.</summary>
+    public static string Abstract(string hint = "t") => $"abstract://spnet-{hint}-{Guid.NewGuid():N}";
+
     /// <summary>The endpoint a bound <c>tcp://host:port</c> URL names (IPv4 or bracketed IPv6 literal).</summary>
     public static IPEndPoint EndPointOf(string url)
     {

@@ -39,10 +39,10 @@ public static class OptionNames
     /// <summary><c>sub:prefnew</c> (NNG_OPT_SUB_PREFNEW) → <see cref="SubSocket.PreferNew"/>. Boolean.</summary>
     public const string SubPreferNew = "sub:prefnew";
 
-    /// <summary><c>surveyor:survey-time</c> (NNG_OPT_SURVEYOR_SURVEYTIME). Duration; SURVEYOR only.</summary>
+    /// <summary><c>surveyor:survey-time</c> (NNG_OPT_SURVEYOR_SURVEYTIME) → <see cref="SurveyorSocket.SurveyTime"/>. Duration; SURVEYOR only.</summary>
     public const string SurveyorSurveyTime = "surveyor:survey-time";
 
-    /// <summary><c>ttl-max</c> (NNG_OPT_MAXTTL) → <c>MaxTtl</c> of REP, PAIR1 and STAR. Integer.</summary>
+    /// <summary><c>ttl-max</c> (NNG_OPT_MAXTTL) → <c>MaxTtl</c> of REP, SURVEYOR, RESPONDENT, PAIR1 and STAR. Integer.</summary>
     public const string MaxTtl = "ttl-max";
 
     /// <summary><c>pair1:polyamorous</c> (NNG_OPT_PAIR1_POLY) → <see cref="Pair1Socket.IsPolyamorous"/>. Boolean, read-only.</summary>

@@ -6,9 +6,6 @@ public abstract partial class Socket
 {
     private int _receiveBufferSize = DefaultReceiveBufferSize;
 
-    /// <summary>True for a raw (device) socket made by a <c>CreateRaw()</c> factory (NNG_OPT_RAW): headers pass through untouched.</summary>
-    public bool IsRaw => Protocol.IsRaw;
-
     /// <summary>
     /// Messages the socket's receive queue holds (NNG_OPT_RECVBUF, 0–8192, default 128). Takes effect at once, also
     /// on a connected socket: shrinking keeps what is already queued. 0 asks for the smallest queue, which SpNet keeps
@@ -74,6 +71,15 @@ public abstract partial class Socket
             case OptionNames.MaxTtl when this is RepSocket rep:
                 rep.MaxTtl = OptionValues.ToInt32(name, value, 1, 15);
                 break;
+            case OptionNames.MaxTtl when this is SurveyorSocket surveyor:
+                surveyor.MaxTtl = OptionValues.ToInt32(name, value, 1, 15);
+                break;
+            case OptionNames.MaxTtl when this is RespondentSocket respondent:
+                respondent.MaxTtl = OptionValues.ToInt32(name, value, 1, 15);
+                break;
+            case OptionNames.SurveyorSurveyTime when this is SurveyorSocket surveyor:
+                OptionValues.Apply(name, OptionValues.ToDuration(name, value), v => surveyor.SurveyTime = v);
+                break;
             case OptionNames.Protocol or OptionNames.Peer or OptionNames.ProtocolName or OptionNames.PeerName or OptionNames.Raw:
                 throw new SpNetException(SpError.ReadOnly, $"option '{name}' is read-only");
             default:
@@ -105,6 +111,9 @@ public abstract partial class Socket
             OptionNames.ReceiveSizeMax => MaxReceiveSize,
             OptionNames.ReqResendTime when this is ReqSocket req => req.ResendTime,
             OptionNames.MaxTtl when this is RepSocket rep => rep.MaxTtl,
+            OptionNames.MaxTtl when this is SurveyorSocket surveyor => surveyor.MaxTtl,
+            OptionNames.MaxTtl when this is RespondentSocket respondent => respondent.MaxTtl,
+            OptionNames.SurveyorSurveyTime when this is SurveyorSocket surveyor => surveyor.SurveyTime,
             OptionNames.Protocol => (int)ProtocolId,
             OptionNames.Peer => (int)PeerId,
             OptionNames.ProtocolName => ProtocolName,

@@ -57,6 +57,9 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
     /// <summary>The peer protocol's name (e.g. <c>rep</c>).</summary>
     public string PeerName => Protocol.Info.PeerName;
 
+    /// <summary>True for a raw (device-mode) socket: protocol headers pass through <see cref="Message.Header"/>, no protocol state.</summary>
+    public bool IsRaw => Protocol.IsRaw;
+
     /// <summary>Counters for traffic, pipes and drops.</summary>
     public SocketStatistics Statistics { get; }
 
@@ -95,6 +98,18 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
 
     /// <summary>Messages each pipe's send queue holds (NNG_OPT_SENDBUF, per pipe). Default 128. Applies to pipes made afterwards.</summary>
     public int SendBufferSize { get => _sendBufferSize; set => _sendBufferSize = value is >= 1 and <= 8192 ? value : throw new ArgumentOutOfRangeException(nameof(value), "1 to 8192 messages"); }
+
+    /// <summary>
+    /// TLS settings for <c>tls+tcp://</c> (and <c>wss://</c>) dialers and listeners made afterwards; null (the default) means
+    /// a dialer verifies the server against the system trust store and a listener cannot start (it needs a certificate).
+    /// </summary>
+    public TlsOptions? Tls { get; set; }
+
+    /// <summary>
+    /// Unix file mode for the socket file of <c>ipc://</c> listeners made afterwards (e.g. <c>0o600</c>), applied right after
+    /// binding; null (the default) leaves the mode the process umask gives. Ignored for <c>abstract://</c>.
+    /// </summary>
+    public UnixFileMode? IpcPermissions { get; set; }
 
     /// <summary>On dispose, how long to let queued messages drain before closing pipes. Default 1 s; zero drops them at once.</summary>
     public TimeSpan Linger { get => _linger; set => _linger = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value)); }
@@ -225,6 +240,8 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
         HandshakeTimeout = _handshakeTimeout,
         MaxReceiveSize = _maxReceiveSize,
         SendQueueCapacity = _sendBufferSize,
+        Tls = Tls,
+        IpcPermissions = IpcPermissions,
     };
 
     internal void ForgetEndpoint(IEndpoint endpoint)
@@ -240,6 +257,17 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
                 _listeners.Remove(l);
             }
         }
+    }
+
+    /// <summary>Opens a context on a protocol that has them; raw sockets and other protocols have none (NotSupported).</summary>
+    private protected SocketContext OpenContextCore()
+    {
+        ThrowIfClosed();
+        if (Protocol is not IContextProtocol protocol)
+        {
+            throw new SpNetException(SpError.NotSupported, IsRaw ? "raw sockets have no contexts" : $"{ProtocolName} sockets have no contexts");
+        }
+        return new SocketContext(this, protocol.OpenContext());
     }
 
     private protected void ThrowIfClosed()

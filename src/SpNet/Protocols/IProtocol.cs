@@ -15,6 +15,9 @@ internal interface IProtocol
     /// <summary>Our id and name, and the id and name a peer must have.</summary>
     ProtocolInfo Info { get; }
 
+    /// <summary>True for raw (device) mode: headers pass through to the application, no protocol state.</summary>
+    bool IsRaw => false;
+
     /// <summary>Offers a new pipe. Returns false to refuse it (the socket then closes it), e.g. PAIR0's second peer.</summary>
     bool AddPipe(Pipe pipe);
 
@@ -42,9 +45,6 @@ internal interface IProtocol
     /// <summary>Fails every waiter with <see cref="SpError.Closed"/> and frees queued messages. Idempotent.</summary>
     void Close();
 
-    /// <summary>True for a raw (device) protocol: headers pass through to and from the application (wire-protocol.md §6).</summary>
-    bool IsRaw => false;
-
     /// <summary>Resizes the socket-level receive queue (NNG_OPT_RECVBUF, messages). Protocols without one ignore it.</summary>
     void SetReceiveBufferSize(int messages)
     {
@@ -67,4 +67,6 @@ internal static class ProtocolIds
     public static readonly ProtocolInfo Pair1 = new(0x11, "pair1", 0x11, "pair1");
     public static readonly ProtocolInfo Bus = new(0x70, "bus", 0x70, "bus");
     public static readonly ProtocolInfo Star = new(0x640, "star", 0x640, "star");
+    public static readonly ProtocolInfo Surveyor = new(0x62, "surveyor", 0x63, "respondent");
+    public static readonly ProtocolInfo Respondent = new(0x63, "respondent", 0x62, "surveyor");
 }

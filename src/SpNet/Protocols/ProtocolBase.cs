@@ -8,6 +8,8 @@ internal abstract class ProtocolBase(ProtocolInfo info, SocketStatistics statist
 {
     public ProtocolInfo Info { get; } = info;
 
+    public virtual bool IsRaw => false;
+
     protected SocketStatistics Statistics { get; } = statistics;
 
     public abstract bool AddPipe(Pipe pipe);
@@ -46,9 +48,6 @@ internal abstract class ProtocolBase(ProtocolInfo info, SocketStatistics statist
     }
 
     public abstract void Close();
-
-    /// <inheritdoc cref="IProtocol.IsRaw"/>
-    public virtual bool IsRaw => false;
 
     /// <inheritdoc cref="IProtocol.SetReceiveBufferSize"/>
     public virtual void SetReceiveBufferSize(int messages)

@@ -1,164 +1,214 @@
-using System.Runtime.CompilerServices;
 using SpNet.Core;
-using SpNet.Internal;
 using SpNet.Protocols.Routing;
 
 namespace SpNet.Protocols;
 
 /// <summary>
-/// REP: fair-queues requests from every REQ peer. Receiving a request saves its backtrace (the routing tags and
-/// the pipe it came on); the next send is the reply, which carries that backtrace and goes only to that pipe.
-/// If the pipe is gone by then the reply is discarded silently, as in every SP implementation.
+/// REP, and RESPONDENT (the same rules with a survey id): fair-queues requests from every peer. Receiving a
+/// request saves its backtrace (<c>[arrival pipe id][tags…]</c>, as <see cref="ReplyRouter"/> stamped it) in the
+/// receiving context; that context's next send is the reply, which carries the tags and goes only to that pipe.
+/// If the pipe is gone by then the reply is discarded silently, as in every SP implementation. Contexts share the
+/// request queue, so several workers can each hold a request and answer it independently.
 /// </summary>
-internal sealed class Rep(SocketStatistics statistics, int receiveCapacity) : ProtocolBase(ProtocolIds.Rep, statistics)
+internal sealed class Rep : ProtocolBase, IContextProtocol
 {
-    private readonly object _gate = new();
-    private readonly ReceiveQueue _requests = new(receiveCapacity);
-    private readonly byte[] _backtrace = new byte[4 * 16];
-    private int _backtraceLength;
-    private Pipe? _replyTo;
-    private bool _hasRequest;
-    private int _maxTtl = Backtrace.DefaultMaxTtl;
+    private readonly ReplyRouter _router;
+    private readonly ReplyContext _default;
+
+    public Rep(ProtocolInfo info, SocketStatistics statistics, int receiveCapacity) : base(info, statistics)
+    {
+        _router = new ReplyRouter(statistics, receiveCapacity);
+        _default = new ReplyContext(this, ownsCancellation: false);
+    }
+
+    public Rep(SocketStatistics statistics, int receiveCapacity) : this(ProtocolIds.Rep, statistics, receiveCapacity)
+    {
+    }
 
     /// <summary>Largest number of routing tags accepted (NNG_OPT_MAXTTL, 1–15, default 8).</summary>
     public int MaxTtl
     {
-        get => _maxTtl;
-        set => _maxTtl = value is >= 1 and <= 15 ? value : throw new ArgumentOutOfRangeException(nameof(value), "1 to 15");
+        get => _router.MaxTtl;
+        set => _router.MaxTtl = value;
     }
 
-    public override bool AddPipe(Pipe pipe) => true;
+    public IProtocolContext OpenContext() => new ReplyContext(this, ownsCancellation: true);
 
-    public override void RemovePipe(Pipe pipe)
+    public override bool AddPipe(Pipe pipe)
     {
-    }
-
-    public override ValueTask DeliverAsync(Pipe pipe, Message message)
-    {
-        switch (Backtrace.Extract(message, _maxTtl))
-        {
-            case BacktraceResult.Ok:
-                return _requests.EnqueueAsync(message);
-            case BacktraceResult.TooManyHops:
-                Drop(message);
-                return ValueTask.CompletedTask;
-            default:
-                message.Dispose();
-                Statistics.RecordProtocolError();
-                pipe.Close(SpError.Protocol, "request without a request id (no tag with bit 31 set)");
-                return ValueTask.CompletedTask;
-        }
-    }
-
-    public override bool TryReceive(out Message? message)
-    {
-        if (!_requests.TryDequeue(out message))
-        {
-            return false;
-        }
-        Accept(message!);
+        _router.Add(pipe);
         return true;
     }
 
-    public override ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken)
+    public override void RemovePipe(Pipe pipe) => _router.Remove(pipe);
+
+    public override ValueTask DeliverAsync(Pipe pipe, Message message) => _router.DeliverAsync(pipe, message);
+
+    public override bool TryReceive(out Message? message) => _default.TryReceive(out message);
+
+    public override ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken) => _default.ReceiveAsync(cancellationToken);
+
+    public override bool TrySend(Message message) => _default.TrySend(message);
+
+    public override ValueTask SendAsync(Message message, CancellationToken cancellationToken) => _default.SendAsync(message, cancellationToken);
+
+    public override void Close() => _router.Close();
+
+    /// <summary>One worker's request/reply state: the backtrace of the request it holds.</summary>
+    private sealed class ReplyContext(Rep owner, bool ownsCancellation) : IProtocolContext
     {
-        ValueTask<Message> pending = _requests.DequeueAsync(cancellationToken);
-        if (pending.IsCompletedSuccessfully)
-        {
-            return ValueTask.FromResult(Accept(pending.Result));
-        }
-        return Slow(pending);
+        private readonly object _gate = new();
+        private readonly CancellationTokenSource? _closing = ownsCancellation ? new CancellationTokenSource() : null;
+        private byte[] _backtrace = new byte[4 * (Backtrace.MaxMaxTtl + 1)];
+        private int _backtraceLength;
+        private bool _hasRequest;
+        private bool _closed;
 
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        async ValueTask<Message> Slow(ValueTask<Message> p) => Accept(await p.ConfigureAwait(false));
-    }
-
-    public override bool TrySend(Message message)
-    {
-        Pipe? pipe = TakeRoute(message);
-        if (pipe is null || pipe.IsClosed)
+        public bool TryReceive(out Message? message)
         {
-            Drop(message); // the requester is gone: nobody to answer
-            return true;
-        }
-        if (pipe.TrySend(message))
-        {
-            return true;
-        }
-        Restore(message, pipe);
-        return false;
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
-    {
-        Pipe? pipe = TakeRoute(message);
-        if (pipe is null || pipe.IsClosed)
-        {
-            Drop(message);
-            return;
-        }
-        try
-        {
-            await pipe.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SpNetException ex) when (ex.Error == SpError.Closed)
-        {
-            Drop(message); // closed while we waited for room
-        }
-        catch
-        {
-            Restore(message, pipe);
-            throw;
-        }
-    }
-
-    public override void Close() => _requests.Close();
-
-    /// <summary>Saves the request's backtrace as the route for the next reply and hands the body to the caller.</summary>
-    private Message Accept(Message request)
-    {
-        lock (_gate)
-        {
-            request.Header.CopyTo(_backtrace);
-            _backtraceLength = request.HeaderLength;
-            _replyTo = request.Pipe;
-            _hasRequest = true;
-        }
-        request.ClearHeader();
-        request.Pipe = null;
-        return request;
-    }
-
-    /// <summary>Consumes the saved route: puts the backtrace on the reply and returns the pipe to use.</summary>
-    private Pipe? TakeRoute(Message reply)
-    {
-        lock (_gate)
-        {
-            if (!_hasRequest)
+            ThrowIfClosed();
+            if (!owner._router.Requests.TryDequeue(out message))
             {
-                ThrowHelper.ThrowState("no request to reply to: receive a request first");
+                return false;
             }
-            _hasRequest = false;
-            reply.ClearHeader();
-            reply.AppendHeader(_backtrace.AsSpan(0, _backtraceLength));
-            Pipe? pipe = _replyTo;
-            _replyTo = null;
-            return pipe;
+            Accept(message!);
+            return true;
         }
-    }
 
-    /// <summary>A send that did not happen: put the route back so the caller can try again.</summary>
-    private void Restore(Message reply, Pipe pipe)
-    {
-        lock (_gate)
+        public ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken)
         {
-            if (!_hasRequest)
+            ThrowIfClosed();
+            if (owner._router.Requests.TryDequeue(out Message? ready))
             {
+                return ValueTask.FromResult(Accept(ready!));
+            }
+            return WaitAsync(cancellationToken);
+        }
+
+        public bool TrySend(Message message)
+        {
+            ThrowIfClosed();
+            Pipe? pipe = TakeRoute(message);
+            if (pipe is null || pipe.IsClosed)
+            {
+                owner.Drop(message); // the requester is gone: nobody to answer
+                return true;
+            }
+            if (pipe.TrySend(message))
+            {
+                return true;
+            }
+            Restore(message);
+            return false;
+        }
+
+        public async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
+        {
+            ThrowIfClosed();
+            Pipe? pipe = TakeRoute(message);
+            if (pipe is null || pipe.IsClosed)
+            {
+                owner.Drop(message);
+                return;
+            }
+            try
+            {
+                await pipe.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SpNetException ex) when (ex.Error == SpError.Closed)
+            {
+                owner.Drop(message); // closed while we waited for room
+            }
+            catch
+            {
+                Restore(message);
+                throw;
+            }
+        }
+
+        public void Close()
+        {
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+                _closed = true;
+                _hasRequest = false;
+            }
+            _closing?.Cancel();
+            _closing?.Dispose();
+        }
+
+        private async ValueTask<Message> WaitAsync(CancellationToken cancellationToken)
+        {
+            if (_closing is null)
+            {
+                return Accept(await owner._router.Requests.DequeueAsync(cancellationToken).ConfigureAwait(false));
+            }
+            CancellationToken closing = _closing.Token;
+            using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, closing) : null;
+            try
+            {
+                return Accept(await owner._router.Requests.DequeueAsync(linked?.Token ?? closing).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException) when (closing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new SpNetException(SpError.Closed, "context is closed");
+            }
+        }
+
+        private void ThrowIfClosed()
+        {
+            if (Volatile.Read(ref _closed))
+            {
+                throw new SpNetException(SpError.Closed, "context is closed");
+            }
+        }
+
+        /// <summary>Saves the request's backtrace as this context's route and hands the body to the caller.</summary>
+        private Message Accept(Message request)
+        {
+            lock (_gate)
+            {
+                if (request.HeaderLength > _backtrace.Length)
+                {
+                    _backtrace = new byte[request.HeaderLength];
+                }
+                request.Header.CopyTo(_backtrace);
+                _backtraceLength = request.HeaderLength;
                 _hasRequest = true;
-                _replyTo = pipe;
             }
+            request.ClearHeader();
+            request.Pipe = null;
+            return request;
         }
-        reply.ClearHeader();
+
+        /// <summary>Consumes the saved route: puts the tags on the reply and returns the pipe to use.</summary>
+        private Pipe? TakeRoute(Message reply)
+        {
+            lock (_gate)
+            {
+                if (!_hasRequest)
+                {
+                    throw new SpNetException(SpError.IncorrectState, "no request to reply to: receive a request first");
+                }
+                _hasRequest = false;
+                reply.ClearHeader();
+                reply.AppendHeader(_backtrace.AsSpan(0, _backtraceLength));
+            }
+            return owner._router.TakeRoute(reply);
+        }
+
+        /// <summary>A send that did not happen: put the route back so the caller can try again.</summary>
+        private void Restore(Message reply)
+        {
+            lock (_gate)
+            {
+                _hasRequest = !_closed; // the saved backtrace is still there
+            }
+            reply.ClearHeader();
+        }
     }
 }

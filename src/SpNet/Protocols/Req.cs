@@ -1,60 +1,76 @@
-using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using SpNet.Core;
-using SpNet.Internal;
 using SpNet.Protocols.Routing;
 
 namespace SpNet.Protocols;
 
 /// <summary>
-/// REQ: one request outstanding at a time. Each request gets an id with bit 31 set, carried in the header; a
-/// reply counts only if it echoes the current id. The request is sent again, with the same id and bytes, after
-/// <see cref="ResendTime"/> without a reply, and at once when the pipe that carried it dies. A new request
-/// abandons the old one (its late reply is dropped).
+/// REQ: each context has one request outstanding at a time. Each request gets an id with bit 31 set, carried in
+/// the header; a reply counts only if it echoes an id in flight, and goes to the context that sent it. The request
+/// is sent again, with the same id and bytes, after the context's resend time without a reply, and at once when the
+/// pipe that carried it dies. A new request on a context abandons its old one (the late reply is dropped). Resend
+/// deadlines of all contexts share one timer.
 /// </summary>
-internal sealed class Req : ProtocolBase, IDisposable
+internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable
 {
     private readonly object _gate = new();
     private readonly LoadBalancer _pipes = new();
-    private readonly ReceiveQueue _replies = new(2);
-    private readonly Timer _resendTimer;
+    private readonly Dictionary<uint, ReqContext> _inFlight = [];
+    private readonly List<ReqContext> _awaitingRoom = [];
+    private readonly DeadlineScheduler _timers = new();
+    private readonly ReqContext _default;
     private uint _nextId = 0x80000000u | (uint)Random.Shared.Next();
-    private uint _currentId;
-    private bool _awaitingReply;
-    private Message? _request;
-    private Pipe? _sentOn;
-    private bool _resendWhenPossible;
-    private TimeSpan _resendTime = TimeSpan.FromMinutes(1);
     private volatile bool _closed;
 
     public Req(SocketStatistics statistics) : base(ProtocolIds.Req, statistics)
     {
-        _resendTimer = new Timer(static s => ((Req)s!).OnResendTimer(), this, Timeout.Infinite, Timeout.Infinite);
+        _default = new ReqContext(this, TimeSpan.FromMinutes(1));
     }
 
-    /// <summary>Resend interval; <see cref="Timeout.InfiniteTimeSpan"/> or zero disables timed resends (pipe loss still resends).</summary>
+    /// <summary>Resend interval of the socket's own context, and the initial one of new contexts; zero or infinite disables timed resends.</summary>
     public TimeSpan ResendTime
     {
-        get => _resendTime;
-        set => _resendTime = value;
+        get => _default.ResendTime;
+        set => _default.ResendTime = value;
     }
 
-    /// <summary>The id of the request in flight (for tests and diagnostics).</summary>
+    /// <summary>The id of the default context's request in flight (for tests and diagnostics).</summary>
     internal uint CurrentId
     {
         get
         {
             lock (_gate)
             {
-                return _currentId;
+                return _default.CurrentId;
             }
         }
+    }
+
+    /// <summary>Requests in flight on all contexts.</summary>
+    internal int InFlightCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inFlight.Count;
+            }
+        }
+    }
+
+    public IProtocolContext OpenContext()
+    {
+        if (_closed)
+        {
+            throw new SpNetException(SpError.Closed, "socket is closed");
+        }
+        return new ReqContext(this, _default.ResendTime);
     }
 
     public override bool AddPipe(Pipe pipe)
     {
         _pipes.Add(pipe);
-        RetryPendingResend();
+        RetryPendingResends();
         return true;
     }
 
@@ -63,11 +79,14 @@ internal sealed class Req : ProtocolBase, IDisposable
         _pipes.Remove(pipe);
         lock (_gate)
         {
-            if (_awaitingReply && _sentOn == pipe)
+            foreach (ReqContext context in _inFlight.Values)
             {
-                // The pipe that carried the request is gone: its reply can never come, so resend at once.
-                _sentOn = null;
-                ResendLocked();
+                if (context.SentOn == pipe)
+                {
+                    // The pipe that carried the request is gone: its reply can never come, so resend at once.
+                    context.SentOn = null;
+                    ResendLocked(context);
+                }
             }
         }
     }
@@ -75,10 +94,7 @@ internal sealed class Req : ProtocolBase, IDisposable
     public override void OnPipeWritable(Pipe pipe)
     {
         _pipes.OnWritable();
-        if (Volatile.Read(ref _resendWhenPossible))
-        {
-            RetryPendingResend();
-        }
+        RetryPendingResends();
     }
 
     public override ValueTask DeliverAsync(Pipe pipe, Message message)
@@ -94,190 +110,131 @@ internal sealed class Req : ProtocolBase, IDisposable
         uint id = BinaryPrimitives.ReadUInt32BigEndian(message.Body);
         lock (_gate)
         {
-            if (!_awaitingReply || id != _currentId)
+            if (!_inFlight.TryGetValue(id, out ReqContext? context))
             {
                 Drop(message); // stale or unknown: a reply to an abandoned request
                 return ValueTask.CompletedTask;
             }
-            _awaitingReply = false;
-            FinishRequestLocked();
-            // Queue the reply in the same step that clears _awaitingReply: a receive racing with this delivery
-            // must see the request outstanding or its reply queued, never neither. (The channel completes
-            // waiting readers asynchronously, so nothing runs under the lock.)
             message.TrimBodyUInt32();
-            _replies.EnqueueDropOldest(message);
+            message.ClearHeader();
+            message.Pipe = null;
+            // Post before clearing 'awaiting': a receive racing with this delivery must see the request
+            // outstanding or its reply queued, never neither. (Waiters resume asynchronously: no user code runs here.)
+            context.Replies.Post(message, dropOldest: true);
+            FinishLocked(context);
         }
         return ValueTask.CompletedTask;
     }
 
-    public override bool TrySend(Message message)
-    {
-        PrepareRequest(message);
-        if (_pipes.TrySend(message, out Pipe? pipe))
-        {
-            Sent(message, pipe!);
-            return true;
-        }
-        Unprepare(message);
-        return false;
-    }
+    public override bool TrySend(Message message) => _default.TrySend(message);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
-    {
-        PrepareRequest(message);
-        Pipe pipe;
-        try
-        {
-            pipe = await _pipes.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            Unprepare(message);
-            throw;
-        }
-        Sent(message, pipe);
-    }
+    public override ValueTask SendAsync(Message message, CancellationToken cancellationToken) => _default.SendAsync(message, cancellationToken);
 
-    public override bool TryReceive(out Message? message)
-    {
-        if (_replies.TryDequeue(out message))
-        {
-            return true;
-        }
-        ThrowIfNoRequest();
-        return false;
-    }
+    public override bool TryReceive(out Message? message) => _default.TryReceive(out message);
 
-    public override ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken)
-    {
-        ThrowIfNoRequest();
-        return _replies.DequeueAsync(cancellationToken);
-    }
+    public override ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken) => _default.ReceiveAsync(cancellationToken);
 
     public override void Close()
     {
         _closed = true;
         _pipes.Close();
-        _replies.Close();
+        ReqContext[] all;
         lock (_gate)
         {
-            _awaitingReply = false;
-            FinishRequestLocked();
+            all = [.. _inFlight.Values, _default];
         }
-        _resendTimer.Dispose();
+        foreach (ReqContext context in all)
+        {
+            context.Close();
+        }
+        _timers.Dispose();
     }
 
     public void Dispose() => Close();
 
-    private void ThrowIfNoRequest()
+    /// <summary>Gives the message a fresh id and makes it the context's request, abandoning any earlier one.</summary>
+    private void PrepareLocked(ReqContext context, Message message)
+    {
+        FinishLocked(context);
+        context.Replies.Clear();
+        uint id = _nextId;
+        while (_inFlight.ContainsKey(id))
+        {
+            id = 0x80000000u | (id + 1);
+        }
+        _nextId = 0x80000000u | (id + 1);
+        context.CurrentId = id;
+        message.ClearHeader();
+        message.AppendHeaderUInt32(id);
+        message.AddReference(); // our reference, kept for resending
+        context.Request = message;
+        context.Awaiting = true;
+        _inFlight.Add(id, context);
+    }
+
+    /// <summary>Ends the context's request: forget its id, timer and saved copy.</summary>
+    private void FinishLocked(ReqContext context)
+    {
+        if (context.Awaiting)
+        {
+            _inFlight.Remove(context.CurrentId);
+        }
+        context.Awaiting = false;
+        _timers.Disarm(context);
+        context.Request?.Dispose();
+        context.Request = null;
+        context.SentOn = null;
+        if (context.ResendWhenPossible)
+        {
+            context.ResendWhenPossible = false;
+            _awaitingRoom.Remove(context);
+        }
+    }
+
+    private void ArmLocked(ReqContext context)
+    {
+        TimeSpan resend = context.ResendTime;
+        if (resend > TimeSpan.Zero && resend != Timeout.InfiniteTimeSpan && !_closed)
+        {
+            context.ResendAt = Environment.TickCount64 + (long)resend.TotalMilliseconds;
+            _timers.Arm(context, resend);
+        }
+    }
+
+    private void OnResendDue(ReqContext context)
     {
         lock (_gate)
         {
-            if (!_awaitingReply && !_closed && _replies.Count == 0)
+            if (context.Awaiting && !_closed && Environment.TickCount64 >= context.ResendAt)
             {
-                ThrowHelper.ThrowState("no request is outstanding: send a request before receiving");
+                ResendLocked(context);
             }
         }
     }
 
-    /// <summary>Gives the message a fresh id and makes it the current request, abandoning any earlier one.</summary>
-    private void PrepareRequest(Message message)
-    {
-        if (_closed)
-        {
-            ThrowHelper.ThrowClosed("socket");
-        }
-        lock (_gate)
-        {
-            FinishRequestLocked();
-            _replies.Clear();
-            _currentId = _nextId;
-            _nextId = 0x80000000u | (_nextId + 1);
-            message.ClearHeader();
-            message.AppendHeaderUInt32(_currentId);
-            message.AddReference(); // our reference, kept for resending
-            _request = message;
-            _awaitingReply = true;
-        }
-    }
-
-    private void Sent(Message message, Pipe pipe)
+    private void RetryPendingResends()
     {
         lock (_gate)
         {
-            if (_request == message)
+            if (_awaitingRoom.Count == 0 || _closed)
             {
-                _sentOn = pipe;
-                ArmTimerLocked();
-                if (pipe.IsClosed)
+                return;
+            }
+            ReqContext[] waiting = [.. _awaitingRoom];
+            foreach (ReqContext context in waiting)
+            {
+                if (context.Awaiting)
                 {
-                    // The pipe died between taking the request and our noting it: RemovePipe already ran and
-                    // could not know, so resend now rather than after a whole ResendTime.
-                    _sentOn = null;
-                    ResendLocked();
+                    ResendLocked(context);
                 }
             }
         }
     }
 
-    private void Unprepare(Message message)
+    /// <summary>Queues the context's request again on some pipe, or remembers to when one has room.</summary>
+    private void ResendLocked(ReqContext context)
     {
-        lock (_gate)
-        {
-            if (_request == message)
-            {
-                _request = null;
-                _awaitingReply = false;
-                message.Dispose(); // drop our resend reference; the caller keeps theirs
-            }
-        }
-        message.ClearHeader();
-    }
-
-    private void FinishRequestLocked()
-    {
-        _resendTimer.Change(Timeout.Infinite, Timeout.Infinite);
-        _request?.Dispose();
-        _request = null;
-        _sentOn = null;
-        Volatile.Write(ref _resendWhenPossible, false);
-    }
-
-    private void ArmTimerLocked()
-    {
-        if (_resendTime > TimeSpan.Zero && _resendTime != Timeout.InfiniteTimeSpan && !_closed)
-        {
-            _resendTimer.Change(_resendTime, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private void OnResendTimer()
-    {
-        lock (_gate)
-        {
-            if (_awaitingReply && !_closed)
-            {
-                ResendLocked();
-            }
-        }
-    }
-
-    private void RetryPendingResend()
-    {
-        lock (_gate)
-        {
-            if (_resendWhenPossible && _awaitingReply && !_closed)
-            {
-                ResendLocked();
-            }
-        }
-    }
-
-    /// <summary>Queues the current request again on some pipe, or remembers to when one has room.</summary>
-    private void ResendLocked()
-    {
-        Message? request = _request;
+        Message? request = context.Request;
         if (request is null)
         {
             return;
@@ -285,14 +242,22 @@ internal sealed class Req : ProtocolBase, IDisposable
         request.AddReference();
         if (_pipes.TrySend(request, out Pipe? pipe))
         {
-            _sentOn = pipe;
-            Volatile.Write(ref _resendWhenPossible, false);
-            ArmTimerLocked();
+            context.SentOn = pipe;
+            if (context.ResendWhenPossible)
+            {
+                context.ResendWhenPossible = false;
+                _awaitingRoom.Remove(context);
+            }
+            ArmLocked(context);
         }
         else
         {
             request.Dispose();
-            Volatile.Write(ref _resendWhenPossible, true);
+            if (!context.ResendWhenPossible)
+            {
+                context.ResendWhenPossible = true;
+                _awaitingRoom.Add(context);
+            }
         }
     }
 }

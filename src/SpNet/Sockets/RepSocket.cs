@@ -1,15 +1,18 @@
 using SpNet.Protocols;
+using SpNet.Protocols.Raw;
 
 namespace SpNet;
 
 /// <summary>
 /// REP (0x31): receives requests from any REQ peer and answers each. Receive a request, then send the reply: it
 /// carries the request's backtrace and goes back only to the connection the request came on (discarded if that
-/// connection is gone). Sending without a request fails with <see cref="SpError.IncorrectState"/>.
+/// connection is gone). Sending without a request fails with <see cref="SpError.IncorrectState"/>. Use
+/// <see cref="OpenContext"/> to let several workers each hold a request, or <see cref="CreateRaw"/> for device mode.
 /// </summary>
 public sealed class RepSocket : Socket
 {
-    private readonly Rep _rep;
+    private readonly Rep? _rep;
+    private readonly XRep? _raw;
 
     /// <summary>Creates an unconnected REP socket.</summary>
     public RepSocket() : this(new SocketStatistics())
@@ -22,10 +25,38 @@ public sealed class RepSocket : Socket
 
     private RepSocket(Rep rep, SocketStatistics statistics) : base(rep, statistics) => _rep = rep;
 
+    private RepSocket(XRep raw, SocketStatistics statistics) : base(raw, statistics) => _raw = raw;
+
+    /// <summary>
+    /// Creates a raw REP socket (device mode): a received request's <see cref="Message.Header"/> is
+    /// <c>[local pipe id][tags…]</c> (4-byte big-endian each); a sent message's header must start with such a pipe
+    /// id, which picks the connection, and the rest of the header goes out before the body. Unknown pipe or full
+    /// queue: dropped.
+    /// </summary>
+    public static RepSocket CreateRaw()
+    {
+        var statistics = new SocketStatistics();
+        return new RepSocket(new XRep(ProtocolIds.Rep, statistics, DefaultReceiveBufferSize), statistics);
+    }
+
     /// <summary>Most routing hops a request may carry (NNG_OPT_MAXTTL, 1–15, default 8); requests over it are dropped.</summary>
     public int MaxTtl
     {
-        get => _rep.MaxTtl;
-        set => _rep.MaxTtl = value;
+        get => _rep?.MaxTtl ?? _raw!.MaxTtl;
+        set
+        {
+            if (_rep is not null)
+            {
+                _rep.MaxTtl = value;
+            }
+            else
+            {
+                _raw!.MaxTtl = value;
+            }
+        }
     }
+
+    /// <summary>Opens an independent reply context: it receives a request and answers it with its own saved backtrace.</summary>
+    /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw socket; <see cref="SpError.Closed"/>.</exception>
+    public SocketContext OpenContext() => OpenContextCore();
 }

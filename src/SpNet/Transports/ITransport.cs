@@ -59,4 +59,10 @@ internal sealed class TransportSettings
 
     /// <summary>Capacity of each pipe's send queue, in messages.</summary>
     public required int SendQueueCapacity { get; init; }
+
+    /// <summary>TLS settings for tls+tcp and wss; null when none were set on the socket.</summary>
+    public TlsOptions? Tls { get; init; }
+
+    /// <summary>Unix file mode for an ipc listener's socket file; null leaves it as created.</summary>
+    public UnixFileMode? IpcPermissions { get; init; }
 }

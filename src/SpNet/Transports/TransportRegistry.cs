@@ -1,5 +1,7 @@
 using SpNet.Transports.Inproc;
+using SpNet.Transports.Ipc;
 using SpNet.Transports.Tcp;
+using SpNet.Transports.Tls;
 
 namespace SpNet.Transports;
 
@@ -13,7 +15,7 @@ internal static class TransportRegistry
     private static Dictionary<string, ITransport> Build()
     {
         var map = new Dictionary<string, ITransport>(StringComparer.Ordinal);
-        foreach (ITransport t in new ITransport[] { new TcpTransport(), new InprocTransport() })
+        foreach (ITransport t in new ITransport[] { new TcpTransport(), new InprocTransport(), new TlsTransport(), new IpcTransport(), new AbstractTransport() })
         {
             foreach (string scheme in t.Schemes)
             {

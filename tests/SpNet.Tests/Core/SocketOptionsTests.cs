@@ -78,6 +78,15 @@ public class SocketOptionsTests
         Assert.Equal(2, poly.MaxTtl);
         Assert.Equal(true, poly.GetOption("pair1:polyamorous"));
 
+        using var surveyor = new SurveyorSocket();
+        surveyor.SetOption("surveyor:survey-time", 250);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), surveyor.GetOption("surveyor:survey-time"));
+        surveyor.SetOption("ttl-max", 4);
+        Assert.Equal(4, surveyor.GetOption("ttl-max"));
+        using var respondent = new RespondentSocket();
+        respondent.SetOption("ttl-max", 9);
+        Assert.Equal(9, respondent.GetOption("ttl-max"));
+
         using var star = new StarSocket();
         star.SetOption("ttl-max", 255);
         Assert.Equal(255, star.GetOption("ttl-max"));

@@ -1,3 +1,5 @@
+using SpNet.Core;
+
 namespace SpNet.Protocols.Routing;
 
 /// <summary>Outcome of moving a request's routing tags from the body into the header.</summary>
@@ -20,6 +22,13 @@ internal static class Backtrace
     /// <summary>Default and bounds of the hop limit (NNG_OPT_MAXTTL).</summary>
     public const int DefaultMaxTtl = 8;
 
+    /// <summary>Largest hop limit NNG accepts (NNI_MAX_MAX_TTL).</summary>
+    public const int MaxMaxTtl = 15;
+
+    /// <summary>Validates a hop limit (1–15, as NNG).</summary>
+    public static int CheckTtl(int value) =>
+        value is >= 1 and <= MaxMaxTtl ? value : throw new ArgumentOutOfRangeException(nameof(value), "1 to 15");
+
     /// <summary>Moves the tag stack from the front of the body into the header, checking it.</summary>
     public static BacktraceResult Extract(Message message, int maxTtl)
     {
@@ -40,6 +49,28 @@ internal static class Backtrace
             {
                 return BacktraceResult.Ok;
             }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Extract"/> with the usual reactions: over the limit → freed and counted as dropped (pipe kept);
+    /// no id → freed, counted as a protocol error, and the pipe closed (as NNG). True when the message is usable.
+    /// </summary>
+    public static bool ExtractOrReject(Pipe pipe, Message message, int maxTtl, SocketStatistics statistics)
+    {
+        switch (Extract(message, maxTtl))
+        {
+            case BacktraceResult.Ok:
+                return true;
+            case BacktraceResult.TooManyHops:
+                statistics.RecordDropped();
+                message.Dispose();
+                return false;
+            default:
+                message.Dispose();
+                statistics.RecordProtocolError();
+                pipe.Close(SpError.Protocol, "message without a request or survey id (no tag with bit 31 set)");
+                return false;
         }
     }
 }

@@ -28,6 +28,24 @@ internal sealed class StreamPipe : Pipe
         _maxReceiveSize = maxReceiveSize;
     }
 
+    /// <summary>
+    /// Runs the SP handshake over <paramref name="stream"/> (bounded by the handshake timeout) and wraps it in a pipe;
+    /// disposes the stream on failure.
+    /// </summary>
+    internal static async ValueTask<Pipe> OpenAsync(Stream stream, bool ipc, string url, string localAddress, string remoteAddress, TransportSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            ushort peer = await Handshake.ExchangeAsync(stream, settings.SelfProtocol, settings.HandshakeTimeout, url, cancellationToken).ConfigureAwait(false);
+            return new StreamPipe(stream, ipc, peer, localAddress, remoteAddress, settings.MaxReceiveSize, settings.SendQueueCapacity);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     protected override void CloseTransport()
     {
         try

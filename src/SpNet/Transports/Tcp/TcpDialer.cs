@@ -19,6 +19,13 @@ internal sealed class TcpDialer : ITransportDialer
 
     public async ValueTask<Pipe> ConnectAsync(CancellationToken cancellationToken)
     {
+        System.Net.Sockets.Socket socket = await ConnectSocketAsync(cancellationToken).ConfigureAwait(false);
+        return await TcpListener.NegotiateAsync(socket, _url.Original, _settings, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Makes the TCP connection only (tls+tcp layers TLS on it); throws <see cref="SpNetException"/> naming the URL.</summary>
+    internal async ValueTask<System.Net.Sockets.Socket> ConnectSocketAsync(CancellationToken cancellationToken)
+    {
         IPAddress[] addresses = await TcpTransport.ResolveAsync(_url, cancellationToken).ConfigureAwait(false);
         SocketException? last = null;
         foreach (IPAddress address in addresses)
@@ -39,7 +46,7 @@ internal sealed class TcpDialer : ITransportDialer
                 socket.Dispose();
                 throw;
             }
-            return await TcpListener.NegotiateAsync(socket, _url.Original, _settings, cancellationToken).ConfigureAwait(false);
+            return socket;
         }
         SpError error = last is null ? SpError.Unreachable : TcpTransport.Translate(last.SocketErrorCode);
         string cause = error == SpError.ConnectionRefused ? "connection refused" : last?.Message ?? "no address";

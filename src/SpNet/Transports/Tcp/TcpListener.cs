@@ -56,10 +56,17 @@ internal sealed class TcpListener : ITransportListener
 
     public async ValueTask<IPendingPipe> AcceptAsync(CancellationToken cancellationToken)
     {
+        System.Net.Sockets.Socket accepted = await AcceptSocketAsync(cancellationToken).ConfigureAwait(false);
+        return new Pending(accepted, Url, _settings);
+    }
+
+    /// <summary>Accepts the next TCP connection only (tls+tcp layers TLS on it).</summary>
+    internal async ValueTask<System.Net.Sockets.Socket> AcceptSocketAsync(CancellationToken cancellationToken)
+    {
         var listening = _socket ?? throw new SpNetException(SpError.Closed, $"{Url}: listener not bound");
         System.Net.Sockets.Socket accepted = await listening.AcceptAsync(cancellationToken).ConfigureAwait(false);
         accepted.NoDelay = true;
-        return new Pending(accepted, Url, _settings);
+        return accepted;
     }
 
     public void Dispose() => _socket?.Dispose();

@@ -34,8 +34,8 @@ internal sealed class TcpTransport : ITransport
     /// <summary>The address family that the scheme restricts to, if any.</summary>
     internal static AddressFamily? FamilyOf(SpUrl url) => url.Scheme switch
     {
-        "tcp4" => AddressFamily.InterNetwork,
-        "tcp6" => AddressFamily.InterNetworkV6,
+        "tcp4" or "tls+tcp4" => AddressFamily.InterNetwork,
+        "tcp6" or "tls+tcp6" => AddressFamily.InterNetworkV6,
         _ => null,
     };
 

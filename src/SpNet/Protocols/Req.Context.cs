@@ -1,0 +1,139 @@
+using SpNet.Core;
+using SpNet.Protocols.Routing;
+
+namespace SpNet.Protocols;
+
+internal sealed partial class Req
+{
+    /// <summary>One request/reply state machine. Fields other than <see cref="Replies"/> are guarded by the socket's lock.</summary>
+    internal sealed class ReqContext(Req owner, TimeSpan resendTime) : DeadlineScheduler.Entry, IProtocolContext
+    {
+        private static readonly Action<object?> s_checkOutstanding = static state => ((ReqContext)state!).ThrowIfNoRequest();
+        private TimeSpan _resendTime = resendTime;
+
+        public uint CurrentId;
+        public volatile bool Awaiting;
+        public Message? Request;
+        public Pipe? SentOn;
+        public bool ResendWhenPossible;
+        public long ResendAt;
+        public volatile bool Closed;
+
+        /// <summary>The reply to the current request, once it came (holds one).</summary>
+        public Mailbox Replies { get; } = new(1);
+
+        public TimeSpan ResendTime
+        {
+            get => _resendTime;
+            set => _resendTime = value;
+        }
+
+        public bool TrySend(Message message)
+        {
+            Prepare(message);
+            if (owner._pipes.TrySend(message, out Pipe? pipe))
+            {
+                Sent(message, pipe!);
+                return true;
+            }
+            Unprepare(message);
+            return false;
+        }
+
+        public async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
+        {
+            Prepare(message);
+            Pipe pipe;
+            try
+            {
+                pipe = await owner._pipes.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Unprepare(message);
+                throw;
+            }
+            Sent(message, pipe);
+        }
+
+        public bool TryReceive(out Message? message)
+        {
+            if (Replies.TryTake(out message))
+            {
+                return true;
+            }
+            ThrowIfNoRequest();
+            return false;
+        }
+
+        public ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken) =>
+            Replies.TakeAsync(cancellationToken, s_checkOutstanding, this);
+
+        public void Close()
+        {
+            lock (owner._gate)
+            {
+                Closed = true;
+                owner.FinishLocked(this);
+            }
+            Replies.Close();
+        }
+
+        public override void OnExpired() => owner.OnResendDue(this);
+
+        private void ThrowIfNoRequest()
+        {
+            if (Closed || owner._closed)
+            {
+                throw new SpNetException(SpError.Closed, "context is closed");
+            }
+            if (!Awaiting)
+            {
+                throw new SpNetException(SpError.IncorrectState, "no request is outstanding: send a request before receiving");
+            }
+        }
+
+        private void Prepare(Message message)
+        {
+            lock (owner._gate)
+            {
+                if (Closed || owner._closed)
+                {
+                    throw new SpNetException(SpError.Closed, Closed ? "context is closed" : "socket is closed");
+                }
+                owner.PrepareLocked(this, message);
+            }
+        }
+
+        private void Sent(Message message, Pipe pipe)
+        {
+            lock (owner._gate)
+            {
+                if (Request == message)
+                {
+                    SentOn = pipe;
+                    owner.ArmLocked(this);
+                    if (pipe.IsClosed)
+                    {
+                        // The pipe died between taking the request and our noting it: RemovePipe already ran and
+                        // could not know, so resend now rather than after a whole resend time.
+                        SentOn = null;
+                        owner.ResendLocked(this);
+                    }
+                }
+            }
+        }
+
+        private void Unprepare(Message message)
+        {
+            lock (owner._gate)
+            {
+                if (Request == message)
+                {
+                    owner.FinishLocked(this); // drops our resend reference; the caller keeps theirs
+                }
+            }
+            message.ClearHeader();
+        }
+    }
+}

@@ -1,0 +1,273 @@
+using System.Buffers.Binary;
+using SpNet.Core;
+using SpNet.Protocols.Routing;
+
+namespace SpNet.Protocols;
+
+/// <summary>
+/// SURVEYOR: a survey goes to every pipe at once (one shared message; a pipe whose queue is full misses it) with a
+/// fresh id (bit 31 set, random start, +1). Answers count until the context's survey time has passed: a receiver
+/// waiting then fails with <see cref="SpError.TimedOut"/>, and a receive started afterwards with
+/// <see cref="SpError.IncorrectState"/>, as NNG. A new survey on the context cancels the old one: its queued answers
+/// are discarded, and late answers to it (or to any unknown id) are dropped. Deadlines share one timer.
+/// </summary>
+internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable
+{
+    /// <summary>Answers each context holds (NNG: 128); further answers to the same survey are dropped.</summary>
+    private const int AnswerCapacity = 128;
+
+    private readonly object _gate = new();
+    private readonly Dictionary<uint, SurveyContext> _surveys = [];
+    private readonly DeadlineScheduler _timers = new();
+    private readonly SurveyContext _default;
+    private Pipe[] _pipes = [];
+    private uint _nextId = 0x80000000u | (uint)Random.Shared.Next();
+    private int _maxTtl = Backtrace.DefaultMaxTtl;
+    private volatile bool _closed;
+
+    public Surveyor(SocketStatistics statistics) : base(ProtocolIds.Surveyor, statistics)
+    {
+        _default = new SurveyContext(this, TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Survey time of the socket's own context, and the initial one of new contexts (NNG_OPT_SURVEYOR_SURVEYTIME, default 1 s).</summary>
+    public TimeSpan SurveyTime
+    {
+        get => _default.SurveyTime;
+        set => _default.SurveyTime = value;
+    }
+
+    /// <summary>NNG_OPT_MAXTTL: kept for option parity (answers reach a surveyor with their hops already popped).</summary>
+    public int MaxTtl
+    {
+        get => _maxTtl;
+        set => _maxTtl = Backtrace.CheckTtl(value);
+    }
+
+    /// <summary>The default context's current survey id, 0 when none (tests, diagnostics).</summary>
+    internal uint CurrentId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _default.SurveyId;
+            }
+        }
+    }
+
+    public IProtocolContext OpenContext()
+    {
+        if (_closed)
+        {
+            throw new SpNetException(SpError.Closed, "socket is closed");
+        }
+        return new SurveyContext(this, _default.SurveyTime);
+    }
+
+    public override bool AddPipe(Pipe pipe)
+    {
+        lock (_gate)
+        {
+            _pipes = [.. _pipes, pipe];
+        }
+        return true;
+    }
+
+    public override void RemovePipe(Pipe pipe)
+    {
+        lock (_gate)
+        {
+            _pipes = Array.FindAll(_pipes, p => p != pipe);
+        }
+    }
+
+    public override ValueTask DeliverAsync(Pipe pipe, Message message)
+    {
+        if (message.BodyLength < 4)
+        {
+            message.Dispose();
+            Statistics.RecordProtocolError();
+            pipe.Close(SpError.Protocol, "answer shorter than a survey id");
+            return ValueTask.CompletedTask;
+        }
+        uint id = BinaryPrimitives.ReadUInt32BigEndian(message.Body);
+        lock (_gate)
+        {
+            // Under the lock, so an answer cannot slip into the queue of a survey that just ended or was replaced.
+            if (!_surveys.TryGetValue(id, out SurveyContext? context))
+            {
+                Drop(message); // after the deadline, after a newer survey, or never ours
+                return ValueTask.CompletedTask;
+            }
+            message.TrimBodyUInt32();
+            message.ClearHeader();
+            message.Pipe = null;
+            if (!context.Answers.Post(message, dropOldest: false))
+            {
+                Statistics.RecordDropped();
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public override bool TrySend(Message message) => _default.TrySend(message);
+
+    public override ValueTask SendAsync(Message message, CancellationToken cancellationToken) => _default.SendAsync(message, cancellationToken);
+
+    public override bool TryReceive(out Message? message) => _default.TryReceive(out message);
+
+    public override ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken) => _default.ReceiveAsync(cancellationToken);
+
+    public override void Close()
+    {
+        _closed = true;
+        SurveyContext[] all;
+        lock (_gate)
+        {
+            all = [.. _surveys.Values, _default];
+        }
+        foreach (SurveyContext context in all)
+        {
+            context.Close();
+        }
+        _timers.Dispose();
+    }
+
+    public void Dispose() => Close();
+
+    /// <summary>Starts a survey on <paramref name="context"/>: new id, old one cancelled, deadline armed, sent to every pipe.</summary>
+    private void Survey(SurveyContext context, Message message)
+    {
+        Pipe[] pipes;
+        lock (_gate)
+        {
+            if (context.Closed || _closed)
+            {
+                throw new SpNetException(SpError.Closed, context.Closed ? "context is closed" : "socket is closed");
+            }
+            EndLocked(context);
+            uint id = _nextId;
+            while (_surveys.ContainsKey(id))
+            {
+                id = 0x80000000u | (id + 1);
+            }
+            _nextId = 0x80000000u | (id + 1);
+            context.SurveyId = id;
+            _surveys.Add(id, context);
+            TimeSpan time = context.SurveyTime;
+            context.ExpiresAt = time == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)time.TotalMilliseconds;
+            if (time != Timeout.InfiniteTimeSpan)
+            {
+                _timers.Arm(context, time);
+            }
+            message.ClearHeader();
+            message.AppendHeaderUInt32(id);
+            pipes = _pipes;
+            // A waiter of the old survey is cancelled, as NNG does; queued answers to it were discarded above.
+            context.Answers.FailWaiters(SpError.Canceled, "a new survey replaced the one being received");
+        }
+        foreach (Pipe pipe in pipes)
+        {
+            message.AddReference();
+            if (!pipe.TrySend(message))
+            {
+                Drop(message); // best effort: a full pipe misses this survey
+            }
+        }
+        message.Dispose();
+    }
+
+    /// <summary>Forgets the context's survey (id, queued answers, deadline).</summary>
+    private void EndLocked(SurveyContext context)
+    {
+        if (context.SurveyId != 0)
+        {
+            _surveys.Remove(context.SurveyId);
+            context.SurveyId = 0;
+        }
+        _timers.Disarm(context);
+        context.Answers.Clear();
+    }
+
+    private void OnDeadline(SurveyContext context)
+    {
+        lock (_gate)
+        {
+            if (context.SurveyId == 0 || Environment.TickCount64 < context.ExpiresAt)
+            {
+                return; // already ended, or a newer survey with a later deadline
+            }
+            EndLocked(context);
+            context.Answers.FailWaiters(SpError.TimedOut, "the survey time has passed");
+        }
+    }
+
+    /// <summary>One survey state machine. Fields other than <see cref="Answers"/> are guarded by the socket's lock.</summary>
+    internal sealed class SurveyContext(Surveyor owner, TimeSpan surveyTime) : DeadlineScheduler.Entry, IProtocolContext
+    {
+        private static readonly Action<object?> s_checkActive = static state => ((SurveyContext)state!).ThrowIfNoSurvey();
+        private TimeSpan _surveyTime = surveyTime;
+
+        public volatile uint SurveyId;
+        public long ExpiresAt;
+        public volatile bool Closed;
+
+        public Mailbox Answers { get; } = new(AnswerCapacity);
+
+        public TimeSpan SurveyTime
+        {
+            get => _surveyTime;
+            set => _surveyTime = value > TimeSpan.Zero || value == Timeout.InfiniteTimeSpan ? value : throw new ArgumentOutOfRangeException(nameof(value), "positive or infinite");
+        }
+
+        public bool TrySend(Message message)
+        {
+            owner.Survey(this, message);
+            return true;
+        }
+
+        public ValueTask SendAsync(Message message, CancellationToken cancellationToken)
+        {
+            owner.Survey(this, message);
+            return ValueTask.CompletedTask;
+        }
+
+        public bool TryReceive(out Message? message)
+        {
+            if (Answers.TryTake(out message))
+            {
+                return true;
+            }
+            ThrowIfNoSurvey();
+            return false;
+        }
+
+        public ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken) =>
+            Answers.TakeAsync(cancellationToken, s_checkActive, this);
+
+        public void Close()
+        {
+            lock (owner._gate)
+            {
+                Closed = true;
+                owner.EndLocked(this);
+            }
+            Answers.Close();
+        }
+
+        public override void OnExpired() => owner.OnDeadline(this);
+
+        private void ThrowIfNoSurvey()
+        {
+            if (Closed || owner._closed)
+            {
+                throw new SpNetException(SpError.Closed, "context is closed");
+            }
+            if (SurveyId == 0)
+            {
+                throw new SpNetException(SpError.IncorrectState, "no survey is running: send a survey first (or its survey time has passed)");
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using SpNet.Protocols;
+using SpNet.Protocols.Raw;
+
+namespace SpNet;
+
+/// <summary>
+/// RESPONDENT (0x63): receives surveys from SURVEYOR peers and answers each, as REP answers requests: the answer
+/// carries the survey's backtrace and goes back only to the connection the survey came on (discarded if it is
+/// gone). Sending without a survey fails with <see cref="SpError.IncorrectState"/>. Answering late is harmless: the
+/// surveyor drops answers after its deadline.
+/// </summary>
+public sealed class RespondentSocket : Socket
+{
+    private readonly Rep? _cooked;
+    private readonly XRep? _raw;
+
+    /// <summary>Creates an unconnected RESPONDENT socket.</summary>
+    public RespondentSocket() : this(new SocketStatistics())
+    {
+    }
+
+    private RespondentSocket(SocketStatistics statistics) : this(new Rep(ProtocolIds.Respondent, statistics, DefaultReceiveBufferSize), statistics)
+    {
+    }
+
+    private RespondentSocket(Rep cooked, SocketStatistics statistics) : base(cooked, statistics) => _cooked = cooked;
+
+    private RespondentSocket(XRep raw, SocketStatistics statistics) : base(raw, statistics) => _raw = raw;
+
+    /// <summary>Creates a raw RESPONDENT socket (device mode), with the header rules of <see cref="RepSocket.CreateRaw"/>.</summary>
+    public static RespondentSocket CreateRaw()
+    {
+        var statistics = new SocketStatistics();
+        return new RespondentSocket(new XRep(ProtocolIds.Respondent, statistics, DefaultReceiveBufferSize), statistics);
+    }
+
+    /// <summary>Most routing hops a survey may carry (NNG_OPT_MAXTTL, 1–15, default 8); surveys over it are dropped.</summary>
+    public int MaxTtl
+    {
+        get => _cooked?.MaxTtl ?? _raw!.MaxTtl;
+        set
+        {
+            if (_cooked is not null)
+            {
+                _cooked.MaxTtl = value;
+            }
+            else
+            {
+                _raw!.MaxTtl = value;
+            }
+        }
+    }
+
+    /// <summary>Opens an independent context: it receives a survey and answers it with its own saved backtrace.</summary>
+    /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw socket; <see cref="SpError.Closed"/>.</exception>
+    public SocketContext OpenContext() => OpenContextCore();
+}

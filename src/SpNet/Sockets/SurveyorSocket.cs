@@ -1,0 +1,74 @@
+using SpNet.Protocols;
+using SpNet.Protocols.Raw;
+
+namespace SpNet;
+
+/// <summary>
+/// SURVEYOR (0x62): sends a survey to every connected RESPONDENT and receives their answers until
+/// <see cref="SurveyTime"/> has passed. A receive waiting at the deadline fails with <see cref="SpError.TimedOut"/>;
+/// one started after it (or before any survey) with <see cref="SpError.IncorrectState"/>, as NNG. A new survey
+/// cancels the old one: its answers are dropped. A peer whose send queue is full misses the survey (best effort).
+/// </summary>
+public sealed class SurveyorSocket : Socket
+{
+    private readonly Surveyor? _cooked;
+    private readonly XSurveyor? _raw;
+
+    /// <summary>Creates an unconnected SURVEYOR socket.</summary>
+    public SurveyorSocket() : this(new SocketStatistics())
+    {
+    }
+
+    private SurveyorSocket(SocketStatistics statistics) : this(new Surveyor(statistics), statistics)
+    {
+    }
+
+    private SurveyorSocket(Surveyor cooked, SocketStatistics statistics) : base(cooked, statistics) => _cooked = cooked;
+
+    private SurveyorSocket(XSurveyor raw, SocketStatistics statistics) : base(raw, statistics) => _raw = raw;
+
+    /// <summary>
+    /// Creates a raw SURVEYOR socket (device mode): no ids, no deadline; what you send goes to every peer as header
+    /// plus body, and an answer's routing tags (up to the bit-31 id) are its <see cref="Message.Header"/>.
+    /// </summary>
+    public static SurveyorSocket CreateRaw()
+    {
+        var statistics = new SocketStatistics();
+        return new SurveyorSocket(new XSurveyor(statistics, DefaultReceiveBufferSize), statistics);
+    }
+
+    /// <summary>
+    /// How long answers to a survey are accepted (NNG_OPT_SURVEYOR_SURVEYTIME). Default 1 s, as NNG, nanomsg and
+    /// mangos; <see cref="Timeout.InfiniteTimeSpan"/> never expires. Takes effect from the next survey; new contexts
+    /// start with this value.
+    /// </summary>
+    /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw socket.</exception>
+    public TimeSpan SurveyTime
+    {
+        get => Cooked.SurveyTime;
+        set => Cooked.SurveyTime = value;
+    }
+
+    /// <summary>Most routing hops an answer may carry (NNG_OPT_MAXTTL, 1–15, default 8).</summary>
+    public int MaxTtl
+    {
+        get => _cooked?.MaxTtl ?? _raw!.MaxTtl;
+        set
+        {
+            if (_cooked is not null)
+            {
+                _cooked.MaxTtl = value;
+            }
+            else
+            {
+                _raw!.MaxTtl = value;
+            }
+        }
+    }
+
+    /// <summary>Opens an independent survey context (own survey id, deadline and answers) sharing this socket's connections.</summary>
+    /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw socket; <see cref="SpError.Closed"/>.</exception>
+    public SocketContext OpenContext() => OpenContextCore();
+
+    private Surveyor Cooked => _cooked ?? throw new SpNetException(SpError.NotSupported, "raw SURVEYOR sockets have no survey time");
+}

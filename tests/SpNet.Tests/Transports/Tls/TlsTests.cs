@@ -1,0 +1,183 @@
+using SpNet.TestKit;
+
+namespace SpNet.Tests.Transports.Tls;
+
+/// <summary>tls+tcp:// with a throwaway CA: every pattern, a large message, and each way a handshake is refused.</summary>
+public sealed class TlsTests : IClassFixture<TlsTests.Certificates>
+{
+    private const string Address = "tls+tcp://localhost:0";
+    private readonly TestCertificates _certs;
+    private readonly TransportPatterns _patterns;
+
+    public TlsTests(Certificates fixture)
+    {
+        _certs = fixture.Value;
+        _patterns = new TransportPatterns(() => Address, (socket, listens) => socket.Tls = listens ? _certs.ServerOptions() : _certs.ClientOptions());
+    }
+
+    /// <summary>One CA for the class: RSA key generation is slow.</summary>
+    public sealed class Certificates : IDisposable
+    {
+        public TestCertificates Value { get; } = TestCertificates.Create();
+
+        public void Dispose() => Value.Dispose();
+    }
+
+    [Fact] public Task Pair_over_tls() => _patterns.PairAsync();
+
+    [Fact] public Task PushPull_over_tls() => _patterns.PushPullAsync();
+
+    [Fact] public Task PubSub_over_tls() => _patterns.PubSubAsync();
+
+    [Fact] public Task ReqRep_over_tls() => _patterns.ReqRepAsync();
+
+    [Fact] public Task Ten_MiB_message_over_tls_arrives_intact() => _patterns.LargeMessageAsync(10 * 1024 * 1024);
+
+    [Fact]
+    public async Task Certificate_and_CA_load_from_PEM_files()
+    {
+        string dir = Directory.CreateTempSubdirectory("spnet-tls-").FullName;
+        try
+        {
+            _certs.WritePem(dir);
+            await using var pull = new PullSocket { Tls = TlsOptions.FromPemFiles(Path.Combine(dir, "srv.pem"), Path.Combine(dir, "srv.key")) };
+            await using var push = new PushSocket { Tls = new TlsOptions().AddCaPemFile(Path.Combine(dir, "ca.pem")) };
+            string url = pull.Listen(Address).Url;
+            await Eventually.Within(push.DialAsync(url).AsTask(), "dial");
+            await push.SendTextAsync("pem");
+            Assert.Equal("pem", await pull.ReceiveTextAsync());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Listener_without_certificate_is_refused_at_listen()
+    {
+        await using var pull = new PullSocket();
+        var ex = Assert.Throws<SpNetException>(() => pull.Listen(Address));
+        Assert.Equal(SpError.Crypto, ex.Error);
+        Assert.Contains("certificate", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Untrusted_CA_is_refused_naming_the_cause_and_the_listener_keeps_serving()
+    {
+        using var other = TestCertificates.Create("Some Other CA");
+        await using var pull = new PullSocket { Tls = _certs.ServerOptions() };
+        string url = pull.Listen(Address).Url;
+        await using var stranger = new PushSocket { Tls = other.ClientOptions() };
+        var ex = await Assert.ThrowsAsync<SpNetException>(() => Eventually.Within(stranger.DialAsync(url).AsTask(), "dial"));
+        Assert.Equal(SpError.PeerAuth, ex.Error);
+        Assert.Contains("untrusted root", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(url, ex.Message, StringComparison.Ordinal);
+        await AssertStillServesAsync(pull, url);
+    }
+
+    [Fact]
+    public async Task System_store_does_not_trust_a_private_CA()
+    {
+        await using var pull = new PullSocket { Tls = _certs.ServerOptions() };
+        string url = pull.Listen(Address).Url;
+        await using var push = new PushSocket(); // no TlsOptions: system trust store, URL host as name
+        var ex = await Assert.ThrowsAsync<SpNetException>(() => Eventually.Within(push.DialAsync(url).AsTask(), "dial"));
+        Assert.Equal(SpError.PeerAuth, ex.Error);
+        Assert.Contains("untrusted root", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Name_mismatch_is_refused()
+    {
+        await using var pull = new PullSocket { Tls = _certs.ServerOptions() };
+        string url = pull.Listen(Address).Url;
+        TlsOptions options = _certs.ClientOptions();
+        options.ServerName = "not-localhost.example";
+        await using var push = new PushSocket { Tls = options };
+        var ex = await Assert.ThrowsAsync<SpNetException>(() => Eventually.Within(push.DialAsync(url).AsTask(), "dial"));
+        Assert.Equal(SpError.PeerAuth, ex.Error);
+        Assert.Contains("name mismatch", ex.Message, StringComparison.Ordinal);
+        await AssertStillServesAsync(pull, url);
+    }
+
+    [Fact]
+    public async Task Expired_server_certificate_is_refused()
+    {
+        using var expired = TestCertificates.Create("Expired CA", notAfter: DateTimeOffset.UtcNow.AddHours(-1));
+        await using var pull = new PullSocket { Tls = expired.ServerOptions() };
+        string url = pull.Listen(Address).Url;
+        await using var push = new PushSocket { Tls = expired.ClientOptions() };
+        var ex = await Assert.ThrowsAsync<SpNetException>(() => Eventually.Within(push.DialAsync(url).AsTask(), "dial"));
+        Assert.Equal(SpError.PeerAuth, ex.Error);
+        Assert.Contains("expired", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InsecureSkipVerify_accepts_an_untrusted_server()
+    {
+        await using var pull = new PullSocket { Tls = _certs.ServerOptions() };
+        string url = pull.Listen(Address).Url;
+        await using var push = new PushSocket { Tls = new TlsOptions { InsecureSkipVerify = true } };
+        await Eventually.Within(push.DialAsync(url).AsTask(), "dial");
+        await push.SendTextAsync("insecure");
+        Assert.Equal("insecure", await pull.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task Required_client_certificate_missing_is_refused_and_listener_keeps_serving()
+    {
+        var log = new CapturingLogger();
+        await using var pull = new PullSocket { Tls = _certs.ServerOptions(TlsAuthMode.Required), Logger = log };
+        string url = pull.Listen(Address).Url;
+        await using (var anonymous = new PushSocket { Tls = _certs.ClientOptions(withClientCertificate: false) })
+        {
+            // With TLS 1.3 the client may finish its side before the server refuses, so the dialer sees either the
+            // refusal or the connection dropping during the SP handshake; the listener names the cause.
+            await Assert.ThrowsAsync<SpNetException>(() => Eventually.Within(anonymous.DialAsync(url).AsTask(), "dial"));
+        }
+        await Eventually.True(() => log.Contains("client certificate") && log.Contains("missing"), $"the listener logged the cause ({string.Join(" | ", log.Lines)})");
+        Assert.Equal(0, pull.Statistics.PipesOpened);
+
+        await using var mutual = new PushSocket { Tls = _certs.ClientOptions(withClientCertificate: true) };
+        await Eventually.Within(mutual.DialAsync(url).AsTask(), "dial with a client certificate");
+        await mutual.SendTextAsync("mutual");
+        Assert.Equal("mutual", await pull.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task Optional_client_certificate_accepts_clients_with_and_without_one()
+    {
+        await using var pull = new PullSocket { Tls = _certs.ServerOptions(TlsAuthMode.Optional) };
+        string url = pull.Listen(Address).Url;
+        await using var anonymous = new PushSocket { Tls = _certs.ClientOptions() };
+        await using var identified = new PushSocket { Tls = _certs.ClientOptions(withClientCertificate: true) };
+        await Eventually.Within(anonymous.DialAsync(url).AsTask(), "dial without a client certificate");
+        await Eventually.Within(identified.DialAsync(url).AsTask(), "dial with a client certificate");
+        await pull.WaitForPipesAsync(2);
+    }
+
+    [Fact]
+    public async Task Plaintext_client_gets_no_pipe()
+    {
+        await using var pull = new PullSocket { Tls = _certs.ServerOptions() };
+        string url = pull.Listen(Address).Url;
+        await using (var plain = new PushSocket())
+        {
+            string tcpUrl = $"tcp://localhost:{Addresses.PortOf(url)}";
+            await Assert.ThrowsAsync<SpNetException>(() => Eventually.Within(plain.DialAsync(tcpUrl).AsTask(), "plaintext dial", TimeSpan.FromSeconds(15)));
+            Assert.Equal(0, plain.Statistics.PipesOpened);
+        }
+        await Eventually.True(() => pull.Statistics.HandshakeFailures >= 1, $"handshake failure counted ({pull.Statistics})");
+        Assert.Equal(0, pull.Statistics.PipesOpened);
+        await AssertStillServesAsync(pull, url);
+    }
+
+    private async Task AssertStillServesAsync(PullSocket pull, string url)
+    {
+        await using var good = new PushSocket { Tls = _certs.ClientOptions() };
+        await Eventually.Within(good.DialAsync(url).AsTask(), "dial by a good peer");
+        await good.SendTextAsync("good peer");
+        Assert.Equal("good peer", await pull.ReceiveTextAsync());
+    }
+}

@@ -1,0 +1,88 @@
+using SpNet.TestKit;
+
+namespace SpNet.Tests.Transports;
+
+/// <summary>
+/// Runs every pattern (PAIR0, PUSH/PULL, PUB/SUB, REQ/REP) over one transport: one socket listens on a fresh address, the
+/// other dials it, and messages go each way the pattern allows. Shared by the ipc, abstract and tls+tcp tests.
+/// </summary>
+internal sealed class TransportPatterns(Func<string> newAddress, Action<Socket, bool>? configure = null)
+{
+    /// <summary>Listens on a fresh address with <paramref name="listener"/> and dials it with <paramref name="dialer"/> (first connection awaited).</summary>
+    public async Task ConnectAsync(Socket listener, Socket dialer)
+    {
+        configure?.Invoke(listener, true);
+        configure?.Invoke(dialer, false);
+        string url = listener.Listen(newAddress()).Url;
+        await Eventually.Within(dialer.DialAsync(url).AsTask(), $"dialing {url}");
+        await listener.WaitForPipesAsync(1);
+    }
+
+    public async Task PairAsync()
+    {
+        await using var a = new PairSocket();
+        await using var b = new PairSocket();
+        await ConnectAsync(a, b);
+        await b.SendTextAsync("to listener");
+        Assert.Equal("to listener", await a.ReceiveTextAsync());
+        await a.SendTextAsync("to dialer");
+        Assert.Equal("to dialer", await b.ReceiveTextAsync());
+    }
+
+    public async Task PushPullAsync()
+    {
+        await using var pull = new PullSocket();
+        await using var push = new PushSocket();
+        await ConnectAsync(pull, push);
+        for (int i = 0; i < 5; i++)
+        {
+            await push.SendTextAsync($"m{i}");
+        }
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal($"m{i}", await pull.ReceiveTextAsync());
+        }
+    }
+
+    public async Task PubSubAsync()
+    {
+        await using var pub = new PubSocket();
+        await using var sub = new SubSocket();
+        sub.Subscribe("news");
+        await ConnectAsync(pub, sub);
+        await pub.SendTextAsync("sport: no");
+        await pub.SendTextAsync("news: yes");
+        Assert.Equal("news: yes", await sub.ReceiveTextAsync());
+    }
+
+    public async Task ReqRepAsync()
+    {
+        await using var rep = new RepSocket();
+        await using var req = new ReqSocket();
+        await ConnectAsync(rep, req);
+        for (int i = 0; i < 3; i++)
+        {
+            await req.SendTextAsync($"q{i}");
+            Assert.Equal($"q{i}", await rep.ReceiveTextAsync());
+            await rep.SendTextAsync($"a{i}");
+            Assert.Equal($"a{i}", await req.ReceiveTextAsync());
+        }
+    }
+
+    /// <summary>A <paramref name="size"/>-byte message with a position-dependent pattern arrives byte for byte.</summary>
+    public async Task LargeMessageAsync(int size)
+    {
+        await using var pull = new PullSocket { MaxReceiveSize = size + 1024 };
+        await using var push = new PushSocket();
+        await ConnectAsync(pull, push);
+        byte[] payload = new byte[size];
+        for (int i = 0; i < size; i++)
+        {
+            payload[i] = (byte)((i * 31) ^ (i >> 11));
+        }
+        await Eventually.Within(push.SendAsync(payload).AsTask(), "sending the large message", TimeSpan.FromSeconds(20));
+        using Message received = await Eventually.Within(pull.ReceiveAsync().AsTask(), "the large message", TimeSpan.FromSeconds(20));
+        Assert.Equal(size, received.Length);
+        Assert.True(received.Body.SequenceEqual(payload), "the large message arrived altered");
+    }
+}
