@@ -24,7 +24,7 @@ public sealed class ArgumentParser
 {
     private enum Opt
     {
-        Help, Verbose, Silent, Req0, Rep0, Push0, Pull0, Pub0, Sub0, Surveyor0, Respondent0, Pair, Pair0, Pair1, Bus0,
+        Help, Verbose, Silent, Req0, Rep0, Push0, Pull0, Pub0, Sub0, Surveyor0, Respondent0, Pair, Pair0, Pair1, Bus0, Star,
         Dial, Listen, Data, File, Subscribe, Format, Ascii, Quoted, Raw, Hex, Compat, Async, MsgPack, RecvMaxSize,
         Count, Delay, Interval, RecvTimeout, SendTimeout, SocketName, ListenIpc, DialIpc, ListenLocal, DialLocal,
         Insecure, CaCert, Key, Cert, ZtHome, Version,
@@ -51,6 +51,7 @@ public sealed class ArgumentParser
         new("pair0", '\0', Opt.Pair0, false),
         new("pair1", '\0', Opt.Pair1, false),
         new("bus0", '\0', Opt.Bus0, false),
+        new("star", '\0', Opt.Star, false),
         new("dial", '\0', Opt.Dial, true),
         new("listen", '\0', Opt.Listen, true),
         new("data", 'D', Opt.Data, true),
@@ -210,6 +211,7 @@ public sealed class ArgumentParser
             case Opt.Pair0: SetProtocol(CatProtocol.Pair0); break;
             case Opt.Pair1: SetProtocol(CatProtocol.Pair1); break;
             case Opt.Bus0: SetProtocol(CatProtocol.Bus0); break;
+            case Opt.Star: SetProtocol(CatProtocol.Star); break;
             case Opt.Surveyor0: SetProtocol(CatProtocol.Surveyor0); break;
             case Opt.Respondent0: SetProtocol(CatProtocol.Respondent0); break;
             case Opt.Pair: o.PairAlias = true; break;

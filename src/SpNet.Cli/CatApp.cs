@@ -73,7 +73,7 @@ public sealed class CatApp
         return 1;
     }
 
-    /// <summary>nngcat's consistency checks, in its order and with its messages; maps --pair to PAIR0 and --compat to --async.</summary>
+    /// <summary>nngcat's consistency checks, in its order and with its messages; maps --pair to PAIR1 (PAIR0 with --compat) and --compat to --async.</summary>
     /// <exception cref="CatUsageException">The options do not fit together.</exception>
     public static void Validate(CatOptions o)
     {
@@ -92,16 +92,21 @@ public sealed class CatApp
             {
                 throw new CatUsageException("Options --count and --compat are incompatible.");
             }
+            if (o.Protocol == CatProtocol.None && o.PairAlias)
+            {
+                o.Protocol = CatProtocol.Pair0;
+            }
             if (o.Protocol == CatProtocol.Pair1)
             {
                 throw new CatUsageException("Protocol does not support --compat.");
             }
             o.Async = true;
         }
-        if (o.Protocol == CatProtocol.None && o.PairAlias)
+        else if (o.Protocol == CatProtocol.None && o.PairAlias)
         {
-            // nngcat 1.5.2 leaves the protocol unset for --pair; spcat picks the one PAIR it has.
-            o.Protocol = CatProtocol.Pair0;
+            // nngcat's source maps --pair to pair1 (pair0 under --compat). The 1.5.2 binary never records --pair,
+            // so it says "No protocol specified."; spcat does what the source means.
+            o.Protocol = CatProtocol.Pair1;
         }
         if (o.Protocol == CatProtocol.Sub0)
         {
@@ -150,6 +155,7 @@ public sealed class CatApp
             case CatProtocol.Pair0:
             case CatProtocol.Pair1:
             case CatProtocol.Bus0:
+            case CatProtocol.Star:
                 if (o.Interval is not null && o.Data is null)
                 {
                     throw new CatUsageException("Option --interval requires either --file or --data.");
@@ -161,9 +167,6 @@ public sealed class CatApp
         {
             case CatProtocol.None:
                 throw new CatUsageException("No protocol specified.");
-            case CatProtocol.Pair1:
-            case CatProtocol.Bus0:
-                throw new CatUsageException($"Protocol {FlagOf(o.Protocol)} is not supported yet by spcat.");
         }
     }
 
@@ -186,6 +189,9 @@ public sealed class CatApp
         CatProtocol.Push0 => new PushSocket(),
         CatProtocol.Pull0 => new PullSocket(),
         CatProtocol.Pair0 => new PairSocket(),
+        CatProtocol.Pair1 => new Pair1Socket(),
+        CatProtocol.Bus0 => new BusSocket(),
+        CatProtocol.Star => new StarSocket(),
         CatProtocol.Surveyor0 => new SurveyorSocket(),
         CatProtocol.Respondent0 => new RespondentSocket(),
         _ => throw new CatUsageException("Protocol handling unimplemented."),
@@ -309,6 +315,9 @@ public sealed class CatApp
             case CatProtocol.Pub0:
                 return SendLoopAsync(socket, o.Data!, cancellationToken);
             case CatProtocol.Pair0:
+            case CatProtocol.Pair1:
+            case CatProtocol.Bus0:
+            case CatProtocol.Star:
                 return o.Data is null ? ReceiveLoopAsync(socket, cancellationToken) : SendReceiveLoopAsync(socket, o.Data, cancellationToken);
             default:
                 return SendReceiveLoopAsync(socket, o.Data!, cancellationToken);

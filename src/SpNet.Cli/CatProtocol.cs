@@ -19,12 +19,14 @@ public enum CatProtocol
     Pull0,
     /// <summary>--pair0 (PAIR v0).</summary>
     Pair0,
-    /// <summary>--pair1: parsed, not implemented by SpNet yet.</summary>
+    /// <summary>--pair1 (PAIR v1, monogamous); also --pair, as nngcat's source maps it.</summary>
     Pair1,
-    /// <summary>--bus0: parsed, not implemented by SpNet yet.</summary>
+    /// <summary>--bus0 (BUS); nngcat also takes the prefix --bus.</summary>
     Bus0,
     /// <summary>--surveyor0 (SURVEYOR).</summary>
     Surveyor0,
     /// <summary>--respondent0 (RESPONDENT).</summary>
     Respondent0,
+    /// <summary>--star (mangos' STAR): an spcat extension; nngcat has no STAR.</summary>
+    Star,
 }

@@ -14,10 +14,12 @@ internal static class Usage
           --sub0, --sub         print what is published
           --push0, --push       push the source data
           --pull0, --pull       print what is pushed
-          --pair0, --pair       send the source data (if any) and print what arrives
+          --pair1, --pair       send the source data (if any) and print what arrives
+          --pair0               the same over PAIR v0 (--pair means pair0 with --compat)
+          --bus0, --bus         the same over BUS (to every connected peer)
+          --star                the same over mangos' STAR (spcat extension)
           --surveyor0, --surveyor  send a survey, print the answers until the survey time (1 s)
           --respondent0, --respondent  print surveys, answer each with the source data
-          (--pair1, --bus0 are not supported yet)
 
         Address (one or more, in order):
           --dial URL            also --connect URL; waits for the first connection

@@ -48,6 +48,10 @@ public enum SpError
     ConnectionReset = 19,
     /// <summary>The operation was canceled (NNG_ECANCELED).</summary>
     Canceled = 20,
+    /// <summary>The option is read-only (NNG_EREADONLY).</summary>
+    ReadOnly = 24,
+    /// <summary>The option is write-only (NNG_EWRITEONLY).</summary>
+    WriteOnly = 25,
     /// <summary>A cryptographic (TLS) failure: the handshake failed or the peer's certificate was not trusted (NNG_ECRYPTO).</summary>
     Crypto = 26,
     /// <summary>Peer authentication failed, e.g. a required client certificate was missing or refused (NNG_EPEERAUTH).</summary>

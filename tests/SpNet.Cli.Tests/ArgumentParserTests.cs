@@ -29,13 +29,23 @@ public class ArgumentParserTests
     [InlineData("--pair1", CatProtocol.Pair1)]
     [InlineData("--surveyor", CatProtocol.Surveyor0)]
     [InlineData("--bus", CatProtocol.Bus0)]
+    [InlineData("--bus0", CatProtocol.Bus0)]
+    [InlineData("--star", CatProtocol.Star)]
     public void Protocol_names_and_aliases(string flag, CatProtocol expected) => Assert.Equal(expected, Parse(flag).Protocol);
 
     [Fact]
-    public void Pair_without_version_is_an_alias()
+    public void Pair_without_version_is_pair1_as_in_nngcats_source()
     {
         CatOptions options = Parse("--pair", "--dial", "tcp://127.0.0.1:1");
         Assert.True(options.PairAlias);
+        CatApp.Validate(options);
+        Assert.Equal(CatProtocol.Pair1, options.Protocol);
+    }
+
+    [Fact]
+    public void Pair_with_compat_is_pair0()
+    {
+        CatOptions options = Parse("--pair", "--compat", "--dial", "tcp://127.0.0.1:1");
         CatApp.Validate(options);
         Assert.Equal(CatProtocol.Pair0, options.Protocol);
     }

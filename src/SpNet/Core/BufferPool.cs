@@ -8,13 +8,16 @@ namespace SpNet;
 /// Message body buffers, pooled by power-of-two size class. Unlike <see cref="ArrayPool{T}.Shared"/>, whose
 /// per-core stacks hold a few dozen arrays, this pool is built for the SP pattern of one thread renting (a read
 /// loop or a sender) and another returning (a consumer or a write loop) with hundreds of messages in flight.
-/// Each class keeps at most a fixed byte budget, so idle memory stays bounded (about 4 MiB per class in use).
+/// Each class keeps at most a fixed byte budget, so idle memory stays bounded: 16 MiB per class up to 64 KiB
+/// (enough for a full send queue, a full receive queue and what is in flight, 128 messages each), 8 MiB above.
 /// </summary>
 internal static class BufferPool
 {
     private const int MinShift = 6;     // 64 B
     private const int MaxShift = 20;    // 1 MiB; larger bodies go to ArrayPool.Shared
-    private const int BudgetPerClass = 4 * 1024 * 1024;
+    private const int SmallClassBudget = 16 * 1024 * 1024;
+    private const int LargeClassBudget = 8 * 1024 * 1024;
+    private const int LargeClassThreshold = 64 * 1024;
     private const int MaxArraysPerClass = 4096;
 
     private static readonly ConcurrentQueue<byte[]>[] s_classes = CreateClasses();
@@ -49,7 +52,8 @@ internal static class BufferPool
         {
             return; // not one of ours (cannot happen through Message); let the GC have it
         }
-        int limit = Math.Min(MaxArraysPerClass, BudgetPerClass / array.Length);
+        int budget = array.Length <= LargeClassThreshold ? SmallClassBudget : LargeClassBudget;
+        int limit = Math.Min(MaxArraysPerClass, budget / array.Length);
         if (Interlocked.Increment(ref s_counts[index]) <= limit)
         {
             s_classes[index].Enqueue(array);

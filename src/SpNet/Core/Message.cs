@@ -209,6 +209,23 @@ public sealed class Message : IDisposable
     /// <summary>The pipe this message arrived on, while a protocol needs it (REP's backtrace, raw mode).</summary>
     internal Core.Pipe? Pipe { get; set; }
 
+    private uint _pipeId;
+
+    /// <summary>
+    /// The pipe (connection) this message concerns, as NNG's <c>nng_msg_get_pipe</c>/<c>nng_msg_set_pipe</c>: on a
+    /// received message the id of the pipe it arrived on; set it before sending to pick the pipe where the protocol
+    /// lets the application choose (polyamorous PAIR1). 0 = none. Pipe ids are 31-bit and unique within the process.
+    /// </summary>
+    public uint PipeId
+    {
+        get => Pipe?.Id ?? _pipeId;
+        set
+        {
+            _pipeId = value;
+            Pipe = null;
+        }
+    }
+
     /// <summary>Returns a deep copy (header and body) that the caller owns.</summary>
     public Message Clone()
     {
@@ -226,6 +243,7 @@ public sealed class Message : IDisposable
             ReturnBody();
             _headerLength = 0;
             Pipe = null;
+            _pipeId = 0;
             MessagePool.Return(this);
         }
         else if (left < 0)
@@ -242,6 +260,7 @@ public sealed class Message : IDisposable
     {
         _refCount = 1;
         Pipe = null;
+        _pipeId = 0;
         _headerLength = 0;
         _bodyOffset = 0;
         _bodyLength = 0;

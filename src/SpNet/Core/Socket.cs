@@ -40,6 +40,7 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
         Protocol = protocol;
         Statistics = statistics;
         _host = new PipeHost(this);
+        SpNetMetrics.Register(statistics, protocol.Info.SelfName);
     }
 
     private protected IProtocol Protocol { get; }
@@ -192,6 +193,7 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
         {
             pipe.Close();
         }
+        SpNetMetrics.Retire(Statistics);
     }
 
     /// <summary>
@@ -217,6 +219,7 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
                 await endpoint.DisposeAsync().ConfigureAwait(false);
             }
             await Task.WhenAny(Task.WhenAll(pipes.Select(p => p.Completion)), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            SpNetMetrics.Retire(Statistics);
         }
         GC.SuppressFinalize(this);
     }

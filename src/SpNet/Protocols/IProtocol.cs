@@ -44,6 +44,11 @@ internal interface IProtocol
 
     /// <summary>Fails every waiter with <see cref="SpError.Closed"/> and frees queued messages. Idempotent.</summary>
     void Close();
+
+    /// <summary>Resizes the socket-level receive queue (NNG_OPT_RECVBUF, messages). Protocols without one ignore it.</summary>
+    void SetReceiveBufferSize(int messages)
+    {
+    }
 }
 
 /// <summary>Identity of a protocol: ids as on the wire, names as in the WebSocket subprotocol.</summary>
@@ -59,6 +64,9 @@ internal static class ProtocolIds
     public static readonly ProtocolInfo Rep = new(0x31, "rep", 0x30, "req");
     public static readonly ProtocolInfo Push = new(0x50, "push", 0x51, "pull");
     public static readonly ProtocolInfo Pull = new(0x51, "pull", 0x50, "push");
+    public static readonly ProtocolInfo Pair1 = new(0x11, "pair1", 0x11, "pair1");
+    public static readonly ProtocolInfo Bus = new(0x70, "bus", 0x70, "bus");
+    public static readonly ProtocolInfo Star = new(0x640, "star", 0x640, "star");
     public static readonly ProtocolInfo Surveyor = new(0x62, "surveyor", 0x63, "respondent");
     public static readonly ProtocolInfo Respondent = new(0x63, "respondent", 0x62, "surveyor");
 }

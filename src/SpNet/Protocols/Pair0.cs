@@ -8,12 +8,17 @@ namespace SpNet.Protocols;
 /// PAIR v0: exactly one peer. A second connection completes the handshake and is then closed (NNG's EBUSY).
 /// Sending waits while the peer is absent or its queue is full; receiving applies backpressure to the peer.
 /// </summary>
-internal sealed class Pair0(SocketStatistics statistics, int receiveCapacity) : ProtocolBase(ProtocolIds.Pair0, statistics)
+/// <remarks>Raw mode is the same: PAIR0 has no header.</remarks>
+internal sealed class Pair0(SocketStatistics statistics, int receiveCapacity, bool raw = false) : ProtocolBase(ProtocolIds.Pair0, statistics)
 {
     private readonly object _gate = new();
     private readonly LoadBalancer _peer = new();
     private readonly ReceiveQueue _received = new(receiveCapacity);
     private Pipe? _pipe;
+
+    public override bool IsRaw => raw;
+
+    public override void SetReceiveBufferSize(int messages) => _received.Capacity = messages;
 
     public override bool AddPipe(Pipe pipe)
     {

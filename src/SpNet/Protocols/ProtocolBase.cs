@@ -49,6 +49,11 @@ internal abstract class ProtocolBase(ProtocolInfo info, SocketStatistics statist
 
     public abstract void Close();
 
+    /// <inheritdoc cref="IProtocol.SetReceiveBufferSize"/>
+    public virtual void SetReceiveBufferSize(int messages)
+    {
+    }
+
     /// <summary>Frees a message the protocol will not deliver, and counts it.</summary>
     protected void Drop(Message message)
     {

@@ -8,11 +8,14 @@ namespace SpNet.Protocols;
 /// message (counted as dropped); the publisher never waits. A peer that sends to a PUB is in violation and its
 /// pipe is closed, as NNG does.
 /// </summary>
-internal sealed class Pub(SocketStatistics statistics) : ProtocolBase(ProtocolIds.Pub, statistics)
+/// <remarks>Raw mode is the same: PUB has no header.</remarks>
+internal sealed class Pub(SocketStatistics statistics, bool raw = false) : ProtocolBase(ProtocolIds.Pub, statistics)
 {
     private readonly object _gate = new();
     private Pipe[] _pipes = [];
     private volatile bool _closed;
+
+    public override bool IsRaw => raw;
 
     public override bool AddPipe(Pipe pipe)
     {

@@ -7,9 +7,14 @@ namespace SpNet.Protocols;
 /// PULL: fair-queues messages from every PUSH peer into one receive queue; a full queue makes the pipes wait
 /// (backpressure reaches the pushers through TCP).
 /// </summary>
-internal sealed class Pull(SocketStatistics statistics, int receiveCapacity) : ProtocolBase(ProtocolIds.Pull, statistics)
+/// <remarks>Raw mode is the same: PULL has no header.</remarks>
+internal sealed class Pull(SocketStatistics statistics, int receiveCapacity, bool raw = false) : ProtocolBase(ProtocolIds.Pull, statistics)
 {
     private readonly ReceiveQueue _received = new(receiveCapacity);
+
+    public override bool IsRaw => raw;
+
+    public override void SetReceiveBufferSize(int messages) => _received.Capacity = messages;
 
     public override bool AddPipe(Pipe pipe) => true;
 

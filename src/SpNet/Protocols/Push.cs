@@ -8,9 +8,12 @@ namespace SpNet.Protocols;
 /// PUSH: each message goes to one peer with room, ready peers taking turns (round robin). With no peer, or all
 /// full, a send waits (or times out). Whatever a PULL peer sends is discarded, as NNG does.
 /// </summary>
-internal sealed class Push(SocketStatistics statistics) : ProtocolBase(ProtocolIds.Push, statistics)
+/// <remarks>Raw mode is the same: PUSH has no header.</remarks>
+internal sealed class Push(SocketStatistics statistics, bool raw = false) : ProtocolBase(ProtocolIds.Push, statistics)
 {
     private readonly LoadBalancer _pipes = new();
+
+    public override bool IsRaw => raw;
 
     public override bool AddPipe(Pipe pipe)
     {

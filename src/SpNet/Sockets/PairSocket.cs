@@ -9,11 +9,14 @@ namespace SpNet;
 public sealed class PairSocket : Socket
 {
     /// <summary>Creates an unconnected PAIR0 socket.</summary>
-    public PairSocket() : this(new SocketStatistics())
+    public PairSocket() : this(new SocketStatistics(), raw: false)
     {
     }
 
-    private PairSocket(SocketStatistics statistics) : base(new Pair0(statistics, DefaultReceiveBufferSize), statistics)
+    private PairSocket(SocketStatistics statistics, bool raw) : base(new Pair0(statistics, DefaultReceiveBufferSize, raw), statistics)
     {
     }
+
+    /// <summary>Creates a raw (device) PAIR0 socket. PAIR0 has no header, so it behaves as a cooked one; <see cref="Socket.IsRaw"/> is true.</summary>
+    public static PairSocket CreateRaw() => new(new SocketStatistics(), raw: true);
 }

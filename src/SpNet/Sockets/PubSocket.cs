@@ -10,11 +10,14 @@ namespace SpNet;
 public sealed class PubSocket : Socket
 {
     /// <summary>Creates an unconnected PUB socket.</summary>
-    public PubSocket() : this(new SocketStatistics())
+    public PubSocket() : this(new SocketStatistics(), raw: false)
     {
     }
 
-    private PubSocket(SocketStatistics statistics) : base(new Pub(statistics), statistics)
+    private PubSocket(SocketStatistics statistics, bool raw) : base(new Pub(statistics, raw), statistics)
     {
     }
+
+    /// <summary>Creates a raw (device) PUB socket. PUB has no header, so it behaves as a cooked one; <see cref="Socket.IsRaw"/> is true.</summary>
+    public static PubSocket CreateRaw() => new(new SocketStatistics(), raw: true);
 }

@@ -6,11 +6,14 @@ namespace SpNet;
 public sealed class PullSocket : Socket
 {
     /// <summary>Creates an unconnected PULL socket.</summary>
-    public PullSocket() : this(new SocketStatistics())
+    public PullSocket() : this(new SocketStatistics(), raw: false)
     {
     }
 
-    private PullSocket(SocketStatistics statistics) : base(new Pull(statistics, DefaultReceiveBufferSize), statistics)
+    private PullSocket(SocketStatistics statistics, bool raw) : base(new Pull(statistics, DefaultReceiveBufferSize, raw), statistics)
     {
     }
+
+    /// <summary>Creates a raw (device) PULL socket. PULL has no header, so it behaves as a cooked one; <see cref="Socket.IsRaw"/> is true.</summary>
+    public static PullSocket CreateRaw() => new(new SocketStatistics(), raw: true);
 }

@@ -9,11 +9,14 @@ namespace SpNet;
 public sealed class PushSocket : Socket
 {
     /// <summary>Creates an unconnected PUSH socket.</summary>
-    public PushSocket() : this(new SocketStatistics())
+    public PushSocket() : this(new SocketStatistics(), raw: false)
     {
     }
 
-    private PushSocket(SocketStatistics statistics) : base(new Push(statistics), statistics)
+    private PushSocket(SocketStatistics statistics, bool raw) : base(new Push(statistics, raw), statistics)
     {
     }
+
+    /// <summary>Creates a raw (device) PUSH socket. PUSH has no header, so it behaves as a cooked one; <see cref="Socket.IsRaw"/> is true.</summary>
+    public static PushSocket CreateRaw() => new(new SocketStatistics(), raw: true);
 }

@@ -1,3 +1,4 @@
+using SpNet.Internal;
 using System.Text;
 using SpNet.Protocols;
 
@@ -13,12 +14,29 @@ public sealed class SubSocket : Socket
     private readonly Sub _sub;
 
     /// <summary>Creates an unconnected SUB socket with no subscriptions.</summary>
-    public SubSocket() : this(new SocketStatistics())
+    public SubSocket() : this(new SocketStatistics(), raw: false)
     {
     }
 
-    private SubSocket(SocketStatistics statistics) : this(new Sub(statistics, DefaultReceiveBufferSize), statistics)
+    private SubSocket(SocketStatistics statistics, bool raw) : this(new Sub(statistics, DefaultReceiveBufferSize, raw), statistics)
     {
+    }
+
+    /// <summary>
+    /// Creates a raw (device) SUB socket: it does no filtering (every message is received) and has no subscriptions;
+    /// <see cref="Subscribe(ReadOnlySpan{byte})"/> fails with <see cref="SpError.NotSupported"/>, as on NNG's raw SUB.
+    /// </summary>
+    public static SubSocket CreateRaw() => new(new SocketStatistics(), raw: true);
+
+    /// <summary>
+    /// What a full receive queue (<see cref="Socket.ReceiveBufferSize"/>) does with a new message (NNG <c>sub:prefnew</c>):
+    /// true (default) drops the oldest queued message so the reader sees the newest data; false drops the new message.
+    /// Either way the drop is counted in <see cref="SocketStatistics.MessagesDropped"/>.
+    /// </summary>
+    public bool PreferNew
+    {
+        get => _sub.PreferNew;
+        set => _sub.PreferNew = value;
     }
 
     private SubSocket(Sub sub, SocketStatistics statistics) : base(sub, statistics) => _sub = sub;
@@ -27,7 +45,12 @@ public sealed class SubSocket : Socket
     public int SubscriptionCount => _sub.Subscriptions.Count;
 
     /// <summary>Subscribes to messages starting with <paramref name="prefix"/> (empty = all). Subscribing twice has no further effect.</summary>
-    public void Subscribe(ReadOnlySpan<byte> prefix) => _sub.Subscriptions.Add(prefix);
+    /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw SUB.</exception>
+    public void Subscribe(ReadOnlySpan<byte> prefix)
+    {
+        ThrowIfRawSubscription();
+        _sub.Subscriptions.Add(prefix);
+    }
 
     /// <summary>Subscribes to messages starting with the UTF-8 bytes of <paramref name="prefix"/>.</summary>
     public void Subscribe(string prefix) => Subscribe(Encoding.UTF8.GetBytes(prefix ?? throw new ArgumentNullException(nameof(prefix))));
@@ -36,6 +59,7 @@ public sealed class SubSocket : Socket
     /// <exception cref="SpNetException"><see cref="SpError.NoEntry"/> when the prefix was not subscribed (as NNG).</exception>
     public void Unsubscribe(ReadOnlySpan<byte> prefix)
     {
+        ThrowIfRawSubscription();
         if (!_sub.Subscriptions.Remove(prefix))
         {
             throw new SpNetException(SpError.NoEntry, "not subscribed to that prefix");
@@ -44,4 +68,40 @@ public sealed class SubSocket : Socket
 
     /// <summary>Removes a subscription given as UTF-8 text.</summary>
     public void Unsubscribe(string prefix) => Unsubscribe(Encoding.UTF8.GetBytes(prefix ?? throw new ArgumentNullException(nameof(prefix))));
+
+    private protected override bool TrySetProtocolOption(string name, object value)
+    {
+        switch (name)
+        {
+            case OptionNames.SubSubscribe:
+                Subscribe(OptionValues.ToBytes(name, value));
+                return true;
+            case OptionNames.SubUnsubscribe:
+                Unsubscribe(OptionValues.ToBytes(name, value));
+                return true;
+            case OptionNames.SubPreferNew:
+                PreferNew = OptionValues.ToBoolean(name, value);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private protected override bool TryGetProtocolOption(string name, out object? value)
+    {
+        value = name == OptionNames.SubPreferNew ? PreferNew : null;
+        if (name is OptionNames.SubSubscribe or OptionNames.SubUnsubscribe)
+        {
+            throw new SpNetException(SpError.WriteOnly, $"option '{name}' is write-only");
+        }
+        return value is not null;
+    }
+
+    private void ThrowIfRawSubscription()
+    {
+        if (IsRaw)
+        {
+            throw new SpNetException(SpError.NotSupported, "a raw SUB socket does no filtering and has no subscriptions");
+        }
+    }
 }

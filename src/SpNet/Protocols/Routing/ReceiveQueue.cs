@@ -6,29 +6,48 @@ namespace SpNet.Protocols.Routing;
 
 /// <summary>
 /// The socket-level queue of received messages, fed fairly by every pipe's read loop (fair queueing) and
-/// drained by the application. Bounded: a full queue either makes the pipes wait (backpressure) or drops the
-/// oldest message, as the protocol chooses.
+/// drained by the application. Bounded by <see cref="Capacity"/>, which may change at any time
+/// (NNG_OPT_RECVBUF): a full queue either makes the pipes wait (backpressure), drops the oldest message, or
+/// drops the new one, as the protocol chooses.
 /// </summary>
+/// <remarks>
+/// The messages live in an unbounded channel; the bound is a reservation counter so that it can be resized
+/// without recreating the channel (and without losing waiting readers). Writers that find no room wait on a
+/// pulse that every dequeue and every resize raises.
+/// </remarks>
 internal sealed class ReceiveQueue
 {
-    private readonly Channel<Message> _channel;
+    private readonly Channel<Message> _channel = Channel.CreateUnbounded<Message>();
+    private readonly AsyncPulse _room = new();
+    private int _capacity;
+    private int _reserved;
+    private volatile bool _closed;
 
-    public ReceiveQueue(int capacity)
-    {
-        _channel = Channel.CreateBounded<Message>(new BoundedChannelOptions(Math.Max(1, capacity))
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-    }
+    public ReceiveQueue(int capacity) => Capacity = capacity;
 
     /// <summary>Messages waiting.</summary>
     public int Count => _channel.Reader.Count;
 
+    /// <summary>
+    /// Most messages held. Zero is kept as one: the smallest queue that still lets a pipe hand over a message
+    /// (NNG's unbuffered mode). Shrinking keeps what is queued; new messages then wait (or drop) until it drains below the bound.
+    /// </summary>
+    public int Capacity
+    {
+        get => Volatile.Read(ref _capacity);
+        set
+        {
+            Volatile.Write(ref _capacity, Math.Max(1, value));
+            _room.Pulse();
+        }
+    }
+
     /// <summary>Adds a message, waiting while the queue is full. If the socket closes meanwhile the message is freed.</summary>
     public ValueTask EnqueueAsync(Message message)
     {
-        if (_channel.Writer.TryWrite(message))
+        if (TryReserve())
         {
+            Write(message);
             return ValueTask.CompletedTask;
         }
         return Slow(message);
@@ -36,13 +55,20 @@ internal sealed class ReceiveQueue
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
         async ValueTask Slow(Message m)
         {
-            try
+            while (true)
             {
-                await _channel.Writer.WriteAsync(m).ConfigureAwait(false);
-            }
-            catch (ChannelClosedException)
-            {
-                m.Dispose();
+                Task wake = _room.Arm();
+                if (TryReserve())
+                {
+                    Write(m);
+                    return;
+                }
+                if (_closed)
+                {
+                    m.Dispose();
+                    return;
+                }
+                await wake.ConfigureAwait(false);
             }
         }
     }
@@ -51,42 +77,79 @@ internal sealed class ReceiveQueue
     public int EnqueueDropOldest(Message message)
     {
         int dropped = 0;
-        while (!_channel.Writer.TryWrite(message))
+        while (!TryReserve())
         {
-            if (_channel.Reader.Completion.IsCompleted)
+            if (_closed)
             {
                 message.Dispose();
                 return dropped;
             }
             if (_channel.Reader.TryRead(out Message? old))
             {
+                Release();
                 old.Dispose();
                 dropped++;
             }
+            else
+            {
+                // The room is held by writers between reserving and writing: overshoot by one rather than spin.
+                Interlocked.Increment(ref _reserved);
+                break;
+            }
         }
+        Write(message);
         return dropped;
     }
 
+    /// <summary>Adds a message if there is room; otherwise frees it. Returns false when it was discarded.</summary>
+    public bool EnqueueDropNewest(Message message)
+    {
+        if (!TryReserve())
+        {
+            message.Dispose();
+            return false;
+        }
+        Write(message);
+        return true;
+    }
+
     /// <summary>Takes a message if one is waiting.</summary>
-    public bool TryDequeue(out Message? message) => _channel.Reader.TryRead(out message);
+    public bool TryDequeue(out Message? message)
+    {
+        if (!_channel.Reader.TryRead(out message))
+        {
+            return false;
+        }
+        Release();
+        return true;
+    }
 
     /// <summary>Waits for a message; throws <see cref="SpNetException"/> (Closed) once the socket is closed.</summary>
     public ValueTask<Message> DequeueAsync(CancellationToken cancellationToken)
     {
-        ValueTask<Message> read = _channel.Reader.ReadAsync(cancellationToken);
-        return read.IsCompletedSuccessfully ? read : Slow(read);
+        if (TryDequeue(out Message? message))
+        {
+            return ValueTask.FromResult(message!);
+        }
+        if (_closed)
+        {
+            ThrowHelper.ThrowClosed("socket");
+        }
+        return Slow(cancellationToken);
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        static async ValueTask<Message> Slow(ValueTask<Message> pending)
+        async ValueTask<Message> Slow(CancellationToken token)
         {
-            try
+            while (true)
             {
-                return await pending.ConfigureAwait(false);
-            }
-            catch (ChannelClosedException)
-            {
-                ThrowHelper.ThrowClosed("socket");
-                return null!;
+                if (!await _channel.Reader.WaitToReadAsync(token).ConfigureAwait(false))
+                {
+                    ThrowHelper.ThrowClosed("socket");
+                }
+                if (TryDequeue(out Message? m))
+                {
+                    return m!;
+                }
             }
         }
     }
@@ -94,16 +157,50 @@ internal sealed class ReceiveQueue
     /// <summary>Discards everything queued (REQ does this when a new request supersedes the old).</summary>
     public void Clear()
     {
-        while (_channel.Reader.TryRead(out Message? m))
+        while (TryDequeue(out Message? m))
         {
-            m.Dispose();
+            m!.Dispose();
         }
     }
 
     /// <summary>Fails waiting readers with Closed and frees what is queued.</summary>
     public void Close()
     {
+        _closed = true;
         _channel.Writer.TryComplete();
         Clear();
+        _room.Pulse();
+    }
+
+    private bool TryReserve()
+    {
+        while (true)
+        {
+            int reserved = Volatile.Read(ref _reserved);
+            if (reserved >= Volatile.Read(ref _capacity))
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref _reserved, reserved + 1, reserved) == reserved)
+            {
+                return true;
+            }
+        }
+    }
+
+    private void Release()
+    {
+        Interlocked.Decrement(ref _reserved);
+        _room.Pulse();
+    }
+
+    private void Write(Message message)
+    {
+        if (!_channel.Writer.TryWrite(message))
+        {
+            // Closed: an unbounded channel refuses only then.
+            Interlocked.Decrement(ref _reserved);
+            message.Dispose();
+        }
     }
 }

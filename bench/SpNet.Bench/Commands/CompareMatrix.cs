@@ -1,0 +1,100 @@
+using SpNet.Bench.Harness;
+
+namespace SpNet.Bench.Commands;
+
+/// <summary>The fixed list of runs <c>compare</c> makes (full or <c>--quick</c>), with their message counts.</summary>
+internal sealed class CompareMatrix
+{
+    public enum Kind
+    {
+        PairThroughput,
+        PushThroughput,
+        PairLatency,
+        PubSub,
+        FanOut,
+        Subscriptions,
+    }
+
+    public sealed record Run(Kind Kind, string Transport, int Size, Library Library, int Count, int Parameter = 0)
+    {
+        public string Describe() => Kind switch
+        {
+            Kind.PubSub => $"pub/sub {Transport} {Count:N0}x{Size} B {Patterns.DisplayName(Library)}",
+            Kind.FanOut => $"fan-out 1->{Parameter} {Transport} {Patterns.DisplayName(Library)}",
+            Kind.Subscriptions => $"sub {Parameter:N0} topics {Transport} {Patterns.DisplayName(Library)}",
+            _ => $"{Kind} {Transport} {Size} B {Patterns.DisplayName(Library)}",
+        };
+    }
+
+    public required bool Quick { get; init; }
+
+    public required IReadOnlyList<string> Transports { get; init; }
+
+    public required IReadOnlyList<Run> Runs { get; init; }
+
+    public required int PubSubCount { get; init; }
+
+    public required int FanOutSubscribers { get; init; }
+
+    public required int[] SubscriptionCounts { get; init; }
+
+    public static int ThroughputCount(int size, bool quick) => (size, quick) switch
+    {
+        (<= 64, true) => 20_000,
+        (<= 1024, true) => 10_000,
+        (_, true) => 2_000,
+        (<= 64, false) => 300_000,
+        (<= 1024, false) => 200_000,
+        _ => 50_000,
+    };
+
+    public static CompareMatrix Create(bool quick)
+    {
+        string[] transports = quick ? ["tcp", "inproc"] : ["tcp", "inproc", "ipc"];
+        int latencyTrips = quick ? 1_000 : 20_000;
+        int pubSubCount = quick ? 100_000 : 1_000_000;
+        int fanOutSubscribers = quick ? 10 : 100;
+        int[] subscriptionCounts = quick ? [1, 1_000] : [1, 1_000, 100_000];
+        var runs = new List<Run>();
+        foreach (string transport in transports)
+        {
+            foreach (int size in CompareCommand.Sizes)
+            {
+                foreach (Library library in CompareCommand.Libraries)
+                {
+                    int count = ThroughputCount(size, quick);
+                    runs.Add(new Run(Kind.PairThroughput, transport, size, library, count));
+                    runs.Add(new Run(Kind.PushThroughput, transport, size, library, count));
+                    runs.Add(new Run(Kind.PairLatency, transport, size, library, latencyTrips));
+                }
+            }
+        }
+        foreach (string transport in new[] { "tcp", "inproc" })
+        {
+            foreach (Library library in CompareCommand.Libraries)
+            {
+                runs.Add(new Run(Kind.PubSub, transport, 1024, library, pubSubCount));
+            }
+        }
+        foreach (Library library in CompareCommand.Libraries)
+        {
+            runs.Add(new Run(Kind.FanOut, "tcp", 64, library, quick ? 2_000 : 20_000, fanOutSubscribers));
+        }
+        foreach (int subscriptions in subscriptionCounts)
+        {
+            foreach (Library library in CompareCommand.Libraries)
+            {
+                runs.Add(new Run(Kind.Subscriptions, "inproc", 64, library, quick ? 50_000 : 300_000, subscriptions));
+            }
+        }
+        return new CompareMatrix
+        {
+            Quick = quick,
+            Transports = transports,
+            Runs = runs,
+            PubSubCount = pubSubCount,
+            FanOutSubscribers = fanOutSubscribers,
+            SubscriptionCounts = subscriptionCounts,
+        };
+    }
+}

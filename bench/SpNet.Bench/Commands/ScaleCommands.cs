@@ -1,0 +1,76 @@
+using System.Globalization;
+using SpNet.Bench.Harness;
+
+namespace SpNet.Bench.Commands;
+
+/// <summary><c>spbench fanout</c> and <c>spbench subs</c>: the scale cases on their own.</summary>
+internal sealed class ScaleCommands(TextWriter output, TextWriter error)
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public int FanOut(string[] args)
+    {
+        var options = Parse(args);
+        int subscribers = options.Int("--subs", 100);
+        int count = options.Int("--count", 10_000);
+        int size = options.Int("--size", 64);
+        string transport = options.Text("--transport", "tcp");
+        foreach (Library library in options.Libraries)
+        {
+            error.WriteLine($"fan-out 1 -> {subscribers} over {transport}, {Patterns.DisplayName(library)}…");
+            ScaleRuns.FanOutResult r = ScaleRuns.FanOut(library, transport, subscribers, size, count);
+            output.WriteLine(string.Create(Inv, $"{Patterns.DisplayName(library)}: subscribers: {r.Subscribers}, sent: {r.Sent}, sender: {r.SenderRate:F0} [msg/s], delivered: {r.DeliveredRate:F0} [msg/s], loss: {r.LossPercent:F1} [%]"));
+        }
+        return 0;
+    }
+
+    public int Subscriptions(string[] args)
+    {
+        var options = Parse(args);
+        int count = options.Int("--count", 200_000);
+        int size = options.Int("--size", 64);
+        string transport = options.Text("--transport", "inproc");
+        int[] counts = [.. options.Text("--counts", "1,1000,100000").Split(',').Select(c => PerfOptions.ParseInt(c, "subscription count"))];
+        foreach (Library library in options.Libraries)
+        {
+            foreach (int subscriptions in counts)
+            {
+                try
+                {
+                    ScaleRuns.SubscriptionResult r = ScaleRuns.Subscriptions(library, transport, subscriptions, size, count, TimeSpan.FromSeconds(60));
+                    output.WriteLine(string.Create(Inv, $"{Patterns.DisplayName(library)}: subscriptions: {subscriptions}, subscribe: {r.SubscribeTime.TotalMilliseconds:F0} [ms], receiver: {r.Flow.ReceiverRate:F0} [msg/s], loss: {r.Flow.LossPercent:F1} [%]{(r.MatchNanoseconds is double ns ? string.Create(Inv, $", match: {ns:F1} [ns]") : "")}"));
+                }
+                catch (BenchException ex)
+                {
+                    output.WriteLine($"{Patterns.DisplayName(library)}: subscriptions: {subscriptions}, n/a: {ex.Message}");
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static Options Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new BenchException($"unexpected argument {args[i]}");
+            }
+            values[args[i]] = args[++i];
+        }
+        return new Options(values);
+    }
+
+    private sealed class Options(Dictionary<string, string> values)
+    {
+        public int Int(string name, int fallback) => values.TryGetValue(name, out string? v) ? PerfOptions.ParseInt(v, name[2..]) : fallback;
+
+        public string Text(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+
+        public IEnumerable<Library> Libraries => values.TryGetValue("--lib", out string? v)
+            ? v.Split(',').Select(Patterns.ParseLibrary)
+            : CompareCommand.Libraries.Where(NativeProbe.IsAvailable);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace SpNet.Bench.Report;
+
+/// <summary>What a result was measured on: CPU model, cores, OS, runtime, load, commit.</summary>
+internal sealed record MachineInfo(string Cpu, int Cores, string Os, string Runtime, string Load, string Commit)
+{
+    public static MachineInfo Capture() => new(ReadCpu(), Environment.ProcessorCount, RuntimeInformation.OSDescription,
+        RuntimeInformation.FrameworkDescription, ReadLoad(), ReadCommit());
+
+    private static string ReadCpu()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/cpuinfo"))
+            {
+                if (line.StartsWith("model name", StringComparison.Ordinal))
+                {
+                    return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // not Linux
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // not readable
+        }
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
+    private static string ReadLoad()
+    {
+        try
+        {
+            string[] parts = File.ReadAllText("/proc/loadavg").Split(' ');
+            return $"{parts[0]} / {parts[1]} / {parts[2]} (1/5/15 min)";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static string ReadCommit()
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
+            if (git is null)
+            {
+                return "unknown";
+            }
+            string commit = git.StandardOutput.ReadToEnd().Trim();
+            return git.WaitForExit(5000) && git.ExitCode == 0 && commit.Length > 0 ? commit : "unknown";
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using SpNet.Internal;
+using SpNet.Protocols;
+
+namespace SpNet;
+
+/// <summary>
+/// PAIR v1 (protocol 0x11): a bidirectional channel with a 4-byte hop-count header on the wire (NNG's
+/// <c>nng_pair1_open</c>). Monogamous by default: one peer, further connections are closed after the handshake, sends
+/// wait while there is no peer or its queue is full. <see cref="CreatePolyamorous"/> makes a socket that talks to many
+/// peers and routes each send by <see cref="Message.PipeId"/>; <see cref="CreateRaw"/> one that exposes the hop count.
+/// PAIR1 cannot connect to PAIR0 (the protocol ids differ).
+/// </summary>
+public sealed class Pair1Socket : Socket
+{
+    private readonly Pair1? _mono;
+    private readonly Pair1Poly? _poly;
+
+    /// <summary>Creates an unconnected, cooked, monogamous PAIR1 socket.</summary>
+    public Pair1Socket() : this(new SocketStatistics(), raw: false)
+    {
+    }
+
+    private Pair1Socket(SocketStatistics statistics, bool raw) : this(new Pair1(statistics, DefaultReceiveBufferSize, raw), statistics)
+    {
+    }
+
+    private Pair1Socket(Pair1 mono, SocketStatistics statistics) : base(mono, statistics) => _mono = mono;
+
+    private Pair1Socket(Pair1Poly poly, SocketStatistics statistics) : base(poly, statistics) => _poly = poly;
+
+    /// <summary>
+    /// Creates a raw (device) PAIR1 socket: a received message's <see cref="Message.Header"/> is its 4-byte hop count as
+    /// it arrived; a sent message must carry a 4-byte hop count below 0xFF, which goes out incremented by one (NNG).
+    /// A send without one fails with <see cref="SpError.Protocol"/>.
+    /// </summary>
+    public static Pair1Socket CreateRaw() => new(new SocketStatistics(), raw: true);
+
+    /// <summary>
+    /// Creates a polyamorous PAIR1 socket (NNG 1.5's <c>nng_pair1_open_poly</c>, deprecated there but wire-identical):
+    /// any number of peers; a received message's <see cref="Message.PipeId"/> tells which; a send goes to the pipe its
+    /// <see cref="Message.PipeId"/> names (0 = the first connected peer). Sends never wait: an unknown pipe or a full
+    /// queue discards the message, counted in <see cref="SocketStatistics.MessagesDropped"/>. Cooked only.
+    /// </summary>
+    public static Pair1Socket CreatePolyamorous()
+    {
+        var statistics = new SocketStatistics();
+        return new Pair1Socket(new Pair1Poly(statistics, DefaultReceiveBufferSize), statistics);
+    }
+
+    /// <summary>True for a socket made by <see cref="CreatePolyamorous"/> (NNG_OPT_PAIR1_POLY).</summary>
+    public bool IsPolyamorous => _poly is not null;
+
+    /// <summary>
+    /// Largest hop count accepted on receipt (NNG_OPT_MAXTTL, <c>ttl-max</c>; 1–15, default 8). Messages over it are
+    /// dropped and counted; a count above 255 closes the pipe.
+    /// </summary>
+    public int MaxTtl
+    {
+        get => _poly?.MaxTtl ?? _mono!.MaxTtl;
+        set
+        {
+            if (_poly is not null)
+            {
+                _poly.MaxTtl = value;
+            }
+            else
+            {
+                _mono!.MaxTtl = value;
+            }
+        }
+    }
+
+    private protected override bool TrySetProtocolOption(string name, object value)
+    {
+        if (name == OptionNames.MaxTtl)
+        {
+            MaxTtl = OptionValues.ToInt32(name, value, 1, 15);
+            return true;
+        }
+        return false;
+    }
+
+    private protected override bool TryGetProtocolOption(string name, out object? value)
+    {
+        value = name switch
+        {
+            OptionNames.MaxTtl => MaxTtl,
+            OptionNames.Pair1Polyamorous => IsPolyamorous,
+            _ => null,
+        };
+        return value is not null;
+    }
+}

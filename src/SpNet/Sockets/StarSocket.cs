@@ -1,0 +1,56 @@
+using SpNet.Internal;
+using SpNet.Protocols;
+
+namespace SpNet;
+
+/// <summary>
+/// STAR (0x640, mangos' experimental protocol; no C implementation speaks it): a self-forwarding mesh. A send goes to
+/// every connected STAR peer; every message a member receives is given to the application and forwarded, with its hop
+/// count raised, to all the member's other peers, so a message crosses any loop-free topology (a chain, a hub). Sends
+/// never wait: a full peer misses the message. Messages that have made <see cref="MaxTtl"/> hops are dropped, which
+/// also ends loops.
+/// </summary>
+public sealed class StarSocket : Socket
+{
+    private readonly Star _star;
+
+    /// <summary>Creates an unconnected, cooked STAR socket.</summary>
+    public StarSocket() : this(new SocketStatistics(), raw: false)
+    {
+    }
+
+    private StarSocket(SocketStatistics statistics, bool raw) : this(new Star(statistics, DefaultReceiveBufferSize, raw), statistics)
+    {
+    }
+
+    private StarSocket(Star star, SocketStatistics statistics) : base(star, statistics) => _star = star;
+
+    /// <summary>
+    /// Creates a raw STAR socket (mangos xstar): a received message's <see cref="Message.Header"/> is <c>00 00 00 hops+1</c>;
+    /// a sent message must carry exactly a 4-byte header, sent unchanged to every peer (otherwise it is dropped silently).
+    /// </summary>
+    public static StarSocket CreateRaw() => new(new SocketStatistics(), raw: true);
+
+    /// <summary>Hop limit (mangos OptionTTL, <c>ttl-max</c>; 1–255, default 8): a message arriving with this many hops or more is dropped.</summary>
+    public int MaxTtl
+    {
+        get => _star.MaxTtl;
+        set => _star.MaxTtl = value;
+    }
+
+    private protected override bool TrySetProtocolOption(string name, object value)
+    {
+        if (name == OptionNames.MaxTtl)
+        {
+            MaxTtl = OptionValues.ToInt32(name, value, 1, 255);
+            return true;
+        }
+        return false;
+    }
+
+    private protected override bool TryGetProtocolOption(string name, out object? value)
+    {
+        value = name == OptionNames.MaxTtl ? MaxTtl : null;
+        return value is not null;
+    }
+}

@@ -1,0 +1,117 @@
+using SpNet.TestKit;
+
+namespace SpNet.Tests.Protocols;
+
+public class BusTests
+{
+    [Theory]
+    [InlineData("inproc")]
+    [InlineData("tcp")]
+    public async Task A_full_mesh_of_five_each_message_seen_once_by_every_other_member(string transport)
+    {
+        const int n = 5;
+        var members = new BusSocket[n];
+        for (int i = 0; i < n; i++)
+        {
+            members[i] = new BusSocket();
+        }
+        try
+        {
+            var urls = members.Select(m => m.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("bus")).Url).ToArray();
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = i + 1; j < n; j++)
+                {
+                    members[i].Dial(urls[j]);
+                }
+            }
+            foreach (var m in members)
+            {
+                await m.WaitForPipesAsync(n - 1);
+            }
+            for (int i = 0; i < n; i++)
+            {
+                await members[i].SendTextAsync($"from {i}");
+            }
+            for (int i = 0; i < n; i++)
+            {
+                var got = new List<string>();
+                for (int k = 0; k < n - 1; k++)
+                {
+                    got.Add(await members[i].ReceiveTextAsync());
+                }
+                Assert.Equal(Enumerable.Range(0, n).Where(j => j != i).Select(j => $"from {j}").Order(), got.Order());
+                Assert.False(members[i].TryReceive(out _), $"member {i} got an extra message (echo or forward)");
+            }
+        }
+        finally
+        {
+            foreach (var m in members)
+            {
+                await m.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Bus_never_forwards_a_chain_member_hears_only_its_neighbours()
+    {
+        await using var a = new BusSocket();
+        await using var b = new BusSocket();
+        await using var c = new BusSocket();
+        a.Dial(b.ListenTcp());
+        c.Dial(b.ListenTcp());
+        await b.WaitForPipesAsync(2);
+        await a.SendTextAsync("from a");
+        Assert.Equal("from a", await b.ReceiveTextAsync());
+        await b.SendTextAsync("from b");
+        Assert.Equal("from b", await a.ReceiveTextAsync());
+        Assert.Equal("from b", await c.ReceiveTextAsync());
+        Assert.False(c.TryReceive(out _), "bus forwarded a's message to c");
+    }
+
+    [Fact]
+    public async Task No_header_on_the_wire_and_sending_with_no_peer_does_not_block()
+    {
+        await using var bus = new BusSocket();
+        Assert.True(bus.TrySend("nobody"u8));
+        var (peer, header) = await RawSpPeer.ConnectAndHandshakeAsync(bus.ListenTcp(), 0x70);
+        using (peer)
+        {
+            Assert.Equal(RawSpPeer.Header(0x70), header);
+            await bus.WaitForPipesAsync(1);
+            await bus.SendTextAsync("hello");
+            Assert.Equal("hello"u8.ToArray(), await peer.ReceiveFrameAsync());
+            await peer.SendFrameAsync("back"u8);
+            Assert.Equal("back", await bus.ReceiveTextAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Raw_bus_header_is_the_local_pipe_id_and_a_send_skips_the_pipe_it_names()
+    {
+        await using var reflector = BusSocket.CreateRaw();
+        Assert.True(reflector.IsRaw);
+        string url = reflector.ListenTcp();
+        await using var a = new BusSocket();
+        await using var b = new BusSocket();
+        a.Dial(url);
+        b.Dial(url);
+        await reflector.WaitForPipesAsync(2);
+
+        await a.SendTextAsync("from a");
+        using Message m = await Eventually.Within(reflector.ReceiveAsync(), "a's message at the reflector");
+        Assert.Equal(4, m.HeaderLength);
+        Assert.Equal(m.PipeId, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(m.Header));
+        Assert.Equal("from a", m.ToString());
+
+        Message copy = m.Clone();
+        await Eventually.Within(reflector.SendAsync(copy), "reflecting");
+        Assert.Equal("from a", await b.ReceiveTextAsync());
+
+        // Per-pipe order: had the reflector echoed "from a" back to a, a would see it before this.
+        await Eventually.Within(reflector.SendAsync("to all"u8.ToArray()), "headerless raw send");
+        Assert.Equal("to all", await a.ReceiveTextAsync());
+        Assert.Equal("to all", await b.ReceiveTextAsync());
+    }
+}

@@ -1,0 +1,99 @@
+using SpNet.TestKit;
+
+namespace SpNet.Tests.Protocols;
+
+public class ReceiveBufferTests
+{
+    private static async Task<(PubSocket Pub, SubSocket Sub)> ConnectedAsync(int receiveBuffer, bool preferNew)
+    {
+        var pub = new PubSocket();
+        var sub = new SubSocket { ReceiveBufferSize = receiveBuffer, PreferNew = preferNew };
+        sub.Subscribe("");
+        sub.Dial(pub.ListenTcp());
+        await pub.WaitForPipesAsync(1);
+        return (pub, sub);
+    }
+
+    [Fact]
+    public async Task Sub_prefer_new_keeps_the_newest_messages()
+    {
+        var (pub, sub) = await ConnectedAsync(2, preferNew: true);
+        await using var pubScope = pub;
+        await using var subScope = sub;
+        for (int i = 0; i < 5; i++)
+        {
+            await pub.SendTextAsync($"m{i}");
+        }
+        await Eventually.True(() => sub.Statistics.MessagesReceived == 5, "all five arrived");
+        Assert.Equal(3, sub.Statistics.MessagesDropped);
+        Assert.Equal("m3", await sub.ReceiveTextAsync());
+        Assert.Equal("m4", await sub.ReceiveTextAsync());
+        Assert.False(sub.TryReceive(out _));
+    }
+
+    [Fact]
+    public async Task Sub_without_prefer_new_keeps_the_oldest_messages()
+    {
+        var (pub, sub) = await ConnectedAsync(2, preferNew: false);
+        await using var pubScope = pub;
+        await using var subScope = sub;
+        Assert.Equal(false, sub.GetOption(OptionNames.SubPreferNew));
+        for (int i = 0; i < 5; i++)
+        {
+            await pub.SendTextAsync($"m{i}");
+        }
+        await Eventually.True(() => sub.Statistics.MessagesReceived == 5, "all five arrived");
+        Assert.Equal(3, sub.Statistics.MessagesDropped);
+        Assert.Equal("m0", await sub.ReceiveTextAsync());
+        Assert.Equal("m1", await sub.ReceiveTextAsync());
+        Assert.False(sub.TryReceive(out _));
+    }
+
+    [Fact]
+    public async Task Pull_receive_buffer_bounds_what_is_taken_off_the_pipe_and_can_grow_while_connected()
+    {
+        await using var push = new PushSocket();
+        await using var pull = new PullSocket { ReceiveBufferSize = 2 };
+        pull.Dial(push.ListenTcp());
+        await push.WaitForPipesAsync(1);
+        for (int i = 0; i < 6; i++)
+        {
+            await push.SendTextAsync("x");
+        }
+        // Two queued at the PULL, a third read off the wire and waiting for room; the rest stay in TCP buffers.
+        await Eventually.True(() => pull.Statistics.MessagesReceived >= 3, "three read");
+        Assert.Equal(3, pull.Statistics.MessagesReceived);
+        pull.ReceiveBufferSize = 8;
+        await Eventually.True(() => pull.Statistics.MessagesReceived == 6, "the rest taken once the queue grew");
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.True(pull.TryReceive(out Message? m));
+            m!.Dispose();
+        }
+        Assert.Equal(0, pull.Statistics.MessagesDropped);
+    }
+
+    [Fact]
+    public async Task A_full_pull_queue_holds_the_pipe_until_the_app_reads()
+    {
+        await using var push = new PushSocket();
+        await using var pull = new PullSocket { ReceiveBufferSize = 0 };
+        Assert.Equal(0, pull.ReceiveBufferSize);
+        pull.Dial(push.ListenTcp());
+        await push.SendTextAsync("a");
+        await push.SendTextAsync("b");
+        await Eventually.True(() => pull.Statistics.MessagesReceived == 2, "both read off the wire");
+        Assert.Equal("a", await pull.ReceiveTextAsync());
+        Assert.Equal("b", await pull.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public void Receive_buffer_range_is_0_to_8192()
+    {
+        using var pull = new PullSocket();
+        Assert.Equal(128, pull.ReceiveBufferSize);
+        pull.ReceiveBufferSize = 8192;
+        Assert.Throws<ArgumentOutOfRangeException>(() => pull.ReceiveBufferSize = 8193);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pull.ReceiveBufferSize = -1);
+    }
+}
