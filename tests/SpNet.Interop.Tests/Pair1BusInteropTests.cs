@@ -3,7 +3,7 @@ using SpNet.TestKit;
 namespace SpNet.Interop.Tests;
 
 /// <summary>
-/// PAIR1 over tcp against nngcat (nanocat has no pair1) and BUS against nanocat and nngcat (nngcat 1.5.2 accepts
+/// PAIR1 over tcp and ws against nngcat (nanocat has no pair1) and BUS over tcp and ws against nanocat and nngcat (nngcat 1.5.2 accepts
 /// <c>--bus0</c>, and <c>--bus</c> as its prefix, though its help omits them), SpNet on either end, both directions.
 /// </summary>
 public sealed class Pair1BusInteropTests
@@ -11,11 +11,13 @@ public sealed class Pair1BusInteropTests
     [Theory]
     [PeerData(Peers.NngCat, Side.SpNetListens)]
     [PeerData(Peers.NngCat, Side.SpNetDials)]
-    public async Task Pair1_ExchangesBothWays(string peerName, Side side)
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
+    public async Task Pair1_ExchangesBothWays(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
         await using var pair = new Pair1Socket { SendTimeout = Messages.Timeout, ReceiveTimeout = Messages.Timeout };
-        await ExchangeAsync(cat, pair, side, "--pair1", repeats: false);
+        await ExchangeAsync(cat, pair, side, "--pair1", repeats: false, carrier);
     }
 
     [Theory]
@@ -23,19 +25,23 @@ public sealed class Pair1BusInteropTests
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
     [PeerData(Peers.NngCat, Side.SpNetListens)]
     [PeerData(Peers.NngCat, Side.SpNetDials)]
-    public async Task Bus_ExchangesBothWays(string peerName, Side side)
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
+    public async Task Bus_ExchangesBothWays(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
         await using var bus = new BusSocket { SendTimeout = Messages.Timeout, ReceiveTimeout = Messages.Timeout };
         // BUS drops what it sends while it has no peer, so the peer repeats its message every second.
-        await ExchangeAsync(cat, bus, side, cat.IsNanocat ? "--bus" : "--bus0", repeats: true);
+        await ExchangeAsync(cat, bus, side, cat.IsNanocat ? "--bus" : "--bus0", repeats: true, carrier);
     }
 
-    private static async Task ExchangeAsync(Cat cat, Socket socket, Side side, string protocolFlag, bool repeats)
+    private static async Task ExchangeAsync(Cat cat, Socket socket, Side side, string protocolFlag, bool repeats, Carrier carrier)
     {
         string fromPeer = $"hello-from-{cat.Name}";
         string[] sent = Messages.Numbered(protocolFlag.TrimStart('-'), 3);
-        var link = new Link(socket, side);
+        var link = new Link(socket, side, carrier);
         // --data without --interval: the peer sends once, then prints whatever arrives until it is killed.
         string[] options = repeats ? ["--data", fromPeer, "-Q", "--interval", "1"] : ["--data", fromPeer, "-Q"];
         await using PeerProcess peer = link.Start(cat, protocolFlag, options);
