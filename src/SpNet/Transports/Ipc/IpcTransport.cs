@@ -6,7 +6,7 @@ namespace SpNet.Transports.Ipc;
 /// <summary>
 /// <c>ipc://path</c> (and NNG's alias <c>unix://path</c>): the SP IPC mapping over a Unix domain stream socket, with the
 /// type byte 0x01 before each message. <c>ipc:///tmp/x.sock</c> is absolute, <c>ipc://x.sock</c> relative to the working
-/// directory. Windows named pipes are not implemented.
+/// directory. On Windows, <c>ipc://NAME</c> is the named pipe <c>\\.\pipe\NAME</c> with the same framing, as in NNG and mangos.
 /// </summary>
 internal sealed class IpcTransport : ITransport
 {
@@ -15,19 +15,49 @@ internal sealed class IpcTransport : ITransport
 
     public IReadOnlyList<string> Schemes { get; } = ["ipc", "unix"];
 
-    public ITransportDialer CreateDialer(SpUrl url, TransportSettings settings) => new IpcDialer(url.Original, Endpoint(url), settings);
+    /// <summary>
+    /// Lets a test run the named-pipe path on Unix (where .NET emulates named pipes over Unix sockets) for the calls in
+    /// its own async flow only, so tests running in parallel keep Unix domain sockets.
+    /// </summary>
+    internal static readonly AsyncLocal<bool> NamedPipesForTesting = new();
+
+    /// <summary>Named pipes on Windows (as NNG and mangos), Unix domain sockets elsewhere.</summary>
+    private static bool UseNamedPipes => OperatingSystem.IsWindows() || NamedPipesForTesting.Value;
+
+    public ITransportDialer CreateDialer(SpUrl url, TransportSettings settings) =>
+        UseNamedPipes ? new NamedPipeDialer(url.Original, PipeName(url), settings) : new IpcDialer(url.Original, Endpoint(url), settings);
 
     public ITransportListener CreateListener(SpUrl url, TransportSettings settings)
     {
+        if (UseNamedPipes)
+        {
+            return new NamedPipeListener(url.Original, PipeName(url), settings);
+        }
         var endpoint = Endpoint(url);
         return new IpcListener(url.Original, endpoint, filePath: url.Rest, settings);
+    }
+
+    /// <summary>The pipe name for ipc://NAME: a leading <c>\\.\pipe\</c> is accepted and stripped.</summary>
+    private static string PipeName(SpUrl url)
+    {
+        string name = url.Rest;
+        const string prefix = @"\\.\pipe\";
+        if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            name = name[prefix.Length..];
+        }
+        if (name.Length == 0 || name.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new SpNetException(SpError.AddressInvalid, $"invalid address '{url}': a pipe name is required");
+        }
+        return name;
     }
 
     private static UnixDomainSocketEndPoint Endpoint(SpUrl url)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsFreeBSD())
         {
-            throw new SpNetException(SpError.NotSupported, $"{url}: ipc:// is implemented only on Unix (Windows named pipes are not supported)");
+            throw new SpNetException(SpError.NotSupported, $"{url}: Unix domain sockets are not available on this system");
         }
         string path = url.Rest;
         if (path.Length == 0)
