@@ -15,9 +15,17 @@ public sealed class SurveyInteropTests
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
     [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
     [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
     [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
     [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
     public async Task SpNetSurveyor_PeerRespondent(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
@@ -41,9 +49,17 @@ public sealed class SurveyInteropTests
     [PeerData(Peers.NanoCat, Side.SpNetListens)]
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
     [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
     [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
+    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
     [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
     [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
     public async Task PeerSurveyor_SpNetRespondent(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
