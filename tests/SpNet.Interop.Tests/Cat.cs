@@ -29,6 +29,9 @@ internal sealed class Cat
 
     public string PairFlag => IsNanocat ? "--pair" : "--pair0";
 
+    /// <summary>nanocat names it <c>--bus</c>; nngcat 1.5.2 takes <c>--bus0</c> though its help omits it.</summary>
+    public string BusFlag => IsNanocat ? "--bus" : "--bus0";
+
     /// <summary>The peer named <paramref name="name"/>; fails with an install hint when it is missing.</summary>
     public static Cat For(string name) => new(Peers.Require(name), name == Peers.NanoCat);
 

@@ -12,13 +12,13 @@ internal static class CatVsCat
 {
     private static readonly TimeSpan Timeout = Messages.Timeout;
 
-    /// <summary>PAIR0: each side sends its --data once; each must print the other's.</summary>
-    public static async Task PairAsync(Cat listener, Cat dialer)
+    /// <summary>PAIR0 (or PAIR1 with <paramref name="protocolFlag"/> <c>--pair1</c>): each side sends its --data once; each must print the other's.</summary>
+    public static async Task PairAsync(Cat listener, Cat dialer, string? protocolFlag = null)
     {
         (string listenUrl, int port) = Address();
-        await using PeerProcess a = listener.Start(listener.PairFlag, listener.ListenFlag, listenUrl, "--data", $"from-{listener.Name}-listener", "-Q");
+        await using PeerProcess a = listener.Start(protocolFlag ?? listener.PairFlag, listener.ListenFlag, listenUrl, "--data", $"from-{listener.Name}-listener", "-Q");
         await TestNetwork.WaitUntilListeningAsync(port, Timeout, a);
-        await using PeerProcess b = dialer.Start(dialer.PairFlag, dialer.DialFlag, listenUrl, "--data", $"from-{dialer.Name}-dialer", "-Q");
+        await using PeerProcess b = dialer.Start(protocolFlag ?? dialer.PairFlag, dialer.DialFlag, listenUrl, "--data", $"from-{dialer.Name}-dialer", "-Q");
 
         await a.ExpectMessagesAsync([$"from-{dialer.Name}-dialer"]);
         await b.ExpectMessagesAsync([$"from-{listener.Name}-listener"]);
@@ -57,6 +57,30 @@ internal static class CatVsCat
                 await pull.WaitForSuccessAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// BUS: both sides repeat their --data every second (a BUS drops what it sends while it has no peer); each must
+    /// print the other's message at least twice and never its own (a bus never sends a message back to its sender).
+    /// </summary>
+    public static async Task BusAsync(Cat listener, Cat dialer)
+    {
+        (string url, int port) = Address();
+        string fromListener = $"bus-from-{listener.Name}-listener";
+        string fromDialer = $"bus-from-{dialer.Name}-dialer";
+        await using PeerProcess a = listener.Start(listener.BusFlag, listener.ListenFlag, url, "--data", fromListener, "--interval", "1", "-Q");
+        await TestNetwork.WaitUntilListeningAsync(port, Timeout, a);
+        await using PeerProcess b = dialer.Start(dialer.BusFlag, dialer.DialFlag, url, "--data", fromDialer, "--interval", "1", "-Q");
+
+        await ExpectOnlyAsync(a, fromDialer, 2);
+        await ExpectOnlyAsync(b, fromListener, 2);
+    }
+
+    /// <summary>Waits for at least <paramref name="count"/> printed messages, all of them <paramref name="text"/>.</summary>
+    private static async Task ExpectOnlyAsync(PeerProcess process, string text, int count)
+    {
+        IReadOnlyList<string> lines = await process.WaitForLinesAsync(count);
+        Assert.All(QuotedFormat.DecodeAll(lines), line => Assert.Equal(text, line));
     }
 
     /// <summary>PUB to SUB: the publisher repeats every second; the subscriber must print it twice, topic-filtered.</summary>

@@ -5,7 +5,7 @@ namespace SpNet.Interop.Tests;
 // spcat (src/SpNet.Cli) is an nngcat drop-in: these run the real spcat process with nngcat's flags against nngcat
 // and nanocat, spcat listening and dialing, in each role. They skip (or fail under SPNET_REQUIRE_PEERS=1) if spcat is not built (see Peers.SkipReason);
 // SPNET_SPCAT may name another spcat build (a .dll or a native executable) to test.
-// Three classes so that xunit runs them in parallel.
+// Separate classes so that xunit runs them in parallel.
 
 /// <summary>spcat PAIR0 and PUSH/PULL against nngcat and nanocat.</summary>
 public sealed class SpcatInteropTests
@@ -74,4 +74,24 @@ public sealed class SpcatReqRepInteropTests
     [PeerData(Peers.NanoCat, Side.SpNetDials)]
     public Task PeerReq_SpcatRep(string peerName, Side spcatSide) =>
         CatVsCat.ReqRepAsync(Cat.For(peerName), Cat.For(Peers.SpCat), requesterListens: spcatSide == Side.SpNetDials);
+}
+
+/// <summary>spcat PAIR1 against nngcat (nanocat has no pair1) and BUS against nngcat (<c>--bus0</c>) and nanocat (<c>--bus</c>).</summary>
+public sealed class SpcatPair1BusInteropTests
+{
+    [PeerTheory(Peers.SpCat)]
+    [PeerData(Peers.NngCat, Side.SpNetListens)]
+    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    public Task Pair1(string peerName, Side spcatSide) => spcatSide == Side.SpNetListens
+        ? CatVsCat.PairAsync(Cat.For(Peers.SpCat), Cat.For(peerName), "--pair1")
+        : CatVsCat.PairAsync(Cat.For(peerName), Cat.For(Peers.SpCat), "--pair1");
+
+    [PeerTheory(Peers.SpCat)]
+    [PeerData(Peers.NngCat, Side.SpNetListens)]
+    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    [PeerData(Peers.NanoCat, Side.SpNetListens)]
+    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    public Task Bus(string peerName, Side spcatSide) => spcatSide == Side.SpNetListens
+        ? CatVsCat.BusAsync(Cat.For(Peers.SpCat), Cat.For(peerName))
+        : CatVsCat.BusAsync(Cat.For(peerName), Cat.For(Peers.SpCat));
 }

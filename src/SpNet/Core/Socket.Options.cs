@@ -9,8 +9,11 @@ public abstract partial class Socket
     /// <summary>
     /// Messages the socket's receive queue holds (NNG_OPT_RECVBUF, 0–8192, default 128). Takes effect at once, also
     /// on a connected socket: shrinking keeps what is already queued. 0 asks for the smallest queue, which SpNet keeps
-    /// at one message. When the queue is full, pipes wait (PULL, PAIR, BUS, STAR, REP) or a message is dropped (SUB,
-    /// see <see cref="SubSocket.PreferNew"/>). Protocols without a receive queue (PUB, PUSH) accept and ignore it.
+    /// at one message. When the queue is full, pipes wait (PULL, PAIR, BUS, STAR, REP, RESPONDENT, and raw REQ and
+    /// SURVEYOR) or a message is dropped, counted: SUB (each context's queue, see <see cref="SubSocket.PreferNew"/>) and
+    /// SURVEYOR (answers each context keeps per survey; an open context takes a new size at its next survey).
+    /// Protocols without a receive queue accept and ignore it: PUB, PUSH, and cooked REQ, whose contexts each hold
+    /// only the one reply to their one outstanding request.
     /// </summary>
     public int ReceiveBufferSize
     {

@@ -73,9 +73,9 @@ public abstract partial class Socket
                     return false;
                 }
                 socket._pipes.Add(pipe);
+                Statistics.RecordPipeOpened(); // under the lock, as the close count, so retirement sees both or neither
             }
             pipe.Owner = endpoint;
-            Statistics.RecordPipeOpened();
             pipe.Start(this, Logger);
             socket.Raise(socket.PipeAdded, new PipeEventArgs(pipe.Id, pipe.RemoteAddress, endpoint.Url));
             return true;
@@ -95,13 +95,18 @@ public abstract partial class Socket
             lock (socket._gate)
             {
                 removed = socket._pipes.Remove(pipe);
+                if (removed)
+                {
+                    // Counted under the lock: a Close() that finds no pipes left must find this one counted.
+                    Statistics.RecordPipeClosed();
+                }
             }
             if (!removed)
             {
                 return;
             }
             socket.Protocol.RemovePipe(pipe);
-            Statistics.RecordPipeClosed();
+            socket.RetireWhenQuiet();
             string url = (pipe.Owner as IEndpoint)?.Url ?? "";
             socket.Raise(socket.PipeRemoved, new PipeEventArgs(pipe.Id, pipe.RemoteAddress, url));
         }

@@ -193,7 +193,7 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
         {
             pipe.Close();
         }
-        SpNetMetrics.Retire(Statistics);
+        RetireWhenQuiet();
     }
 
     /// <summary>
@@ -219,7 +219,7 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
                 await endpoint.DisposeAsync().ConfigureAwait(false);
             }
             await Task.WhenAny(Task.WhenAll(pipes.Select(p => p.Completion)), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
-            SpNetMetrics.Retire(Statistics);
+            RetireWhenQuiet();
         }
         GC.SuppressFinalize(this);
     }
@@ -307,6 +307,23 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
             _listeners.Clear();
             return all;
         }
+    }
+
+    /// <summary>
+    /// Folds the counters into the metric totals once the socket is closed and its last pipe is forgotten. A pipe
+    /// that was already closing on another thread when <see cref="Close"/> ran is forgotten (and counted) later;
+    /// retiring at once would lose that count, so the last <see cref="PipeHost.OnClosed"/> retires instead.
+    /// </summary>
+    private void RetireWhenQuiet()
+    {
+        lock (_gate)
+        {
+            if (!IsClosed || _pipes.Count != 0)
+            {
+                return;
+            }
+        }
+        SpNetMetrics.Retire(Statistics);
     }
 
     private Pipe[] SnapshotPipes()

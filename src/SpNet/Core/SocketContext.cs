@@ -1,3 +1,4 @@
+using System.Text;
 using SpNet.Internal;
 using SpNet.Protocols;
 
@@ -7,8 +8,9 @@ namespace SpNet;
 /// An independent request/reply (or survey) state machine on a socket: its own request id, resend timer, survey
 /// deadline or saved backtrace, sharing the socket's connections. Many contexts let one socket keep thousands of
 /// requests in flight, or let several workers each answer one request at a time (as NNG's <c>nng_ctx</c>).
-/// Open one with <c>OpenContext()</c> on <see cref="ReqSocket"/>, <see cref="RepSocket"/>, <see cref="SurveyorSocket"/>
-/// or <see cref="RespondentSocket"/>; raw sockets have none.
+/// Open one with <c>OpenContext()</c> on <see cref="ReqSocket"/>, <see cref="RepSocket"/>, <see cref="SurveyorSocket"/>,
+/// <see cref="RespondentSocket"/> or <see cref="SubSocket"/> (a subscriber with its own subscriptions and queue); raw
+/// sockets have none.
 /// </summary>
 /// <remarks>
 /// Thread-safe, but like NNG a context is one state machine: run one send/receive cycle at a time on it.
@@ -70,6 +72,42 @@ public sealed class SocketContext : IAsyncDisposable, IDisposable
             }
             s.SurveyTime = value;
         }
+    }
+
+    /// <summary>SUB only: subscribes this context to messages starting with <paramref name="prefix"/> (empty = all); other contexts are unaffected.</summary>
+    /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on other protocols; <see cref="SpError.Closed"/>.</exception>
+    public void Subscribe(ReadOnlySpan<byte> prefix)
+    {
+        ThrowIfClosed();
+        SubContext(nameof(Subscribe)).Subscriptions.Add(prefix);
+    }
+
+    /// <summary>SUB only: subscribes this context to messages starting with the UTF-8 bytes of <paramref name="prefix"/>.</summary>
+    public void Subscribe(string prefix) => Subscribe(Encoding.UTF8.GetBytes(prefix ?? throw new ArgumentNullException(nameof(prefix))));
+
+    /// <summary>SUB only: removes one of this context's subscriptions; other contexts keep theirs.</summary>
+    /// <exception cref="SpNetException"><see cref="SpError.NoEntry"/> when this context had not subscribed to it (as NNG); <see cref="SpError.NotSupported"/> on other protocols.</exception>
+    public void Unsubscribe(ReadOnlySpan<byte> prefix)
+    {
+        ThrowIfClosed();
+        if (!SubContext(nameof(Unsubscribe)).Subscriptions.Remove(prefix))
+        {
+            throw new SpNetException(SpError.NoEntry, "not subscribed to that prefix");
+        }
+    }
+
+    /// <summary>SUB only: removes a subscription given as UTF-8 text.</summary>
+    public void Unsubscribe(string prefix) => Unsubscribe(Encoding.UTF8.GetBytes(prefix ?? throw new ArgumentNullException(nameof(prefix))));
+
+    /// <summary>
+    /// SUB only: what this context's full queue does with a new message (NNG <c>sub:prefnew</c>, starts as the socket's
+    /// <see cref="SubSocket.PreferNew"/>): true drops the oldest queued message, false the new one. Either is counted.
+    /// </summary>
+    /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on other protocols.</exception>
+    public bool PreferNew
+    {
+        get => SubContext(nameof(PreferNew)).PreferNew;
+        set => SubContext(nameof(PreferNew)).PreferNew = value;
     }
 
     /// <summary>Sends a copy of <paramref name="body"/> on this context (a request, a survey, or the reply to the request it holds).</summary>
@@ -230,6 +268,8 @@ public sealed class SocketContext : IAsyncDisposable, IDisposable
             return null!;
         }
     }
+
+    private Sub.SubContext SubContext(string option) => _context as Sub.SubContext ?? throw NotSupported(option);
 
     private static SpNetException NotSupported(string option) => new(SpError.NotSupported, $"{option} does not apply to this protocol's contexts");
 

@@ -34,6 +34,9 @@ internal sealed class Rep : ProtocolBase, IContextProtocol
 
     public IProtocolContext OpenContext() => new ReplyContext(this, ownsCancellation: true);
 
+    /// <summary>Bounds the shared request queue; when it is full the pipes wait (backpressure), as NNG's rep0.</summary>
+    public override void SetReceiveBufferSize(int messages) => _router.Requests.Capacity = messages;
+
     public override bool AddPipe(Pipe pipe)
     {
         _router.Add(pipe);

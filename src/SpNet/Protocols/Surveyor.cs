@@ -13,9 +13,6 @@ namespace SpNet.Protocols;
 /// </summary>
 internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable
 {
-    /// <summary>Answers each context holds (NNG: 128); further answers to the same survey are dropped.</summary>
-    private const int AnswerCapacity = 128;
-
     private readonly object _gate = new();
     private readonly Dictionary<uint, SurveyContext> _surveys = [];
     private readonly DeadlineScheduler _timers = new();
@@ -23,11 +20,27 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable
     private Pipe[] _pipes = [];
     private uint _nextId = 0x80000000u | (uint)Random.Shared.Next();
     private int _maxTtl = Backtrace.DefaultMaxTtl;
+    private int _answerCapacity;
     private volatile bool _closed;
 
-    public Surveyor(SocketStatistics statistics) : base(ProtocolIds.Surveyor, statistics)
+    public Surveyor(SocketStatistics statistics, int receiveCapacity) : base(ProtocolIds.Surveyor, statistics)
     {
-        _default = new SurveyContext(this, TimeSpan.FromSeconds(1));
+        _answerCapacity = receiveCapacity;
+        _default = new SurveyContext(this, TimeSpan.FromSeconds(1), receiveCapacity);
+    }
+
+    /// <summary>
+    /// Answers each context holds per survey (NNG_OPT_RECVBUF, default 128); further answers to the same survey are
+    /// dropped (counted), since a surveyor must never hold up its respondents' pipes. The default context takes the
+    /// new size at once, every context at its next survey.
+    /// </summary>
+    public override void SetReceiveBufferSize(int messages)
+    {
+        lock (_gate)
+        {
+            _answerCapacity = messages;
+            _default.Answers.Capacity = messages;
+        }
     }
 
     /// <summary>Survey time of the socket's own context, and the initial one of new contexts (NNG_OPT_SURVEYOR_SURVEYTIME, default 1 s).</summary>
@@ -62,7 +75,7 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable
         {
             throw new SpNetException(SpError.Closed, "socket is closed");
         }
-        return new SurveyContext(this, _default.SurveyTime);
+        return new SurveyContext(this, _default.SurveyTime, Volatile.Read(ref _answerCapacity));
     }
 
     public override bool AddPipe(Pipe pipe)
@@ -147,6 +160,7 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable
                 throw new SpNetException(SpError.Closed, context.Closed ? "context is closed" : "socket is closed");
             }
             EndLocked(context);
+            context.Answers.Capacity = _answerCapacity;
             uint id = _nextId;
             while (_surveys.ContainsKey(id))
             {
@@ -204,7 +218,7 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable
     }
 
     /// <summary>One survey state machine. Fields other than <see cref="Answers"/> are guarded by the socket's lock.</summary>
-    internal sealed class SurveyContext(Surveyor owner, TimeSpan surveyTime) : DeadlineScheduler.Entry, IProtocolContext
+    internal sealed class SurveyContext(Surveyor owner, TimeSpan surveyTime, int answerCapacity) : DeadlineScheduler.Entry, IProtocolContext
     {
         private static readonly Action<object?> s_checkActive = static state => ((SurveyContext)state!).ThrowIfNoSurvey();
         private TimeSpan _surveyTime = surveyTime;
@@ -213,7 +227,7 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable
         public long ExpiresAt;
         public volatile bool Closed;
 
-        public Mailbox Answers { get; } = new(AnswerCapacity);
+        public Mailbox Answers { get; } = new(answerCapacity);
 
         public TimeSpan SurveyTime
         {

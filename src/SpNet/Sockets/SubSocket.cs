@@ -69,6 +69,17 @@ public sealed class SubSocket : Socket
     /// <summary>Removes a subscription given as UTF-8 text.</summary>
     public void Unsubscribe(string prefix) => Unsubscribe(Encoding.UTF8.GetBytes(prefix ?? throw new ArgumentNullException(nameof(prefix))));
 
+    /// <summary>
+    /// Opens an independent subscriber on this socket's pipes (NNG's sub0 context): it starts with no subscriptions
+    /// (use <see cref="SocketContext.Subscribe(ReadOnlySpan{byte})"/>), has its own receive queue of
+    /// <see cref="Socket.ReceiveBufferSize"/> messages and starts with the socket's <see cref="PreferNew"/>. Every
+    /// context whose subscriptions match a message gets its own copy; a full context drops (counted in
+    /// <see cref="SocketStatistics.MessagesDropped"/>) without holding up the pipes or other contexts. The socket's
+    /// own <see cref="Subscribe(ReadOnlySpan{byte})"/> and receive act on its default context.
+    /// </summary>
+    /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw SUB; <see cref="SpError.Closed"/>.</exception>
+    public SocketContext OpenContext() => OpenContextCore();
+
     private protected override bool TrySetProtocolOption(string name, object value)
     {
         switch (name)

@@ -19,7 +19,7 @@ public sealed class SurveyorSocket : Socket
     {
     }
 
-    private SurveyorSocket(SocketStatistics statistics) : this(new Surveyor(statistics), statistics)
+    private SurveyorSocket(SocketStatistics statistics) : this(new Surveyor(statistics, DefaultReceiveBufferSize), statistics)
     {
     }
 

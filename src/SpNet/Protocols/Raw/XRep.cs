@@ -29,6 +29,9 @@ internal sealed class XRep(ProtocolInfo info, SocketStatistics statistics, int r
 
     public override void RemovePipe(Pipe pipe) => _router.Remove(pipe);
 
+    /// <summary>Bounds the request queue; when it is full the pipes wait (backpressure).</summary>
+    public override void SetReceiveBufferSize(int messages) => _router.Requests.Capacity = messages;
+
     public override ValueTask DeliverAsync(Pipe pipe, Message message) => _router.DeliverAsync(pipe, message);
 
     public override bool TrySend(Message message)

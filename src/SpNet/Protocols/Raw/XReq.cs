@@ -29,6 +29,9 @@ internal sealed class XReq(SocketStatistics statistics, int receiveCapacity) : P
 
     public override void RemovePipe(Pipe pipe) => _pipes.Remove(pipe);
 
+    /// <summary>Bounds the reply queue; when it is full the pipes wait (backpressure).</summary>
+    public override void SetReceiveBufferSize(int messages) => _replies.Capacity = messages;
+
     public override void OnPipeWritable(Pipe pipe) => _pipes.OnWritable();
 
     public override ValueTask DeliverAsync(Pipe pipe, Message message) =>

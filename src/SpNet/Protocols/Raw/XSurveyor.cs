@@ -40,6 +40,9 @@ internal sealed class XSurveyor(SocketStatistics statistics, int receiveCapacity
         }
     }
 
+    /// <summary>Bounds the answer queue; when it is full the pipes wait (backpressure).</summary>
+    public override void SetReceiveBufferSize(int messages) => _answers.Capacity = messages;
+
     public override ValueTask DeliverAsync(Pipe pipe, Message message) =>
         Backtrace.ExtractOrReject(pipe, message, _maxTtl, Statistics) ? _answers.EnqueueAsync(message) : ValueTask.CompletedTask;
 
