@@ -133,10 +133,37 @@ public abstract partial class Socket
         }
     }
 
+    /// <summary>
+    /// One timeout source kept for reuse, taken with <see cref="Interlocked.Exchange{T}(ref T, T)"/> (as Socket.Tasks.cs
+    /// caches its event args): a wait with a timeout and no caller token arms it with CancelAfter and, unless it fired,
+    /// puts it back after <see cref="CancellationTokenSource.TryReset"/>, which succeeds only if the timer never ran,
+    /// so a late cancel can never reach a reused source. A caller token still gets a linked source per call.
+    /// </summary>
+    private CancellationTokenSource? _spareTimeout;
+
+    private CancellationTokenSource RentTimeout(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        CancellationTokenSource cts = cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : Interlocked.Exchange(ref _spareTimeout, null) ?? new CancellationTokenSource();
+        cts.CancelAfter(timeout);
+        return cts;
+    }
+
+    private void ReturnTimeout(CancellationTokenSource cts, CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.CanBeCanceled && cts.TryReset())
+        {
+            Volatile.Write(ref _spareTimeout, cts);
+            return;
+        }
+        cts.Dispose();
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendWithTimeoutAsync(Message message, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
+        CancellationTokenSource cts = RentTimeout(timeout, cancellationToken);
         try
         {
             await Protocol.SendAsync(message, cts.Token).ConfigureAwait(false);
@@ -145,12 +172,16 @@ public abstract partial class Socket
         {
             ThrowHelper.ThrowTimedOut("send");
         }
+        finally
+        {
+            ReturnTimeout(cts, cancellationToken);
+        }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Message> ReceiveWithTimeoutAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
+        CancellationTokenSource cts = RentTimeout(timeout, cancellationToken);
         try
         {
             return await Protocol.ReceiveAsync(cts.Token).ConfigureAwait(false);
@@ -159,6 +190,10 @@ public abstract partial class Socket
         {
             ThrowHelper.ThrowTimedOut("receive");
             return null!;
+        }
+        finally
+        {
+            ReturnTimeout(cts, cancellationToken);
         }
     }
 }

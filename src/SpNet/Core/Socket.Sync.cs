@@ -1,3 +1,6 @@
+using SpNet.Core;
+using SpNet.Internal;
+
 namespace SpNet;
 
 public abstract partial class Socket
@@ -26,14 +29,45 @@ public abstract partial class Socket
         ValueTask sent = SendAsync(message);
         if (!sent.IsCompletedSuccessfully)
         {
-            sent.AsTask().GetAwaiter().GetResult();
+            SyncWait.Wait(sent);
         }
     }
 
     /// <summary>Blocking form of <see cref="ReceiveAsync"/>, honouring <see cref="ReceiveTimeout"/>. The caller owns the result.</summary>
+    /// <remarks>Waits on a per-thread event that the delivering pipe sets directly: no allocation and no thread-pool hop.</remarks>
     public Message Receive()
     {
-        ValueTask<Message> received = ReceiveAsync();
-        return received.IsCompletedSuccessfully ? received.Result : received.AsTask().GetAwaiter().GetResult();
+        ThrowIfClosed();
+        if (Protocol.TryReceive(out Message? message))
+        {
+            return message!;
+        }
+        TimeSpan timeout = _receiveTimeout;
+        if (timeout == TimeSpan.Zero)
+        {
+            ThrowHelper.ThrowTimedOut("receive");
+        }
+        CancellationTokenSource? cts = timeout == Timeout.InfiniteTimeSpan ? null : RentTimeout(timeout, default);
+        try
+        {
+            ValueTask<Message> pending;
+            using (SyncWait.Enter())
+            {
+                pending = Protocol.ReceiveAsync(cts?.Token ?? default);
+            }
+            return SyncWait.Wait(pending);
+        }
+        catch (OperationCanceledException) when (cts is not null)
+        {
+            ThrowHelper.ThrowTimedOut("receive");
+            return null!;
+        }
+        finally
+        {
+            if (cts is not null)
+            {
+                ReturnTimeout(cts, default);
+            }
+        }
     }
 }

@@ -19,6 +19,11 @@ internal sealed class ReceiveQueue
 {
     private readonly Channel<Message> _channel = Channel.CreateUnbounded<Message>();
     private readonly AsyncPulse _room = new();
+    private readonly object _gate = new();
+    private ReceiveWaiter? _head;
+    private ReceiveWaiter? _tail;
+    private ReceiveWaiter? _spare;
+    private int _waiting;
     private int _capacity;
     private int _reserved;
     private volatile bool _closed;
@@ -135,22 +140,123 @@ internal sealed class ReceiveQueue
         {
             ThrowHelper.ThrowClosed("socket");
         }
-        return Slow(cancellationToken);
+        return Wait(cancellationToken);
+    }
 
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-        async ValueTask<Message> Slow(CancellationToken token)
+    /// <summary>
+    /// Links a reusable waiter, then looks again (a writer checks for waiters only after writing, so one of the two
+    /// always sees the other). Writers hand messages to linked waiters in order.
+    /// </summary>
+    private ValueTask<Message> Wait(CancellationToken cancellationToken)
+    {
+        ReceiveWaiter waiter;
+        lock (_gate)
         {
-            while (true)
+            if (_channel.Reader.TryRead(out Message? ready))
             {
-                if (!await _channel.Reader.WaitToReadAsync(token).ConfigureAwait(false))
-                {
-                    ThrowHelper.ThrowClosed("socket");
-                }
-                if (TryDequeue(out Message? m))
-                {
-                    return m!;
-                }
+                Release();
+                return ValueTask.FromResult(ready);
             }
+            if (_closed)
+            {
+                ThrowHelper.ThrowClosed("socket");
+            }
+            waiter = Interlocked.Exchange(ref _spare, null) ?? new ReceiveWaiter();
+            waiter.Start(this);
+            waiter.Linked = true;
+            waiter.Previous = _tail;
+            if (_tail is null)
+            {
+                _head = waiter;
+            }
+            else
+            {
+                _tail.Next = waiter;
+            }
+            _tail = waiter;
+            Interlocked.Increment(ref _waiting);
+        }
+        var pending = new ValueTask<Message>(waiter, waiter.Version);
+        waiter.Register(cancellationToken);
+        return pending;
+    }
+
+    /// <summary>Takes a waiter back for reuse (from <see cref="ReceiveWaiter.GetResult"/>, once nothing can touch it).</summary>
+    internal void ReturnWaiter(ReceiveWaiter waiter) => Volatile.Write(ref _spare, waiter);
+
+    /// <summary>Removes a waiter that is still linked (cancellation). False when a writer or close claimed it first.</summary>
+    internal bool TryUnlink(ReceiveWaiter waiter)
+    {
+        lock (_gate)
+        {
+            if (!waiter.Linked)
+            {
+                return false;
+            }
+            Unlink(waiter);
+            return true;
+        }
+    }
+
+    private void Unlink(ReceiveWaiter waiter)
+    {
+        if (waiter.Previous is null)
+        {
+            _head = waiter.Next;
+        }
+        else
+        {
+            waiter.Previous.Next = waiter.Next;
+        }
+        if (waiter.Next is null)
+        {
+            _tail = waiter.Previous;
+        }
+        else
+        {
+            waiter.Next.Previous = waiter.Previous;
+        }
+        waiter.Previous = waiter.Next = null;
+        waiter.Linked = false;
+        Interlocked.Decrement(ref _waiting);
+    }
+
+    /// <summary>Hands queued messages to linked waiters, one pair at a time, completing each outside the lock.</summary>
+    private void Match()
+    {
+        while (true)
+        {
+            ReceiveWaiter? waiter;
+            Message? message;
+            lock (_gate)
+            {
+                waiter = _head;
+                if (waiter is null || !_channel.Reader.TryRead(out message))
+                {
+                    return;
+                }
+                Unlink(waiter);
+            }
+            Release();
+            waiter.Complete(message);
+        }
+    }
+
+    private void FailWaiters()
+    {
+        while (true)
+        {
+            ReceiveWaiter? waiter;
+            lock (_gate)
+            {
+                waiter = _head;
+                if (waiter is null)
+                {
+                    return;
+                }
+                Unlink(waiter);
+            }
+            waiter.Fail(new SpNetException(SpError.Closed, "socket is closed"));
         }
     }
 
@@ -169,6 +275,7 @@ internal sealed class ReceiveQueue
         _closed = true;
         _channel.Writer.TryComplete();
         Clear();
+        FailWaiters();
         _room.Pulse();
     }
 
@@ -201,6 +308,11 @@ internal sealed class ReceiveQueue
             // Closed: an unbounded channel refuses only then.
             Interlocked.Decrement(ref _reserved);
             message.Dispose();
+            return;
+        }
+        if (Volatile.Read(ref _waiting) != 0)
+        {
+            Match();
         }
     }
 }

@@ -1,0 +1,84 @@
+using System.Threading.Tasks.Sources;
+using SpNet.Core;
+
+namespace SpNet.Protocols.Routing;
+
+/// <summary>
+/// One receiver waiting on a <see cref="ReceiveQueue"/>: a reusable <see cref="IValueTaskSource{TResult}"/>, linked
+/// into the queue's waiter list under the queue's lock. A writer hands it a message directly; cancellation or close
+/// fail it. It goes back to its queue for reuse only in <see cref="GetResult"/>, after its cancellation registration
+/// is disposed (which waits out a callback already running), so a late cancel can never reach a reused waiter.
+/// </summary>
+internal sealed class ReceiveWaiter : IValueTaskSource<Message>
+{
+    private static readonly Action<object?, CancellationToken> s_onCanceled = OnCanceled;
+
+    private ManualResetValueTaskSourceCore<Message> _core = new() { RunContinuationsAsynchronously = true };
+    private CancellationTokenRegistration _registration;
+    private ReceiveQueue? _queue;
+
+    /// <summary>Neighbours in the queue's waiter list; guarded by the queue's lock.</summary>
+    internal ReceiveWaiter? Previous;
+    internal ReceiveWaiter? Next;
+
+    /// <summary>True while linked into the list, i.e. not yet claimed by a writer, a cancel or close; guarded by the queue's lock.</summary>
+    internal bool Linked;
+
+    public short Version => _core.Version;
+
+    /// <summary>
+    /// Prepares a wait. A thread that will block on the result (<see cref="SyncWait"/>) gets an inline completion: its
+    /// continuation only sets an event. Async callers keep asynchronous continuations, so user code never runs on a read loop.
+    /// </summary>
+    public void Start(ReceiveQueue queue)
+    {
+        _queue = queue;
+        _core.RunContinuationsAsynchronously = !SyncWait.InScope;
+    }
+
+    /// <summary>Registers for cancellation; call after linking and outside the lock (an already-canceled token runs the callback here).</summary>
+    public void Register(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled)
+        {
+            _registration = cancellationToken.UnsafeRegister(s_onCanceled, this);
+        }
+    }
+
+    /// <summary>Completes a waiter that the caller has just unlinked (claimed) under the queue's lock. Call outside the lock.</summary>
+    public void Complete(Message message) => _core.SetResult(message);
+
+    /// <summary>Fails a claimed waiter. Call outside the lock.</summary>
+    public void Fail(Exception error) => _core.SetException(error);
+
+    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+
+    public Message GetResult(short token)
+    {
+        try
+        {
+            return _core.GetResult(token);
+        }
+        finally
+        {
+            _registration.Dispose();
+            _registration = default;
+            ReceiveQueue? queue = _queue;
+            _queue = null;
+            _core.Reset();
+            queue?.ReturnWaiter(this);
+        }
+    }
+
+    private static void OnCanceled(object? state, CancellationToken cancellationToken)
+    {
+        var waiter = (ReceiveWaiter)state!;
+        if (waiter._queue is { } queue && queue.TryUnlink(waiter))
+        {
+            waiter.Fail(new OperationCanceledException(cancellationToken));
+        }
+    }
+}
