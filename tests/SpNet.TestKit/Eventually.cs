@@ -9,7 +9,7 @@ namespace SpNet.TestKit;
 public static class Eventually
 {
     /// <summary>Default upper bound for one wait; tests should normally finish far below it.</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(5);
 
