@@ -22,7 +22,9 @@ internal sealed record CatResult(int ExitCode, byte[] Stdout, string Stderr, boo
 /// </summary>
 internal static class CatProcess
 {
-    public static async Task<CatResult> RunAsync(PeerTool tool, IReadOnlyList<string> args, byte[]? stdin, TimeSpan limit, string? workingDirectory = null)
+    public static async Task<CatResult> RunAsync(
+        PeerTool tool, IReadOnlyList<string> args, byte[]? stdin, TimeSpan limit, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(tool.FileName)
         {
@@ -32,6 +34,10 @@ internal static class CatProcess
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
         foreach (string a in tool.Arguments(args))
         {
             info.ArgumentList.Add(a);
