@@ -27,7 +27,7 @@ public sealed class ArgumentParser
         Help, Verbose, Silent, Req0, Rep0, Push0, Pull0, Pub0, Sub0, Surveyor0, Respondent0, Pair, Pair0, Pair1, Bus0, Star,
         Dial, Listen, Data, File, Subscribe, Format, Ascii, Quoted, Raw, Hex, Compat, Async, MsgPack, RecvMaxSize,
         Count, Delay, Interval, RecvTimeout, SendTimeout, SocketName, ListenIpc, DialIpc, ListenLocal, DialLocal,
-        Insecure, CaCert, Key, Cert, ZtHome, Version,
+        Insecure, CaCert, Key, Cert, ZtHome, Version, Stats,
     }
 
     private sealed record Spec(string Name, char Short, Opt Value, bool HasArgument);
@@ -84,6 +84,8 @@ public sealed class ArgumentParser
         new("cert", 'E', Opt.Cert, true),
         new("zt-home", '\0', Opt.ZtHome, true),
         new("version", 'V', Opt.Version, false),
+        // spcat extensions after nngcat's table. "star" and "stats" only share prefixes ("--st") that nngcat rejects anyway.
+        new("stats", '\0', Opt.Stats, false),
     ];
 
     private const int MaxSeconds = 86400;
@@ -240,6 +242,7 @@ public sealed class ArgumentParser
                 break;
             case Opt.Compat: o.Compat = true; break;
             case Opt.Async: o.Async = true; break;
+            case Opt.Stats: o.Stats = true; break;
             case Opt.Ascii: SetFormat(OutputFormat.Ascii); break;
             case Opt.Raw: SetFormat(OutputFormat.Raw); break;
             case Opt.Quoted: SetFormat(OutputFormat.Quoted); break;
@@ -327,8 +330,12 @@ public sealed class ArgumentParser
         _ => throw new CatUsageException("Invalid format specified."),
     };
 
-    /// <summary>nngcat's integer rule: decimal digits only, checked against <paramref name="max"/> digit by digit.</summary>
-    /// <exception cref="CatUsageException">The text is empty, not all digits, or above <paramref name="max"/>.</exception>
+    /// <summary>
+    /// nngcat's integer rule: decimal digits only, checked against <paramref name="max"/> digit by digit. Like nngcat's
+    /// C <c>int</c>, the running value wraps at 32 bits, so 2147483648 is "Integer argument overflow." and a value
+    /// that wraps back into range (4294967297) is accepted as what it wrapped to; scripts see the same results.
+    /// </summary>
+    /// <exception cref="CatUsageException">The text is empty, not all digits, above <paramref name="max"/>, or wraps negative.</exception>
     public static int ParseInteger(string value, int max)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -336,20 +343,24 @@ public sealed class ArgumentParser
         {
             throw new CatUsageException("Empty integer argument.");
         }
-        long result = 0;
+        int result = 0;
         foreach (char c in value)
         {
             if (c is < '0' or > '9')
             {
                 throw new CatUsageException("Integer argument expected.");
             }
-            result = (result * 10) + (c - '0');
+            result = unchecked((result * 10) + (c - '0'));
             if (result > max)
             {
                 throw new CatUsageException("Integer argument too large.");
             }
         }
-        return (int)result;
+        if (result < 0)
+        {
+            throw new CatUsageException("Integer argument overflow.");
+        }
+        return result;
     }
 
     /// <summary>Whole seconds as nngcat (at most one day), plus a fractional extension such as <c>0.25</c> (millisecond resolution).</summary>

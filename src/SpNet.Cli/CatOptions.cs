@@ -48,6 +48,9 @@ public sealed class CatOptions
     /// <summary>--compat: nanocat compatibility (implies --async, maps --pair to PAIR0).</summary>
     public bool Compat { get; set; }
 
+    /// <summary>--stats (spcat extension): print the socket's pipe and message counters on standard error at exit.</summary>
+    public bool Stats { get; set; }
+
     /// <summary>True when a TLS or ZeroTier option was given (ZeroTier is accepted and ignored).</summary>
     public bool HasTlsOptions { get; set; }
 

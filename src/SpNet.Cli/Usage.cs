@@ -52,6 +52,7 @@ internal static class Usage
           --compat              nanocat compatibility
           --verbose, -v         report addresses; --silent, -q undoes it
           --version, -V         print the NNG version spcat is compatible with
+          --stats               at exit, print pipe/message counters on stderr ("stats: ..." lines)
           Seconds may be fractional (0.25) in spcat.
 
         Source of sent data (at most one):

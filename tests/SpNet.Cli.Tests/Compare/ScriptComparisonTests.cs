@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Sockets;
+using SpNet.TestKit;
+
+namespace SpNet.Cli.Tests.Compare;
+
+/// <summary>
+/// nngcat's own shell tests (src/tools/nngcat/nngcat_*_test.sh) in spirit: each script in scripts/ runs once with
+/// nngcat and once with spcat as its cat command, concurrently on different ports; what the script prints (the
+/// messages received, exit codes, checksums) must be identical. Skipped without nngcat unless SPNET_REQUIRE_PEERS=1.
+/// </summary>
+[Trait("Category", "NngcatCompare")]
+public sealed class ScriptComparisonTests
+{
+    private static readonly TimeSpan ScriptLimit = TimeSpan.FromSeconds(45);
+
+    [PeerTheory(Peers.NngCat, Peers.SpCat)]
+    [InlineData("pubsub_test.sh")]
+    [InlineData("reqrep_test.sh")]
+    [InlineData("pipeline_test.sh")]
+    [InlineData("async_test.sh")]
+    public async Task Script_prints_the_same_with_spcat_as_with_nngcat(string script)
+    {
+        Task<CatResult> withNngcat = RunScriptAsync(script, Peers.Require(Peers.NngCat));
+        Task<CatResult> withSpcat = RunScriptAsync(script, Peers.Require(Peers.SpCat));
+        CatResult expected = await withNngcat;
+        CatResult actual = await withSpcat;
+        Assert.False(expected.TimedOut, $"nngcat run of {script}: {expected}");
+        Assert.Equal(0, expected.ExitCode);
+        Assert.Equal(expected.StdoutText, actual.StdoutText);
+        Assert.Equal(expected.ExitCode, actual.ExitCode);
+    }
+
+    private static async Task<CatResult> RunScriptAsync(string script, PeerTool cat)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "scripts", script);
+        string work = Directory.CreateTempSubdirectory("spcat-script-").FullName;
+        try
+        {
+            string command = string.Join(' ', [cat.FileName, .. cat.LeadingArguments]);
+            var bash = new PeerTool("bash", "/bin/bash", [path]);
+            string port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await CatProcess.RunAsync(bash, [command, port, work], null, ScriptLimit, work);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)listener.LocalEndPoint!).Port;
+    }
+}
