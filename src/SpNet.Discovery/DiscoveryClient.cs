@@ -171,7 +171,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
             try
             {
                 using Message message = await _socket.ReceiveAsync(stop).ConfigureAwait(false);
-                snapshot = Wire.DecodeSnapshot(message.Body);
+                snapshot = DiscoveryFormat.DecodeSnapshot(message.Body);
             }
             catch (SpNetException ex) when (ex.Error == SpError.Closed)
             {

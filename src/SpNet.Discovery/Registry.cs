@@ -161,7 +161,7 @@ public sealed class Registry : IAsyncDisposable
                     Interlocked.Increment(ref _oversizedAccepted);
                     continue;
                 }
-                ServiceMember? member = Wire.DecodeAnnouncement(answer.Body);
+                ServiceMember? member = DiscoveryFormat.DecodeAnnouncement(answer.Body);
                 if (member is null)
                 {
                     Statistics.Malformed();
@@ -219,7 +219,7 @@ public sealed class Registry : IAsyncDisposable
         }
         try
         {
-            if (_pub.TrySend(Wire.EncodeSnapshot(snapshot)))
+            if (_pub.TrySend(DiscoveryFormat.EncodeSnapshot(snapshot)))
             {
                 Statistics.Published();
             }

@@ -22,7 +22,7 @@ public sealed class ServiceRegistration : IAsyncDisposable
     {
         Member = member;
         SurveyUrl = surveyUrl;
-        _answer = Wire.EncodeAnnouncement(member);
+        _answer = DiscoveryFormat.EncodeAnnouncement(member);
         _socket.ReconnectMinTime = TimeSpan.FromMilliseconds(100);
         _socket.ReconnectMaxTime = reconnectMaxTime;
         _socket.Linger = TimeSpan.Zero;

@@ -36,11 +36,20 @@ internal sealed partial class DiscoveryJsonContext : JsonSerializerContext
 {
 }
 
-/// <summary>Encoding and decoding of the two discovery messages (see docs/discovery.md).</summary>
-internal static class Wire
+/// <summary>
+/// The two discovery messages (docs/discovery.md): a member's answer
+/// <c>{"service":"…","address":"…","meta":{"k":"v"}}</c> and the registry's snapshot
+/// <c>{"epoch":…,"version":…,"members":[answer…]}</c>, both UTF-8 JSON. Use it to build answers for other sockets or
+/// to read snapshots without a <see cref="DiscoveryClient"/>. Thread-safe.
+/// </summary>
+public static class DiscoveryFormat
 {
-    public static byte[] EncodeAnnouncement(ServiceMember member) =>
-        JsonSerializer.SerializeToUtf8Bytes(ToDto(member), DiscoveryJsonContext.Default.AnnouncementDto);
+    /// <summary>Encodes <paramref name="member"/> as a survey answer (meta omitted when empty).</summary>
+    public static byte[] EncodeAnnouncement(ServiceMember member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return JsonSerializer.SerializeToUtf8Bytes(ToDto(member), DiscoveryJsonContext.Default.AnnouncementDto);
+    }
 
     /// <summary>Parses an answer; null when it is not valid UTF-8 JSON of the documented shape.</summary>
     public static ServiceMember? DecodeAnnouncement(ReadOnlySpan<byte> body)
@@ -60,6 +69,7 @@ internal static class Wire
         }
     }
 
+    /// <summary>Encodes <paramref name="snapshot"/> as published on the PUB socket.</summary>
     public static byte[] EncodeSnapshot(ServiceSnapshot snapshot) =>
         JsonSerializer.SerializeToUtf8Bytes(new SnapshotDto
         {
@@ -91,6 +101,10 @@ internal static class Wire
             return new ServiceSnapshot(dto.Epoch, dto.Version, members);
         }
         catch (JsonException)
+        {
+            return null;
+        }
+        catch (ArgumentException)
         {
             return null;
         }
