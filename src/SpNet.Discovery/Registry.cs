@@ -125,8 +125,10 @@ public sealed class Registry : IAsyncDisposable
                 continue; // a failed survey send: try again next heartbeat
             }
             ServiceSnapshot snapshot = Current;
+            // Rounds end about one interval apart, with jitter: half an interval of tolerance keeps a repeat every round
+            // when RepublishInterval equals Interval.
             bool warmedUp = Statistics.Rounds >= _missedRounds || snapshot.Version > 0;
-            if (changed || (warmedUp && Stopwatch.GetElapsedTime(lastPublish) >= _republish - TimeSpan.FromMilliseconds(5)))
+            if (changed || (warmedUp && Stopwatch.GetElapsedTime(lastPublish) >= _republish - _interval / 2))
             {
                 Publish(snapshot);
                 lastPublish = Stopwatch.GetTimestamp();
