@@ -6,7 +6,7 @@ namespace SpNet.Discovery;
 /// <summary>
 /// Follows a registry: a SUB socket dialed to its publish address keeps <see cref="Current"/> up to date. A snapshot
 /// replaces the current one when it comes from another registry run (epoch) or has a higher version.
-/// <see cref="WatchAsync"/> and <see cref="Changed"/> report changes of the member set only. Thread-safe.
+/// <see cref="WatchAsync"/> and <see cref="Changed"/> report changes of the member set (and the first snapshot of a new registry run) only. Thread-safe.
 /// </summary>
 public sealed class DiscoveryClient : IAsyncDisposable
 {
@@ -201,7 +201,8 @@ public sealed class DiscoveryClient : IAsyncDisposable
             {
                 return;
             }
-            changed = current.Epoch == 0 || !snapshot.SameMembersAs(current);
+            // A new registry run counts as a change even with the same members, so nobody waits on a stale epoch.
+            changed = current.Epoch != snapshot.Epoch || !snapshot.SameMembersAs(current);
             Volatile.Write(ref _current, snapshot);
             if (changed)
             {

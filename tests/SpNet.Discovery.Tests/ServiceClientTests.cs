@@ -55,20 +55,26 @@ public sealed class ServiceClientTests
         Assert.Equal(5, picks.Count(p => p == a.Address));
         Assert.Equal(5, picks.Count(p => p == b.Address));
 
-        // Several periodic repeats go by; a watcher sees the current snapshot once and nothing else.
-        using var cts = new CancellationTokenSource(Timing.Interval * 5);
-        var seen = new List<ServiceSnapshot>();
-        try
+        // Three periodic repeats go by; a watcher sees the current snapshot once and nothing else.
+        using var cts = new CancellationTokenSource(Timing.Hang);
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<ServiceSnapshot>();
+        Task watching = Task.Run(async () =>
         {
-            await foreach (ServiceSnapshot s in discovery.WatchAsync(cts.Token))
+            try
             {
-                seen.Add(s);
+                await foreach (ServiceSnapshot s in discovery.WatchAsync(cts.Token))
+                {
+                    seen.Enqueue(s);
+                }
             }
-        }
-        catch (OperationCanceledException)
-        {
-        }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        long received = discovery.SnapshotsReceived;
+        await TestKit.Eventually.True(() => discovery.SnapshotsReceived >= received + 3, "three periodic repeats", Timing.Hang);
+        await cts.CancelAsync();
+        await watching.WaitAsync(Timing.Hang);
         Assert.Single(seen);
-        Assert.True(discovery.SnapshotsReceived >= 3, $"periodic snapshots keep arriving ({discovery.SnapshotsReceived})");
     }
 }
