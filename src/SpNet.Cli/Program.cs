@@ -11,6 +11,10 @@ public static class Program
         {
             return await DemoCommand.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
         }
+        if (args.Length > 0 && args[0] == "discovery")
+        {
+            return await Discovery.DiscoveryCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
+        }
         Stream stdout = Console.OpenStandardOutput();
         Stream stdin = Console.OpenStandardInput();
         await using (stdout.ConfigureAwait(false))

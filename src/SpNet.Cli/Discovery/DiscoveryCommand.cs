@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text;
+using SpNet.Discovery;
+
+namespace SpNet.Cli.Discovery;
+
+/// <summary>
+/// <c>spcat discovery serve|register|watch</c>: runs a discovery registry, registers a member, or prints the member
+/// set on every change. Each runs until interrupted (Ctrl-C) or its token is canceled; <c>watch --count N</c> ends
+/// after N snapshots. Exit codes: 0 done, 1 runtime error (e.g. address in use), 2 bad arguments.
+/// </summary>
+public static class DiscoveryCommand
+{
+    private const string Usage =
+        """
+        usage: spcat discovery serve --survey URL --publish URL [--interval S] [--missed N]
+               spcat discovery register --survey URL --service NAME --address ADDR [--meta k=v]...
+               spcat discovery watch --publish URL [--count N]
+          serve     run a registry: survey members on URL every S seconds (default 1), publish snapshots on URL;
+                    prints the bound addresses, then one line per change
+          register  answer the registry's surveys as NAME at ADDR until interrupted
+          watch     print one JSON line per change of the member set (see docs/discovery.md)
+        """;
+
+    /// <summary>Runs the command until Ctrl-C. Used by <c>Program.Main</c>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        using var interrupted = new CancellationTokenSource();
+        void OnCancel(object? sender, ConsoleCancelEventArgs e)
+        {
+            e.Cancel = true;
+            interrupted.Cancel();
+        }
+        Console.CancelKeyPress += OnCancel;
+        try
+        {
+            return await RunAsync(args, output, error, interrupted.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= OnCancel;
+        }
+    }
+
+    /// <summary>Runs the command until <paramref name="cancellationToken"/> is canceled (then returns 0).</summary>
+    /// <param name="args">Arguments after <c>discovery</c>.</param>
+    /// <param name="output">Where results go.</param>
+    /// <param name="error">Where diagnostics go.</param>
+    /// <param name="cancellationToken">Ends the command.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            await output.WriteLineAsync(Usage).ConfigureAwait(false);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "serve" => await ServeAsync(DiscoveryArguments.Parse(args[1..], "--survey", "--publish", "--interval", "--missed"), output, cancellationToken).ConfigureAwait(false),
+                "register" => await RegisterAsync(DiscoveryArguments.Parse(args[1..], "--survey", "--service", "--address", "--meta"), output, cancellationToken).ConfigureAwait(false),
+                "watch" => await WatchAsync(DiscoveryArguments.Parse(args[1..], "--publish", "--count"), output, cancellationToken).ConfigureAwait(false),
+                _ => throw new FormatException($"unknown command '{args[0]}'"),
+            };
+        }
+        catch (FormatException ex)
+        {
+            await error.WriteLineAsync($"spcat discovery: {ex.Message}\n{Usage}").ConfigureAwait(false);
+            return 2;
+        }
+        catch (ArgumentException ex)
+        {
+            await error.WriteLineAsync($"spcat discovery: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        catch (SpNetException ex)
+        {
+            await error.WriteLineAsync($"spcat discovery: {ex.Error}: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task<int> ServeAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (arguments.Help)
+        {
+            await output.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 0;
+        }
+        var options = new RegistryOptions
+        {
+            SurveyUrl = arguments.Required("--survey"),
+            PublishUrl = arguments.Required("--publish"),
+            Interval = arguments.Seconds("--interval") ?? RegistryOptions.DefaultInterval,
+            MissedRounds = arguments.Count("--missed") ?? RegistryOptions.DefaultMissedRounds,
+        };
+        var registry = new Registry(options);
+        await using (registry.ConfigureAwait(false))
+        {
+            var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
+            registry.Changed += (_, s) => lines.Writer.TryWrite(string.Create(CultureInfo.InvariantCulture,
+                $"version {s.Version}: {s.Members.Count} members in {s.Services.Count} services"));
+            await registry.StartAsync(cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync($"survey {registry.SurveyUrl}").ConfigureAwait(false);
+            await output.WriteLineAsync($"publish {registry.PublishUrl}").ConfigureAwait(false);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await foreach (string line in lines.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await output.WriteLineAsync(line).ConfigureAwait(false);
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return 0;
+    }
+
+    private static async Task<int> RegisterAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (arguments.Help)
+        {
+            await output.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 0;
+        }
+        string survey = arguments.Required("--survey");
+        var member = new ServiceMember(arguments.Required("--service"), arguments.Required("--address"),
+            arguments.Meta.Count == 0 ? null : arguments.Meta.ToDictionary(StringComparer.Ordinal));
+        var registration = ServiceRegistration.Start(survey, member);
+        await using (registration.ConfigureAwait(false))
+        {
+            await output.WriteLineAsync(Encoding.UTF8.GetString(DiscoveryFormat.EncodeAnnouncement(member))).ConfigureAwait(false);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        return 0;
+    }
+
+    private static async Task<int> WatchAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (arguments.Help)
+        {
+            await output.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 0;
+        }
+        string publish = arguments.Required("--publish");
+        int limit = arguments.Count("--count") ?? int.MaxValue;
+        var client = DiscoveryClient.Start(publish);
+        await using (client.ConfigureAwait(false))
+        {
+            int printed = 0;
+            await foreach (ServiceSnapshot snapshot in client.WatchAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await output.WriteLineAsync(Encoding.UTF8.GetString(DiscoveryFormat.EncodeSnapshot(snapshot))).ConfigureAwait(false);
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                if (++printed >= limit)
+                {
+                    break;
+                }
+            }
+        }
+        return 0;
+    }
+}

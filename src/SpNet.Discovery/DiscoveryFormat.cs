@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SpNet.Discovery;
+
+/// <summary>A member's answer to a survey, as JSON: <c>{"service":"…","address":"…","meta":{"k":"v"}}</c>.</summary>
+internal sealed class AnnouncementDto
+{
+    [JsonPropertyName("service")]
+    public string? Service { get; set; }
+
+    [JsonPropertyName("address")]
+    public string? Address { get; set; }
+
+    [JsonPropertyName("meta")]
+    public Dictionary<string, string>? Meta { get; set; }
+}
+
+/// <summary>A snapshot on the PUB socket: <c>{"epoch":…,"version":…,"members":[announcement…]}</c>.</summary>
+internal sealed class SnapshotDto
+{
+    [JsonPropertyName("epoch")]
+    public long Epoch { get; set; }
+
+    [JsonPropertyName("version")]
+    public long Version { get; set; }
+
+    [JsonPropertyName("members")]
+    public List<AnnouncementDto>? Members { get; set; }
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AnnouncementDto))]
+[JsonSerializable(typeof(SnapshotDto))]
+internal sealed partial class DiscoveryJsonContext : JsonSerializerContext
+{
+}
+
+/// <summary>
+/// The two discovery messages (docs/discovery.md): a member's answer
+/// <c>{"service":"…","address":"…","meta":{"k":"v"}}</c> and the registry's snapshot
+/// <c>{"epoch":…,"version":…,"members":[answer…]}</c>, both UTF-8 JSON. Use it to build answers for other sockets or
+/// to read snapshots without a <see cref="DiscoveryClient"/>. Thread-safe.
+/// </summary>
+public static class DiscoveryFormat
+{
+    /// <summary>Encodes <paramref name="member"/> as a survey answer (meta omitted when empty).</summary>
+    public static byte[] EncodeAnnouncement(ServiceMember member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        return JsonSerializer.SerializeToUtf8Bytes(ToDto(member), DiscoveryJsonContext.Default.AnnouncementDto);
+    }
+
+    /// <summary>Parses an answer; null when it is not valid UTF-8 JSON of the documented shape.</summary>
+    public static ServiceMember? DecodeAnnouncement(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            AnnouncementDto? dto = JsonSerializer.Deserialize(body, DiscoveryJsonContext.Default.AnnouncementDto);
+            return dto is null ? null : FromDto(dto);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Encodes <paramref name="snapshot"/> as published on the PUB socket.</summary>
+    public static byte[] EncodeSnapshot(ServiceSnapshot snapshot) =>
+        JsonSerializer.SerializeToUtf8Bytes(new SnapshotDto
+        {
+            Epoch = snapshot.Epoch,
+            Version = snapshot.Version,
+            Members = [.. snapshot.Members.Select(ToDto)],
+        }, DiscoveryJsonContext.Default.SnapshotDto);
+
+    /// <summary>Parses a snapshot; null when malformed.</summary>
+    public static ServiceSnapshot? DecodeSnapshot(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            SnapshotDto? dto = JsonSerializer.Deserialize(body, DiscoveryJsonContext.Default.SnapshotDto);
+            if (dto?.Members is null)
+            {
+                return null;
+            }
+            var members = new List<ServiceMember>(dto.Members.Count);
+            foreach (AnnouncementDto m in dto.Members)
+            {
+                ServiceMember? member = FromDto(m);
+                if (member is null)
+                {
+                    return null;
+                }
+                members.Add(member);
+            }
+            return new ServiceSnapshot(dto.Epoch, dto.Version, members);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static AnnouncementDto ToDto(ServiceMember member) => new()
+    {
+        Service = member.Service,
+        Address = member.Address,
+        Meta = member.Meta.Count == 0 ? null : new Dictionary<string, string>(member.Meta, StringComparer.Ordinal),
+    };
+
+    private static ServiceMember? FromDto(AnnouncementDto dto) =>
+        string.IsNullOrWhiteSpace(dto.Service) || string.IsNullOrWhiteSpace(dto.Address)
+            ? null
+            : new ServiceMember(dto.Service, dto.Address, dto.Meta);
+}

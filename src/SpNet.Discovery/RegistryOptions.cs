@@ -1,0 +1,78 @@
+namespace SpNet.Discovery;
+
+/// <summary>Settings of a <see cref="Registry"/>. Checked when the registry is created.</summary>
+public sealed class RegistryOptions
+{
+    /// <summary>Default heartbeat: 1 s.</summary>
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Default number of rounds a member may miss in a row before it is removed: 2.</summary>
+    public const int DefaultMissedRounds = 2;
+
+    /// <summary>Default largest answer accepted: 64 KiB.</summary>
+    public const int DefaultMaxAnswerSize = 64 * 1024;
+
+    /// <summary>Where the SURVEYOR listens and members dial (e.g. <c>tcp://0.0.0.0:7000</c>; port 0 picks one). Required.</summary>
+    public string SurveyUrl { get; set; } = "";
+
+    /// <summary>Where the PUB socket listens and <see cref="DiscoveryClient"/>s dial. Required.</summary>
+    public string PublishUrl { get; set; } = "";
+
+    /// <summary>Time between surveys. Default <see cref="DefaultInterval"/>; at least 10 ms.</summary>
+    public TimeSpan Interval { get; set; } = DefaultInterval;
+
+    /// <summary>How long each survey collects answers; null (default) means half of <see cref="Interval"/>. Must be below <see cref="Interval"/>.</summary>
+    public TimeSpan? SurveyDeadline { get; set; }
+
+    /// <summary>A member missing this many consecutive rounds is removed. Default <see cref="DefaultMissedRounds"/>; at least 1.</summary>
+    public int MissedRounds { get; set; } = DefaultMissedRounds;
+
+    /// <summary>
+    /// Largest answer in bytes (default <see cref="DefaultMaxAnswerSize"/>). Used as the surveyor's
+    /// <see cref="Socket.MaxReceiveSize"/>, so a larger answer is refused from its length header, before it is read,
+    /// and counted in <see cref="RegistryStatistics.OversizedAnswers"/>.
+    /// </summary>
+    public int MaxAnswerSize { get; set; } = DefaultMaxAnswerSize;
+
+    /// <summary>
+    /// How often the current snapshot is published again even without a change, so late subscribers catch up;
+    /// null (default) means every <see cref="Interval"/>.
+    /// </summary>
+    public TimeSpan? RepublishInterval { get; set; }
+
+    internal TimeSpan EffectiveDeadline => SurveyDeadline ?? Interval / 2;
+
+    internal TimeSpan EffectiveRepublish => RepublishInterval ?? Interval;
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(SurveyUrl))
+        {
+            throw new ArgumentException("a survey URL is required", nameof(SurveyUrl));
+        }
+        if (string.IsNullOrWhiteSpace(PublishUrl))
+        {
+            throw new ArgumentException("a publish URL is required", nameof(PublishUrl));
+        }
+        if (Interval < TimeSpan.FromMilliseconds(10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Interval), Interval, "at least 10 ms");
+        }
+        if (EffectiveDeadline <= TimeSpan.Zero || EffectiveDeadline >= Interval)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SurveyDeadline), EffectiveDeadline, "positive and below the interval");
+        }
+        if (MissedRounds < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MissedRounds), MissedRounds, "at least 1");
+        }
+        if (MaxAnswerSize < 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxAnswerSize), MaxAnswerSize, "at least 64 bytes");
+        }
+        if (EffectiveRepublish <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RepublishInterval), EffectiveRepublish, "positive");
+        }
+    }
+}

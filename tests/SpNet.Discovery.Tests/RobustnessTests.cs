@@ -1,0 +1,91 @@
+using SpNet.TestKit;
+
+namespace SpNet.Discovery.Tests;
+
+/// <summary>Answers the registry must survive: malformed JSON, wrong shapes, oversized bodies.</summary>
+public sealed class RobustnessTests
+{
+    [Fact]
+    public async Task Malformed_and_1_MiB_answers_are_ignored_and_counted_and_the_registry_keeps_going()
+    {
+        await using var registry = new Registry(Timing.Options());
+        await registry.StartAsync();
+        await using var discovery = DiscoveryClient.Start(registry.PublishUrl);
+        await using var good = TestMember.Start(registry.SurveyUrl, "good", "good0");
+
+        byte[][] bad =
+        [
+            "{not json"u8.ToArray(),
+            "{\"service\":\"x\"}"u8.ToArray(),
+            "{\"service\":\"x\",\"address\":\"tcp://1.2.3.4:5\",\"meta\":{\"n\":1}}"u8.ToArray(),
+            [0xff, 0xfe, 0x00],
+        ];
+        var responders = bad.Select(b => StartResponder(registry.SurveyUrl, b)).ToList();
+        var huge = StartResponder(registry.SurveyUrl, new byte[1024 * 1024]);
+        try
+        {
+            await Eventually.True(() => registry.Statistics.MalformedAnswers >= 3 * bad.Length, "malformed answers counted over 3 rounds", Timing.Hang);
+            await Eventually.True(() => registry.Statistics.OversizedAnswers >= 2, "the 1 MiB answer refused (twice)", Timing.Hang);
+            long rounds = registry.Statistics.Rounds;
+            await Eventually.True(() => registry.Statistics.Rounds >= rounds + 2, "rounds keep coming", Timing.Hang);
+
+            ServiceSnapshot snapshot = discovery.Current;
+            Assert.Equal(["good"], snapshot.Services);
+            Assert.Single(snapshot.Members);
+            Assert.Contains("malformed", registry.Statistics.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var (socket, loop) in responders.Append(huge))
+            {
+                socket.Close();
+                await loop.WaitAsync(Timing.Hang);
+                await socket.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public void Options_are_checked()
+    {
+        Assert.Throws<ArgumentException>(() => new Registry(new RegistryOptions { PublishUrl = "tcp://127.0.0.1:0" }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Registry(new RegistryOptions
+        {
+            SurveyUrl = "tcp://127.0.0.1:0",
+            PublishUrl = "tcp://127.0.0.1:0",
+            Interval = TimeSpan.FromSeconds(1),
+            SurveyDeadline = TimeSpan.FromSeconds(2),
+        }));
+        RegistryOptions zeroRounds = Timing.Options();
+        zeroRounds.MissedRounds = 0;
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Registry(zeroRounds));
+    }
+
+    private static (RespondentSocket, Task) StartResponder(string surveyUrl, byte[] answer)
+    {
+        var socket = new RespondentSocket { Linger = TimeSpan.Zero, ReconnectMaxTime = TimeSpan.FromMilliseconds(200) };
+        socket.Dial(surveyUrl);
+        return (socket, Task.Run(() => Loop(socket, answer)));
+    }
+
+    private static async Task Loop(RespondentSocket socket, byte[] answer)
+    {
+        while (true)
+        {
+            try
+            {
+                using (await socket.ReceiveAsync())
+                {
+                }
+                await socket.SendAsync(answer);
+            }
+            catch (SpNetException ex) when (ex.Error == SpError.Closed)
+            {
+                return;
+            }
+            catch (SpNetException)
+            {
+            }
+        }
+    }
+}
