@@ -127,7 +127,7 @@ public sealed class FaultTests(ITestOutputHelper output) : UnobservedWatch
             long memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
             // Bound: the stalled pipe's queue (SendBufferSize messages) plus socket buffers plus slack.
             long bound = (pub.SendBufferSize * (long)size * 2) + (8L * 1024 * 1024);
-            output.WriteLine($"PUB {messages:N0} x {size} B: fast SUB got {received:N0}, dropped for the stalled SUB {pub.Statistics.MessagesDropped:N0}; publish took {publishTime.TotalMilliseconds:0} ms, slowest send {slowest.TotalMilliseconds:0.0} ms; managed heap {memoryBefore / 1024:N0} -> {memoryAfter / 1024:N0} KiB (bound {bound / 1024:N0} KiB)");
+            output.WriteLine($"PUB {messages:N0} x {size} B: fast SUB got {received:N0}, dropped for the stalled SUB {pub.Statistics.MessagesDropped:N0}; publish took {publishTime.TotalMilliseconds:0} ms, slowest send {slowest.TotalMilliseconds:0.0} ms; managed heap {memoryBefore / 1024:N0} -> {memoryAfter / 1024:N0} KiB (growth bound {bound / 1024:N0} KiB)");
             Assert.Equal(messages, received);
             Assert.True(pub.Statistics.MessagesDropped > 0, "the stalled subscriber should lose messages once its queue and socket buffers are full");
             Assert.True(slowest < TimeSpan.FromMilliseconds(500), $"a publish blocked for {slowest.TotalMilliseconds:0} ms");

@@ -16,7 +16,7 @@ public sealed class WsFuzzTests(ITestOutputHelper output) : UnobservedWatch
     private static readonly TimeSpan s_perConnection = TimeSpan.FromSeconds(5);
     private const int Parallel = 8;
 
-    private static int NetworkInputs => Mode.Int("SPNET_FUZZ_NET_INPUTS", Mode.IsLong ? 1_000_000 : 20_000);
+    private static int NetworkInputs => Mode.Int("SPNET_FUZZ_NET_INPUTS", Mode.IsLong ? 1_000_000 : 50_000);
 
     [Fact]
     public async Task Ws_upgrade_requests_through_the_listener()
@@ -44,7 +44,7 @@ public sealed class WsFuzzTests(ITestOutputHelper output) : UnobservedWatch
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
             }
         });
-        output.WriteLine($"ws upgrade: {count:N0} requests, seed {seed}, {clock.Elapsed.TotalSeconds:0.0} s; statuses {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}: {p.Value}"))} (0 = closed without a status)");
+        output.WriteLine($"ws upgrade: {count:N0} requests (half of SPNET_FUZZ_NET_INPUTS), seed {seed}, {clock.Elapsed.TotalSeconds:0.0} s; statuses {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}: {p.Value}"))} (0 = closed without a status)");
         await AssertStillServesAsync(pull, url);
     }
 
