@@ -58,11 +58,22 @@ internal sealed partial class Req
 
         public bool TryReceive(out Message? message)
         {
+            // Read 'awaiting' before looking for the reply: DeliverAsync queues a reply before clearing it, so a
+            // request outstanding at this read has its reply in the queue below or is not answered yet. Checking
+            // after the take instead fails a receive whose reply lands in between.
+            bool awaiting = Awaiting;
             if (Replies.TryTake(out message))
             {
                 return true;
             }
-            ThrowIfNoRequest();
+            if (!awaiting)
+            {
+                ThrowIfNoRequest();
+            }
+            else if (Closed || owner._closed)
+            {
+                throw new SpNetException(SpError.Closed, "context is closed");
+            }
             return false;
         }
 

@@ -108,6 +108,13 @@ internal sealed class StreamPipe : Pipe
                         {
                             await _stream.ReadExactlyAsync(message.BodyMemory[available..]).ConfigureAwait(false);
                         }
+                        catch (EndOfStreamException)
+                        {
+                            // Same outcome as a small message cut short: an orderly close mid-message, not a reset.
+                            message.Dispose();
+                            Host.Statistics.RecordConnectionError();
+                            throw new SpNetException(SpError.ConnectionShutdown, $"peer closed the connection in the middle of a {size}-byte message");
+                        }
                         catch
                         {
                             message.Dispose();
