@@ -152,11 +152,6 @@ internal sealed class ReceiveQueue
         ReceiveWaiter waiter;
         lock (_gate)
         {
-            if (_channel.Reader.TryRead(out Message? ready))
-            {
-                Release();
-                return ValueTask.FromResult(ready);
-            }
             if (_closed)
             {
                 ThrowHelper.ThrowClosed("socket");
@@ -174,7 +169,16 @@ internal sealed class ReceiveQueue
                 _tail.Next = waiter;
             }
             _tail = waiter;
+            // Announce the waiter before looking: a writer that wrote before this increment is caught by the look
+            // below, one that writes after it sees the count and matches. Looking first lost wake-ups.
             Interlocked.Increment(ref _waiting);
+            if (_channel.Reader.TryRead(out Message? ready))
+            {
+                Unlink(waiter);
+                Volatile.Write(ref _spare, waiter);
+                Release();
+                return ValueTask.FromResult(ready);
+            }
         }
         var pending = new ValueTask<Message>(waiter, waiter.Version);
         waiter.Register(cancellationToken);
