@@ -35,6 +35,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
             await discovery.WaitForAsync(s => s.Members.Count == 9, Timing.Within(Timing.Hang));
             TimeSpan found = Stopwatch.GetElapsedTime(start);
             output.WriteLine($"all 9 discovered in {found.TotalMilliseconds:F0} ms (interval {Timing.Interval.TotalMilliseconds} ms)");
+            // The client can see a snapshot before the registry's Changed handler has run: wait for the record.
+            await Eventually(() => changes.Any(c => c.Members == 9), "the 9-member change recorded");
             long foundRound = changes.First(c => c.Members == 9).Round;
             output.WriteLine($"  = {foundRound - startRound} rounds");
             Assert.True(foundRound - startRound <= 2, $"discovery took {foundRound - startRound} rounds");
@@ -71,7 +73,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
             await discovery.WaitForAsync(s => s.Members.Count == 8, Timing.Within(Timing.Hang));
             TimeSpan removed = Stopwatch.GetElapsedTime(killed);
             output.WriteLine($"killed member removed in {removed.TotalMilliseconds:F0} ms (bound {(RegistryOptions.DefaultMissedRounds + 1) * Timing.Interval.TotalMilliseconds} ms)");
-            long removedRound = changes.First(c => c.Members == 8).Round;
+            await Eventually(() => changes.Any(c => c.Members == 8 && c.Round >= killedRound), "the 8-member change recorded");
+            long removedRound = changes.First(c => c.Members == 8 && c.Round >= killedRound).Round;
             output.WriteLine($"  = {removedRound - killedRound} rounds");
             Assert.True(removedRound - killedRound <= RegistryOptions.DefaultMissedRounds + 1, $"removal took {removedRound - killedRound} rounds");
             Assert.True(removed <= Timing.Loose((RegistryOptions.DefaultMissedRounds + 1) * Timing.Interval), $"removal took {removed.TotalMilliseconds:F0} ms");
