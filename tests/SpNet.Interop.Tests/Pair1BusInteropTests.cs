@@ -9,16 +9,7 @@ namespace SpNet.Interop.Tests;
 public sealed class Pair1BusInteropTests
 {
     [Theory]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ws)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
+    [PeerMatrix(Peers.NngCat)]
     public async Task Pair1_ExchangesBothWays(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
@@ -27,22 +18,8 @@ public sealed class Pair1BusInteropTests
     }
 
     [Theory]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ws)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
+    [PeerMatrix(Peers.NanoCat)]
+    [PeerMatrix(Peers.NngCat)]
     public async Task Bus_ExchangesBothWays(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);

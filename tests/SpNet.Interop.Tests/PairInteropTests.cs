@@ -6,22 +6,8 @@ namespace SpNet.Interop.Tests;
 public sealed class PairInteropTests
 {
     [Theory]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ws)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
+    [PeerMatrix(Peers.NngCat)]
+    [PeerMatrix(Peers.NanoCat)]
     public async Task Pair_ExchangesBothWays(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);

@@ -10,22 +10,8 @@ namespace SpNet.Interop.Tests;
 public sealed class SurveyInteropTests
 {
     [Theory]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ws)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerMatrix(Peers.NngCat)]
+    [PeerMatrix(Peers.NanoCat)]
     public async Task SpNetSurveyor_PeerRespondent(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
@@ -44,22 +30,8 @@ public sealed class SurveyInteropTests
     }
 
     [Theory]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ws)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Ipc)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Tls)]
-    [PeerData(Peers.NngCat, Side.SpNetListens, Carrier.Wss)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ws)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Ipc)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Tls)]
-    [PeerData(Peers.NngCat, Side.SpNetDials, Carrier.Wss)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ws)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens, Carrier.Ipc)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ws)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials, Carrier.Ipc)]
+    [PeerMatrix(Peers.NngCat)]
+    [PeerMatrix(Peers.NanoCat)]
     public async Task PeerSurveyor_SpNetRespondent(string peerName, Side side, Carrier carrier = Carrier.Tcp)
     {
         Cat cat = Cat.For(peerName);
