@@ -16,6 +16,7 @@ internal static class Program
           inproc_lat SIZE TRIPS          both latency roles in one process over inproc://
           compare [--quick] [--out DIR]  SpNet vs NNG vs nanomsg matrix; writes DIR/benchmarks.md, DIR/img/throughput.svg
           fanout [--subs N] [--count M] [--size B] [--transport T] [--lib L]   1 PUB -> N SUB
+          pubsub [--count M] [--size B] [--depth Q] [--rate R] [--transport T] [--lib L]   1 PUB -> 1 SUB, flooding or paced at R msg/s
           subs [--counts 1,1000,100000] [--count M] [--transport T] [--lib L]  SUB matching cost vs subscription count
         options (roles):
           -p pair0|pair1|push|pub|req    pattern (default pair1 when SpNet has PAIR1, else pair0)
@@ -51,6 +52,7 @@ internal static class Program
                 case "inproc_lat": roles.InprocLatency(Options(rest, error)); break;
                 case "compare": return new CompareCommand(output, error).Run(rest);
                 case "fanout": return new ScaleCommands(output, error).FanOut(rest);
+                case "pubsub": return new ScaleCommands(output, error).PubSub(rest);
                 case "subs": return new ScaleCommands(output, error).Subscriptions(rest);
                 default:
                     error.WriteLine($"Unknown program mode '{role}'.");

@@ -11,6 +11,7 @@ internal sealed class CompareMatrix
         PushThroughput,
         PairLatency,
         PubSub,
+        PubSubPaced,
         FanOut,
         Subscriptions,
     }
@@ -20,6 +21,7 @@ internal sealed class CompareMatrix
         public string Describe() => Kind switch
         {
             Kind.PubSub => $"pub/sub {Transport} {Count:N0}x{Size} B {Patterns.DisplayName(Library)}",
+            Kind.PubSubPaced => $"pub/sub {Transport} paced {Parameter:N0}/s {Patterns.DisplayName(Library)}",
             Kind.FanOut => $"fan-out 1->{Parameter} {Transport} {Patterns.DisplayName(Library)}",
             Kind.Subscriptions => $"sub {Parameter:N0} topics {Transport} {Patterns.DisplayName(Library)}",
             _ => $"{Kind} {Transport} {Size} B {Patterns.DisplayName(Library)}",
@@ -33,6 +35,15 @@ internal sealed class CompareMatrix
     public required IReadOnlyList<Run> Runs { get; init; }
 
     public required int PubSubCount { get; init; }
+
+    /// <summary>Send and receive queue depth of every PUB/SUB run: NNG's largest, so that a subscriber that keeps up loses nothing to scheduling hiccups.</summary>
+    public const int PubSubQueueDepth = 8192;
+
+    /// <summary>Producer rates of the paced PUB/SUB runs (msg/s).</summary>
+    public required int[] PacedRates { get; init; }
+
+    /// <summary>How long each paced PUB/SUB run sends.</summary>
+    public required TimeSpan PacedDuration { get; init; }
 
     public required int FanOutSubscribers { get; init; }
 
@@ -55,6 +66,8 @@ internal sealed class CompareMatrix
         int pubSubCount = quick ? 100_000 : 1_000_000;
         int fanOutSubscribers = quick ? 10 : 100;
         int[] subscriptionCounts = quick ? [1, 1_000] : [1, 1_000, 100_000];
+        int[] pacedRates = quick ? [100_000, 400_000] : [100_000, 250_000, 500_000, 1_000_000];
+        TimeSpan pacedDuration = TimeSpan.FromSeconds(quick ? 0.5 : 2);
         var runs = new List<Run>();
         foreach (string transport in transports)
         {
@@ -76,6 +89,13 @@ internal sealed class CompareMatrix
                 runs.Add(new Run(Kind.PubSub, transport, 1024, library, pubSubCount));
             }
         }
+        foreach (int rate in pacedRates)
+        {
+            foreach (Library library in CompareCommand.Libraries)
+            {
+                runs.Add(new Run(Kind.PubSubPaced, "tcp", 1024, library, (int)Math.Min(1_000_000, rate * pacedDuration.TotalSeconds), rate));
+            }
+        }
         foreach (Library library in CompareCommand.Libraries)
         {
             runs.Add(new Run(Kind.FanOut, "tcp", 64, library, quick ? 2_000 : 20_000, fanOutSubscribers));
@@ -93,6 +113,8 @@ internal sealed class CompareMatrix
             Transports = transports,
             Runs = runs,
             PubSubCount = pubSubCount,
+            PacedRates = pacedRates,
+            PacedDuration = pacedDuration,
             FanOutSubscribers = fanOutSubscribers,
             SubscriptionCounts = subscriptionCounts,
         };

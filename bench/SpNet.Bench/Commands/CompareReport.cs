@@ -118,7 +118,9 @@ internal sealed class CompareReport(CompareMatrix plan, CompareResults results, 
     {
         Line($"## PUB/SUB: {plan.PubSubCount:N0} × 1 KiB, one producer, one consumer");
         Line();
-        Line("PUB never blocks: when the subscriber's queue is full the message is dropped (every SP implementation does this), so the producer's rate, the consumer's rate and the loss are three different numbers.");
+        Line("PUB never blocks: when a queue on the way is full the message is dropped (every SP implementation does this), so the producer's rate, the consumer's rate and the loss are three different numbers. "
+            + $"Queues are sized for it: {CompareMatrix.PubSubQueueDepth:N0} messages on the PUB's send side and the SUB's receive side (NNG_OPT_SENDBUF/RECVBUF, SpNet SendBufferSize/ReceiveBufferSize; nanomsg NN_SNDBUF/NN_RCVBUF = that many KiB). "
+            + "First the flood (the producer sends as fast as it can), then the producer paced at fixed rates: the highest rate with no loss is what a subscriber keeps up with.");
         Line();
         Line("| Library | Transport | Sender msg/s | Receiver msg/s | Received | Loss |");
         Line("|---|---|---:|---:|---:|---:|");
@@ -127,6 +129,17 @@ internal sealed class CompareReport(CompareMatrix plan, CompareResults results, 
             Line(results.Get<PubSubResult>(run) is { } p
                 ? string.Create(Inv, $"| {Patterns.DisplayName(run.Library)} | {run.Transport} | {p.SenderRate:N0} | {p.ReceiverRate:N0} | {p.Received:N0} | {p.LossPercent:F1} % |")
                 : $"| {Patterns.DisplayName(run.Library)} | {run.Transport} | {results.NoteFor(run)} | | | |");
+        }
+        Line();
+        Line($"### Paced producer (tcp, 1 KiB, {plan.PacedDuration.TotalSeconds:0.#} s per rate, at most 1,000,000 messages)");
+        Line();
+        Line("| Library | Target msg/s | Sender msg/s | Receiver msg/s | Received | Loss |");
+        Line("|---|---:|---:|---:|---:|---:|");
+        foreach (CompareMatrix.Run run in plan.Runs.Where(r => r.Kind == CompareMatrix.Kind.PubSubPaced))
+        {
+            Line(results.Get<PubSubResult>(run) is { } p
+                ? string.Create(Inv, $"| {Patterns.DisplayName(run.Library)} | {run.Parameter:N0} | {p.SenderRate:N0} | {p.ReceiverRate:N0} | {p.Received:N0} of {p.Sent:N0} | {p.LossPercent:F2} % |")
+                : string.Create(Inv, $"| {Patterns.DisplayName(run.Library)} | {run.Parameter:N0} | {results.NoteFor(run)} | | | |"));
         }
         Line();
     }

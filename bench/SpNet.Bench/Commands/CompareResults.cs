@@ -19,7 +19,7 @@ internal sealed class CompareResults(CompareMatrix plan)
         }
         if (!Addresses.Supports(run.Library, run.Transport))
         {
-            return Note(run, "n/a (no ipc in SpNet yet)");
+            return Note(run, "n/a (transport not supported by this library here)");
         }
         try
         {
@@ -28,7 +28,8 @@ internal sealed class CompareResults(CompareMatrix plan)
                 CompareMatrix.Kind.PairThroughput => Runs.Throughput(run.Library, run.Transport, Pattern.Pair0, run.Size, run.Count),
                 CompareMatrix.Kind.PushThroughput => Runs.Throughput(run.Library, run.Transport, Pattern.Push, run.Size, run.Count),
                 CompareMatrix.Kind.PairLatency => Runs.Latency(run.Library, run.Transport, Pattern.Pair0, run.Size, run.Count),
-                CompareMatrix.Kind.PubSub => Runs.PubSub(run.Library, run.Transport, run.Size, run.Count),
+                CompareMatrix.Kind.PubSub => Runs.PubSub(run.Library, run.Transport, run.Size, run.Count, queueDepth: CompareMatrix.PubSubQueueDepth),
+                CompareMatrix.Kind.PubSubPaced => Runs.PubSub(run.Library, run.Transport, run.Size, run.Count, queueDepth: CompareMatrix.PubSubQueueDepth, rate: run.Parameter),
                 CompareMatrix.Kind.FanOut => ScaleRuns.FanOut(run.Library, run.Transport, run.Parameter, run.Size, run.Count),
                 CompareMatrix.Kind.Subscriptions => ScaleRuns.Subscriptions(run.Library, run.Transport, run.Parameter, run.Size, run.Count, TimeSpan.FromSeconds(plan.Quick ? 5 : 30)),
                 _ => throw new ArgumentOutOfRangeException(nameof(run)),

@@ -49,6 +49,23 @@ internal sealed class ScaleCommands(TextWriter output, TextWriter error)
         return 0;
     }
 
+    public int PubSub(string[] args)
+    {
+        var options = Parse(args);
+        int count = options.Int("--count", 1_000_000);
+        int size = options.Int("--size", 1024);
+        int depth = options.Int("--depth", 128);
+        int rate = options.Int("--rate", 0);
+        string transport = options.Text("--transport", "tcp");
+        foreach (Library library in options.Libraries)
+        {
+            error.WriteLine($"pub/sub {count} x {size} B over {transport}, queue depth {depth}, {(rate > 0 ? $"paced at {rate} msg/s" : "flooding")}, {Patterns.DisplayName(library)}…");
+            PubSubResult r = Runs.PubSub(library, transport, size, count, queueDepth: depth, rate: rate);
+            output.WriteLine(string.Create(Inv, $"{Patterns.DisplayName(library)}: sent: {r.Sent}, sender: {r.SenderRate:F0} [msg/s], received: {r.Received}, receiver: {r.ReceiverRate:F0} [msg/s], loss: {r.LossPercent:F2} [%], alloc: {r.Allocation.BytesPerMessage:F1} [B/msg]"));
+        }
+        return 0;
+    }
+
     private static Options Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -81,7 +81,11 @@ internal sealed unsafe class NanomsgBenchSocket : BenchSocket
 
     public override void SetQueueDepth(int messages)
     {
-        // NN_SNDBUF/NN_RCVBUF are bytes (default 128 KiB); there is no message-count equivalent. Keep the defaults.
+        // NN_SNDBUF/NN_RCVBUF are bytes (default 128 KiB), not messages: give 1 KiB per message asked for, never
+        // less than the default, so deep queues (PUB/SUB) get room and the perf runs keep nanomsg's defaults.
+        int bytes = (int)Math.Min(int.MaxValue, Math.Max(128L * 1024, messages * 1024L));
+        _ = NanomsgNative.SetInt(_socket, NanomsgNative.SolSocket, NanomsgNative.SendBuffer, bytes);
+        _ = NanomsgNative.SetInt(_socket, NanomsgNative.SolSocket, NanomsgNative.ReceiveBuffer, bytes);
     }
 
     public override void Subscribe(ReadOnlySpan<byte> prefix)

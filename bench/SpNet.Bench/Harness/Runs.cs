@@ -134,12 +134,14 @@ internal static class Runs
     /// One PUB, one SUB subscribed to everything: the publisher sends <paramref name="count"/> messages as fast as it can
     /// (PUB never blocks: a full queue drops), the subscriber counts what arrives until 1 s of silence.
     /// </summary>
-    public static PubSubResult PubSub(Library library, string transport, int size, int count, int subscriptions = 0, Action<BenchSocket>? configureSub = null)
+    /// <param name="queueDepth">Send queue of the PUB and receive queue of the SUB, in messages (NNG's SENDBUF/RECVBUF).</param>
+    /// <param name="rate">Messages per second the producer aims for; 0 floods (no pacing).</param>
+    public static PubSubResult PubSub(Library library, string transport, int size, int count, int subscriptions = 0, Action<BenchSocket>? configureSub = null, int queueDepth = 128, int rate = 0)
     {
         using BenchSocket pub = BenchSocket.Open(library, SocketKind.Pub);
         using BenchSocket sub = BenchSocket.Open(library, SocketKind.Sub);
-        pub.SetQueueDepth(128);
-        sub.SetQueueDepth(128);
+        pub.SetQueueDepth(queueDepth);
+        sub.SetQueueDepth(queueDepth);
         if (configureSub is null)
         {
             sub.Subscribe([]);
@@ -193,9 +195,27 @@ internal static class Runs
             });
             var mark = AllocationSample.Mark();
             long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < count; i++)
+            if (rate <= 0)
             {
-                pub.Send(body);
+                for (int i = 0; i < count; i++)
+                {
+                    pub.Send(body);
+                }
+            }
+            else
+            {
+                // Paced: message i is due at start + i / rate; spin between batches rather than sleep (timer
+                // resolution is ~1 ms, far coarser than the gaps).
+                double ticksPerMessage = (double)Stopwatch.Frequency / rate;
+                for (int i = 0; i < count; i++)
+                {
+                    long due = start + (long)(i * ticksPerMessage);
+                    while (Stopwatch.GetTimestamp() < due)
+                    {
+                        Thread.SpinWait(20);
+                    }
+                    pub.Send(body);
+                }
             }
             double senderRate = count / Stopwatch.GetElapsedTime(start).TotalSeconds;
             sendingDone.Set();

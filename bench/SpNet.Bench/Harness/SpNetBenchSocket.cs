@@ -113,7 +113,12 @@ internal sealed class SpNetBenchSocket : BenchSocket
     public override void SetSendTimeout(int milliseconds) =>
         _socket.SendTimeout = milliseconds < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(milliseconds);
 
-    public override void SetQueueDepth(int messages) => _socket.SendBufferSize = messages;
+    public override void SetQueueDepth(int messages)
+    {
+        // As NNG's SENDBUF + RECVBUF: both queues, where the protocol has them.
+        _socket.SendBufferSize = messages;
+        _socket.ReceiveBufferSize = messages;
+    }
 
     public override void Subscribe(ReadOnlySpan<byte> prefix) => ((SubSocket)_socket).Subscribe(prefix);
 

@@ -9,7 +9,7 @@ namespace SpNet;
 /// per-core stacks hold a few dozen arrays, this pool is built for the SP pattern of one thread renting (a read
 /// loop or a sender) and another returning (a consumer or a write loop) with hundreds of messages in flight.
 /// Each class keeps at most a fixed byte budget, so idle memory stays bounded: 16 MiB per class up to 64 KiB
-/// (enough for a full send queue, a full receive queue and what is in flight, 128 messages each), 8 MiB above.
+/// (enough for full send and receive queues of small messages at the largest depth, 8192 each, or of 1 KiB messages at 4096 each), 8 MiB above.
 /// </summary>
 internal static class BufferPool
 {
@@ -18,7 +18,7 @@ internal static class BufferPool
     private const int SmallClassBudget = 16 * 1024 * 1024;
     private const int LargeClassBudget = 8 * 1024 * 1024;
     private const int LargeClassThreshold = 64 * 1024;
-    private const int MaxArraysPerClass = 4096;
+    private const int MaxArraysPerClass = 16384; // two full 8192-message queues of small messages (NNG's largest SENDBUF/RECVBUF)
 
     private static readonly ConcurrentQueue<byte[]>[] s_classes = CreateClasses();
     private static readonly int[] s_counts = new int[MaxShift - MinShift + 1];

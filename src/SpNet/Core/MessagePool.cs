@@ -8,7 +8,7 @@ namespace SpNet;
 /// </summary>
 internal static class MessagePool
 {
-    private const int MaxPooled = 4096;
+    private const int MaxPooled = 16384;
     private static readonly ConcurrentQueue<Message> s_pool = new();
     private static int s_count;
 

@@ -10,11 +10,16 @@ namespace SpNet.Core;
 /// and a read loop that hands whole messages to the owning socket. Protocols see only this type; transports
 /// derive from it (stream framing, inproc).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The writer-role semaphore never allocates a wait handle (no AvailableWaitHandle, no blocking Wait): nothing to dispose.")]
 internal abstract class Pipe
 {
     private static int s_lastId = Random.Shared.Next(1, 0x3FFFFFFF);
 
     private readonly Channel<Message> _sendQueue;
+
+    // The writer role: whoever holds it (the write loop, or a sender writing inline) is the only one touching the
+    // connection's send side, so inline writes never interleave with the loop's and per-pipe order holds.
+    private readonly SemaphoreSlim _writerRole = new(1, 1);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IPipeHost? _host;
     private int _closing;
@@ -93,13 +98,56 @@ internal abstract class Pipe
     {
     }
 
-    /// <summary>Queues a message if there is room. On true the pipe owns the message.</summary>
-    public bool TrySend(Message message) => !IsClosed && _sendQueue.Writer.TryWrite(message);
+    /// <summary>
+    /// Hands a message to the pipe if there is room. On true the pipe owns the message. When nothing is queued and
+    /// nothing is being written, a transport that can write without blocking does so on the caller's thread (no
+    /// hand-off to the write loop: lower latency, and a producer that never waits is paced by the connection
+    /// instead of filling the queue); otherwise the message is queued for the write loop.
+    /// </summary>
+    public bool TrySend(Message message)
+    {
+        if (IsClosed)
+        {
+            return false;
+        }
+        if (CanWriteInline(message.Length) && _sendQueue.Reader.Count == 0 && _writerRole.Wait(0))
+        {
+            // Re-check under the role: the loop may have queued-and-taken nothing, but a sender on another thread
+            // may have queued since; writing now would overtake it.
+            if (_sendQueue.Reader.Count == 0 && !IsClosed)
+            {
+                WriteInline(message); // releases the role (possibly later, when an unfinished write completes)
+                return true;
+            }
+            _writerRole.Release();
+        }
+        return _sendQueue.Writer.TryWrite(message);
+    }
+
+    /// <summary>True when <see cref="WriteInline"/> can write a message of this size without blocking the caller.</summary>
+    protected virtual bool CanWriteInline(int length) => false;
+
+    /// <summary>
+    /// Writes one message on the caller's thread while the caller holds the writer role; must not block. Takes
+    /// ownership of the message and releases the role with <see cref="ReleaseWriterRole"/> once the connection has
+    /// all of it (at once, or after finishing asynchronously).
+    /// </summary>
+    protected virtual void WriteInline(Message message) => throw new NotSupportedException();
+
+    /// <summary>Takes the writer role for the write loop (waits while an inline write holds it).</summary>
+    protected Task AcquireWriterRoleAsync() => _writerRole.WaitAsync();
+
+    /// <summary>Gives the writer role back.</summary>
+    protected void ReleaseWriterRole() => _writerRole.Release();
 
     /// <summary>Queues a message, waiting for room. Throws <see cref="SpNetException"/> (Closed) if the pipe closes first.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
     {
+        if (TrySend(message))
+        {
+            return;
+        }
         try
         {
             await _sendQueue.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
