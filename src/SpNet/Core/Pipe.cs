@@ -110,7 +110,8 @@ internal abstract class Pipe
         {
             return false;
         }
-        if (CanWriteInline(message.Length) && _sendQueue.Reader.Count == 0 && _writerRole.Wait(0))
+        // Not before Start: a protocol may send while adopting the pipe (REQ resends), before there is a host to count it.
+        if (Volatile.Read(ref _host) is not null && CanWriteInline(message.Length) && _sendQueue.Reader.Count == 0 && _writerRole.Wait(0))
         {
             // Re-check under the role: the loop may have queued-and-taken nothing, but a sender on another thread
             // may have queued since; writing now would overtake it.
