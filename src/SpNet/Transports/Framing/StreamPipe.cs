@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Net.Security;
+using System.Net.Sockets;
 using SpNet.Core;
 
 namespace SpNet.Transports.Framing;
@@ -58,16 +60,43 @@ internal sealed class StreamPipe : Pipe
         }
     }
 
+    /// <summary>
+    /// True when a zero-byte <see cref="Stream.ReadAsync(Memory{byte}, CancellationToken)"/> on <paramref name="stream"/>
+    /// waits until data (or EOF) arrives. Sockets do (tcp, ipc, abstract: a zero-byte receive waits for readability), and
+    /// SslStream passes the wait to its inner stream, which is always a socket's here (tls+tcp). PipeStream (named pipes)
+    /// returns 0 at once, as may unknown streams: they keep their buffer while idle (no savings, but no busy loop).
+    /// </summary>
+    internal static bool WaitsOnZeroByteRead(Stream stream) => stream is NetworkStream or SslStream;
+
     protected override async Task ReadLoopAsync()
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        // An idle pipe should not pin a 64 KiB chunk (10,000 idle connections would hold ~0.7 GB): where the stream
+        // supports it, wait for data with a zero-byte read while holding no buffer, and rent one only to read. A read
+        // that filled the buffer says more is queued, so a busy pipe skips the wait and keeps its chunk.
+        bool releaseWhenIdle = WaitsOnZeroByteRead(_stream);
+        byte[]? buffer = releaseWhenIdle ? null : ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             int start = 0;
             int end = 0;
+            bool lastReadFilled = false;
             int prefixSize = FrameCodec.PrefixSize(_ipc);
             while (true)
             {
+                if (buffer is null)
+                {
+                    // Nothing held (start == end): wait for the peer without a buffer, then rent one to read into.
+                    await _stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                    buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+                    start = end = 0;
+                    int first = await _stream.ReadAsync(buffer).ConfigureAwait(false);
+                    if (first == 0)
+                    {
+                        return;
+                    }
+                    end = first;
+                    lastReadFilled = first == buffer.Length;
+                }
                 // Parse every complete frame in what we have.
                 while (true)
                 {
@@ -128,6 +157,13 @@ internal sealed class StreamPipe : Pipe
                 if (start == end)
                 {
                     start = end = 0;
+                    if (releaseWhenIdle && !lastReadFilled)
+                    {
+                        // No partial frame and the stream looked drained: give the chunk back before waiting.
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = null;
+                        continue;
+                    }
                 }
                 else if (start > 0 && buffer.Length - end < BufferSize / 4)
                 {
@@ -147,12 +183,16 @@ internal sealed class StreamPipe : Pipe
                     }
                     return;
                 }
+                lastReadFilled = end + read == buffer.Length;
                 end += read;
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
