@@ -13,7 +13,11 @@ internal sealed class CompareMatrix
         PubSub,
         FanOut,
         Subscriptions,
+        ReqRep,
     }
+
+    /// <summary>REP worker contexts in the req/rep run.</summary>
+    public const int ReqRepWorkers = 16;
 
     public sealed record Run(Kind Kind, string Transport, int Size, Library Library, int Count, int Parameter = 0)
     {
@@ -22,6 +26,7 @@ internal sealed class CompareMatrix
             Kind.PubSub => $"pub/sub {Transport} {Count:N0}x{Size} B {Patterns.DisplayName(Library)}",
             Kind.FanOut => $"fan-out 1->{Parameter} {Transport} {Patterns.DisplayName(Library)}",
             Kind.Subscriptions => $"sub {Parameter:N0} topics {Transport} {Patterns.DisplayName(Library)}",
+            Kind.ReqRep => $"req/rep {Parameter:N0} clients {Transport} {Patterns.DisplayName(Library)}",
             _ => $"{Kind} {Transport} {Size} B {Patterns.DisplayName(Library)}",
         };
     }
@@ -37,6 +42,16 @@ internal sealed class CompareMatrix
     public required int FanOutSubscribers { get; init; }
 
     public required int[] SubscriptionCounts { get; init; }
+
+    /// <summary>REQ clients (contexts on one REQ socket) in the req/rep run.</summary>
+    public required int ReqRepClients { get; init; }
+
+    /// <summary>How long the req/rep run lasts.</summary>
+    public required TimeSpan ReqRepDuration { get; init; }
+
+    /// <summary>The options of the req/rep run.</summary>
+    public ReqRepOptions ReqRepOptions(CompareMatrix.Run run) =>
+        new(run.Parameter, ReqRepWorkers, run.Size, run.Transport, TimeSpan.FromMilliseconds(run.Count), null, Sockets: false);
 
     public static int ThroughputCount(int size, bool quick) => (size, quick) switch
     {
@@ -55,6 +70,8 @@ internal sealed class CompareMatrix
         int pubSubCount = quick ? 100_000 : 1_000_000;
         int fanOutSubscribers = quick ? 10 : 100;
         int[] subscriptionCounts = quick ? [1, 1_000] : [1, 1_000, 100_000];
+        int reqRepClients = quick ? 100 : 1_000;
+        TimeSpan reqRepDuration = TimeSpan.FromSeconds(quick ? 1 : 5);
         var runs = new List<Run>();
         foreach (string transport in transports)
         {
@@ -87,6 +104,10 @@ internal sealed class CompareMatrix
                 runs.Add(new Run(Kind.Subscriptions, "inproc", 64, library, quick ? 50_000 : 300_000, subscriptions));
             }
         }
+        foreach (Library library in CompareCommand.Libraries)
+        {
+            runs.Add(new Run(Kind.ReqRep, "tcp", 64, library, (int)reqRepDuration.TotalMilliseconds, reqRepClients));
+        }
         return new CompareMatrix
         {
             Quick = quick,
@@ -95,6 +116,8 @@ internal sealed class CompareMatrix
             PubSubCount = pubSubCount,
             FanOutSubscribers = fanOutSubscribers,
             SubscriptionCounts = subscriptionCounts,
+            ReqRepClients = reqRepClients,
+            ReqRepDuration = reqRepDuration,
         };
     }
 }
