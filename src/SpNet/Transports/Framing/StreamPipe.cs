@@ -70,11 +70,12 @@ internal sealed class StreamPipe : Pipe
 
     protected override async Task ReadLoopAsync()
     {
-        // An idle pipe should not pin a 64 KiB chunk (10,000 idle connections would hold ~0.7 GB): where the stream
-        // supports it, wait for data with a zero-byte read while holding no buffer, and rent one only to read. A read
-        // that filled the buffer says more is queued, so a busy pipe skips the wait and keeps its chunk.
+        // An idle pipe should not pin a 64 KiB chunk (10,000 idle connections would hold ~0.7 GB). Where the stream
+        // supports it, a pipe holding no partial frame first waits for data with a zero-byte read, and gives its chunk
+        // back to the pool only if that wait does not complete at once; it rents one again when data comes. A read
+        // that filled the chunk says more is queued, so a busy pipe skips the wait altogether.
         bool releaseWhenIdle = WaitsOnZeroByteRead(_stream);
-        byte[]? buffer = releaseWhenIdle ? null : ArrayPool<byte>.Shared.Rent(BufferSize);
+        byte[]? buffer = null;
         try
         {
             int start = 0;
@@ -83,20 +84,50 @@ internal sealed class StreamPipe : Pipe
             int prefixSize = FrameCodec.PrefixSize(_ipc);
             while (true)
             {
-                if (buffer is null)
+                if (start == end)
                 {
-                    // Nothing held (start == end): wait for the peer without a buffer, then rent one to read into.
-                    await _stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
-                    buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
                     start = end = 0;
-                    int first = await _stream.ReadAsync(buffer).ConfigureAwait(false);
-                    if (first == 0)
+                    if (releaseWhenIdle && !lastReadFilled)
                     {
-                        return;
+                        ValueTask<int> ready = _stream.ReadAsync(Memory<byte>.Empty);
+                        if (ready.IsCompleted)
+                        {
+                            // Data (or EOF) is already there: read it with the chunk we hold, no pool round trip.
+                            ready.GetAwaiter().GetResult();
+                        }
+                        else
+                        {
+                            if (buffer is not null)
+                            {
+                                ArrayPool<byte>.Shared.Return(buffer);
+                                buffer = null;
+                            }
+                            await ready.ConfigureAwait(false);
+                        }
                     }
-                    end = first;
-                    lastReadFilled = first == buffer.Length;
                 }
+                else if (start > 0 && buffer!.Length - end < BufferSize / 4)
+                {
+                    // Keep room to read: move the partial frame to the front.
+                    buffer.AsSpan(start, end - start).CopyTo(buffer);
+                    end -= start;
+                    start = 0;
+                }
+
+                buffer ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                int read = await _stream.ReadAsync(buffer.AsMemory(end)).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    if (end != start)
+                    {
+                        Host.Statistics.RecordConnectionError();
+                        throw new SpNetException(SpError.ConnectionShutdown, $"peer closed the connection in the middle of a message ({end - start} bytes of it received)");
+                    }
+                    return;
+                }
+                lastReadFilled = end + read == buffer.Length;
+                end += read;
+
                 // Parse every complete frame in what we have.
                 while (true)
                 {
@@ -153,38 +184,6 @@ internal sealed class StreamPipe : Pipe
                     Host.Statistics.CountReceived(size);
                     await Host.DeliverAsync(this, message).ConfigureAwait(false);
                 }
-
-                if (start == end)
-                {
-                    start = end = 0;
-                    if (releaseWhenIdle && !lastReadFilled)
-                    {
-                        // No partial frame and the stream looked drained: give the chunk back before waiting.
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = null;
-                        continue;
-                    }
-                }
-                else if (start > 0 && buffer.Length - end < BufferSize / 4)
-                {
-                    // Keep room to read: move the partial frame to the front.
-                    buffer.AsSpan(start, end - start).CopyTo(buffer);
-                    end -= start;
-                    start = 0;
-                }
-
-                int read = await _stream.ReadAsync(buffer.AsMemory(end)).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    if (end != start)
-                    {
-                        Host.Statistics.RecordConnectionError();
-                        throw new SpNetException(SpError.ConnectionShutdown, $"peer closed the connection in the middle of a message ({end - start} bytes of it received)");
-                    }
-                    return;
-                }
-                lastReadFilled = end + read == buffer.Length;
-                end += read;
             }
         }
         finally
