@@ -22,6 +22,12 @@ internal sealed class StreamPipe : Pipe
     private readonly bool _ipc;
     private readonly long _maxReceiveSize;
 
+    /// <summary>The read chunk while the read loop waits for data; <see cref="IdleChunkSweeper"/> may take it.</summary>
+    private byte[]? _parkedChunk;
+
+    /// <summary><see cref="Environment.TickCount64"/> when <see cref="_parkedChunk"/> was parked.</summary>
+    private long _parkedAt;
+
     public StreamPipe(Stream stream, bool ipc, ushort peerProtocol, string localAddress, string remoteAddress, long maxReceiveSize, int sendQueueCapacity)
         : base(peerProtocol, localAddress, remoteAddress, sendQueueCapacity)
     {
@@ -68,14 +74,33 @@ internal sealed class StreamPipe : Pipe
     /// </summary>
     internal static bool WaitsOnZeroByteRead(Stream stream) => stream is NetworkStream or SslStream;
 
+    /// <summary>True while the read loop's chunk is parked (for tests).</summary>
+    internal bool HasParkedChunk => Volatile.Read(ref _parkedChunk) is not null;
+
+    /// <summary>Takes the parked chunk if it was parked at or before <paramref name="parkedBefore"/> (the sweeper).</summary>
+    internal byte[]? TakeParkedChunk(long parkedBefore)
+    {
+        // A stale time read here at worst takes a chunk parked just now: the read loop then rents another.
+        if (Volatile.Read(ref _parkedChunk) is null || Volatile.Read(ref _parkedAt) > parkedBefore)
+        {
+            return null;
+        }
+        return Interlocked.Exchange(ref _parkedChunk, null);
+    }
+
     protected override async Task ReadLoopAsync()
     {
         // An idle pipe should not pin a 64 KiB chunk (10,000 idle connections would hold ~0.7 GB). Where the stream
-        // supports it, a pipe holding no partial frame first waits for data with a zero-byte read, and gives its chunk
-        // back to the pool only if that wait does not complete at once; it rents one again when data comes. A read
-        // that filled the chunk says more is queued, so a busy pipe skips the wait altogether.
+        // supports it, a pipe holding no partial frame waits for data with a zero-byte read. If that wait does not
+        // complete at once, the chunk is parked where IdleChunkSweeper gives it back to the pool once it has waited
+        // over a second; the loop takes it back on waking if it is still there, or rents another. A pipe starts with
+        // no chunk, and a read that filled the chunk says more is queued, so a busy pipe skips the wait altogether.
         bool releaseWhenIdle = WaitsOnZeroByteRead(_stream);
         byte[]? buffer = null;
+        if (releaseWhenIdle)
+        {
+            IdleChunkSweeper.Add(this);
+        }
         try
         {
             int start = 0;
@@ -99,10 +124,12 @@ internal sealed class StreamPipe : Pipe
                         {
                             if (buffer is not null)
                             {
-                                ArrayPool<byte>.Shared.Return(buffer);
+                                Volatile.Write(ref _parkedAt, Environment.TickCount64);
+                                Volatile.Write(ref _parkedChunk, buffer);
                                 buffer = null;
                             }
                             await ready.ConfigureAwait(false);
+                            buffer = Interlocked.Exchange(ref _parkedChunk, null);
                         }
                     }
                 }
@@ -188,6 +215,11 @@ internal sealed class StreamPipe : Pipe
         }
         finally
         {
+            if (releaseWhenIdle)
+            {
+                IdleChunkSweeper.Remove(this);
+                buffer ??= Interlocked.Exchange(ref _parkedChunk, null);
+            }
             if (buffer is not null)
             {
                 ArrayPool<byte>.Shared.Return(buffer);

@@ -123,3 +123,82 @@ public sealed class ZeroByteReadTests
         Assert.Equal("abc"u8.ToArray(), buffer[..read]);
     }
 }
+
+/// <summary>
+/// A tcp StreamPipe's read chunk: none while the pipe has never received, parked while it waits between messages,
+/// given back by the sweeper after it has waited about a second, and rented again when data comes.
+/// </summary>
+public sealed class IdleChunkTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
+
+    private sealed class Host : SpNet.Core.IPipeHost
+    {
+        public System.Threading.Channels.Channel<string> Received { get; } = System.Threading.Channels.Channel.CreateUnbounded<string>();
+
+        public SocketStatistics Statistics { get; } = new();
+
+        public ValueTask DeliverAsync(SpNet.Core.Pipe pipe, Message message)
+        {
+            using (message)
+            {
+                Received.Writer.TryWrite(message.ToString());
+            }
+            return ValueTask.CompletedTask;
+        }
+
+        public void OnWritable(SpNet.Core.Pipe pipe)
+        {
+        }
+
+        public void OnClosed(SpNet.Core.Pipe pipe)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task A_pipe_parks_its_chunk_between_messages_and_the_sweeper_takes_it_back()
+    {
+        var (a, b) = StreamPair.Create();
+        await using (a)
+        {
+            var host = new Host();
+            var pipe = new StreamPipe(b, ipc: false, 0x10, "tcp://local", "tcp://remote", maxReceiveSize: 0, sendQueueCapacity: 4);
+            pipe.Start(host, null);
+            try
+            {
+                await Task.Delay(100);
+                Assert.False(pipe.HasParkedChunk); // never received: never rented
+
+                await SendFrameAsync(a, "one");
+                Assert.Equal("one", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+                await Eventually.True(() => pipe.HasParkedChunk, "chunk parked while waiting");
+
+                IdleChunkSweeper.SweepNow(parkedBefore: long.MaxValue);
+                Assert.False(pipe.HasParkedChunk);
+                await SendFrameAsync(a, "two"); // rents a chunk again
+                Assert.Equal("two", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+
+                // The timer does the same on its own once the chunk has waited a period.
+                await Eventually.True(() => pipe.HasParkedChunk, "chunk parked again");
+                await Eventually.True(() => !pipe.HasParkedChunk, "chunk swept by the timer", TimeSpan.FromSeconds(10));
+                await SendFrameAsync(a, "three");
+                Assert.Equal("three", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+            }
+            finally
+            {
+                pipe.Close();
+            }
+        }
+    }
+
+    private static async Task SendFrameAsync(Stream stream, string text)
+    {
+        byte[] body = System.Text.Encoding.UTF8.GetBytes(text);
+        byte[] frame = new byte[8 + body.Length];
+        FrameCodec.WritePrefix(frame, (ulong)body.Length, ipc: false);
+        body.CopyTo(frame, 8);
+        await stream.WriteAsync(frame);
+        await stream.FlushAsync();
+    }
+}
