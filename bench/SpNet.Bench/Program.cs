@@ -18,6 +18,10 @@ internal static class Program
           fanout [--subs N] [--count M] [--size B] [--transport T] [--lib L]   1 PUB -> N SUB
           pubsub [--count M] [--size B] [--depth Q] [--rate R] [--transport T] [--lib L]   1 PUB -> 1 SUB, flooding or paced at R msg/s
           subs [--counts 1,1000,100000] [--count M] [--transport T] [--lib L]  SUB matching cost vs subscription count
+          reqrep [--clients 1000] [--seconds S | --trips N] [--size 64] [--transport tcp] [--workers 16] [--sockets] [--lib L]
+                                         C REQ clients (contexts on one REQ socket; --sockets: a socket each) -> 1 REP
+                                         with W worker contexts echoing: round trips/s, p50/p99/p99.9, lost, mismatched
+                                         (default 5 s; SpNet clients are async loops; nanomsg: n/a, it has no contexts)
         options (roles):
           -p pair0|pair1|push|pub|req    pattern (default pair1 when SpNet has PAIR1, else pair0)
           --lib spnet|spnet-async|nng|nanomsg   which implementation plays this role (default spnet)
@@ -54,6 +58,7 @@ internal static class Program
                 case "fanout": return new ScaleCommands(output, error).FanOut(rest);
                 case "pubsub": return new ScaleCommands(output, error).PubSub(rest);
                 case "subs": return new ScaleCommands(output, error).Subscriptions(rest);
+                case "reqrep": return new ScaleCommands(output, error).ReqRep(rest);
                 default:
                     error.WriteLine($"Unknown program mode '{role}'.");
                     error.WriteLine(Usage);

@@ -19,6 +19,9 @@ public sealed class CompareTests
             Assert.Matches(@"\| tcp \| 64 B \| [\d,]+ · [\d.]+ MB/s \|", markdown);
             Assert.Contains("PUB/SUB", markdown, StringComparison.Ordinal);
             Assert.Contains("Managed allocation per message", markdown, StringComparison.Ordinal);
+            Assert.Contains("## REQ/REP with contexts: 100 REQ clients", markdown, StringComparison.Ordinal);
+            Assert.Matches(@"\| SpNet \(async\) \| [\d,]+ \| [\d,]+ \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+ ms \| 0 \| 0 \|", markdown);
+            Assert.Contains("| nanomsg 1.1.5 | n/a (nanomsg has no contexts", markdown, StringComparison.Ordinal);
             Assert.Contains("[  1/", result.Error, StringComparison.Ordinal); // progress on stderr
             if (NativeProbe.IsAvailable(Library.Nng) && NativeProbe.IsAvailable(Library.Nanomsg))
             {

@@ -66,6 +66,8 @@ internal sealed class CompareCommand(TextWriter output, TextWriter error)
                 _ = Runs.Throughput(library, transport, Pattern.Push, 64, 20_000);
                 _ = Runs.Latency(library, transport, Pattern.Pair0, 64, 500);
             }
+            // Contexts take paths the socket-level runs do not (REQ/REP contexts, mailboxes).
+            _ = ReqRepRuns.Run(library, new ReqRepOptions(50, 4, 64, "tcp", Duration: null, Trips: 2_000, Sockets: false));
         }
     }
 

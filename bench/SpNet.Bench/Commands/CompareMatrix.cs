@@ -14,7 +14,11 @@ internal sealed class CompareMatrix
         PubSubPaced,
         FanOut,
         Subscriptions,
+        ReqRep,
     }
+
+    /// <summary>REP worker contexts in the req/rep run.</summary>
+    public const int ReqRepWorkers = 16;
 
     public sealed record Run(Kind Kind, string Transport, int Size, Library Library, int Count, int Parameter = 0)
     {
@@ -24,6 +28,7 @@ internal sealed class CompareMatrix
             Kind.PubSubPaced => $"pub/sub {Transport} paced {Parameter:N0}/s {Patterns.DisplayName(Library)}",
             Kind.FanOut => $"fan-out 1->{Parameter} {Transport} {Patterns.DisplayName(Library)}",
             Kind.Subscriptions => $"sub {Parameter:N0} topics {Transport} {Patterns.DisplayName(Library)}",
+            Kind.ReqRep => $"req/rep {Parameter:N0} clients {Transport} {Patterns.DisplayName(Library)}",
             _ => $"{Kind} {Transport} {Size} B {Patterns.DisplayName(Library)}",
         };
     }
@@ -49,6 +54,16 @@ internal sealed class CompareMatrix
 
     public required int[] SubscriptionCounts { get; init; }
 
+    /// <summary>REQ clients (contexts on one REQ socket) in the req/rep run.</summary>
+    public required int ReqRepClients { get; init; }
+
+    /// <summary>How long the req/rep run lasts.</summary>
+    public required TimeSpan ReqRepDuration { get; init; }
+
+    /// <summary>The options of the req/rep run.</summary>
+    public ReqRepOptions ReqRepOptions(CompareMatrix.Run run) =>
+        new(run.Parameter, ReqRepWorkers, run.Size, run.Transport, TimeSpan.FromMilliseconds(run.Count), null, Sockets: false);
+
     public static int ThroughputCount(int size, bool quick) => (size, quick) switch
     {
         (<= 64, true) => 20_000,
@@ -68,6 +83,8 @@ internal sealed class CompareMatrix
         int[] subscriptionCounts = quick ? [1, 1_000] : [1, 1_000, 100_000];
         int[] pacedRates = quick ? [100_000, 400_000] : [100_000, 250_000, 500_000, 1_000_000];
         TimeSpan pacedDuration = TimeSpan.FromSeconds(quick ? 0.5 : 2);
+        int reqRepClients = quick ? 100 : 1_000;
+        TimeSpan reqRepDuration = TimeSpan.FromSeconds(quick ? 1 : 5);
         var runs = new List<Run>();
         foreach (string transport in transports)
         {
@@ -107,6 +124,10 @@ internal sealed class CompareMatrix
                 runs.Add(new Run(Kind.Subscriptions, "inproc", 64, library, quick ? 50_000 : 300_000, subscriptions));
             }
         }
+        foreach (Library library in CompareCommand.Libraries)
+        {
+            runs.Add(new Run(Kind.ReqRep, "tcp", 64, library, (int)reqRepDuration.TotalMilliseconds, reqRepClients));
+        }
         return new CompareMatrix
         {
             Quick = quick,
@@ -117,6 +138,8 @@ internal sealed class CompareMatrix
             PacedDuration = pacedDuration,
             FanOutSubscribers = fanOutSubscribers,
             SubscriptionCounts = subscriptionCounts,
+            ReqRepClients = reqRepClients,
+            ReqRepDuration = reqRepDuration,
         };
     }
 }

@@ -42,6 +42,7 @@ internal sealed class CompareReport(CompareMatrix plan, CompareResults results, 
         PubSub();
         FanOut();
         Subscriptions();
+        ReqRep();
         Allocations();
         Line("![throughput by size](img/throughput.svg)");
         Line();
@@ -177,7 +178,27 @@ internal sealed class CompareReport(CompareMatrix plan, CompareResults results, 
                 : string.Create(Inv, $"| {Patterns.DisplayName(run.Library)} | {run.Parameter:N0} | {results.NoteFor(run)} | | | |"));
         }
         Line();
-        Line("1,000 REQ clients with contexts: not measured yet (contexts come from another branch).");
+    }
+
+    private void ReqRep()
+    {
+        Line($"## REQ/REP with contexts: {plan.ReqRepClients:N0} REQ clients → 1 REP with {CompareMatrix.ReqRepWorkers} worker contexts (tcp, 64 B, {plan.ReqRepDuration.TotalSeconds:F0} s)");
+        Line();
+        Line($"One REP socket listens; {CompareMatrix.ReqRepWorkers} REP contexts echo each request. The clients are contexts on one REQ socket (one connection), each with one request outstanding, "
+            + "sending again as soon as its reply is in. Every request carries its client's index and a sequence number, and the reply must echo it: a reply that does not is *mismatched*, one that does not come within 10 s is *lost*. "
+            + "**SpNet**: the clients are async loops on the thread pool in both columns (a blocking thread per client would measure the scheduler); *sync* runs the REP workers as dedicated threads making blocking context calls, *async* as async loops. "
+            + "**NNG 1.5.2** has no blocking context calls: each REP worker is a thread doing `nng_ctx_recv`/`nng_ctx_send` + `nng_aio_wait`, and each client is an aio whose completion callback sends the next request, so the clients run on NNG's own task threads. "
+            + "**nanomsg** has no contexts. `spbench reqrep --sockets` runs the clients as separate REQ sockets instead. "
+            + "Allocated is managed bytes per round trip for the whole process (clients and REP together; NNG's is the harness's callbacks).");
+        Line();
+        Line("| Library | Round trips | Round trips/s | p50 | p99 | p99.9 | Lost | Mismatched | Allocated |");
+        Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (CompareMatrix.Run run in plan.Runs.Where(r => r.Kind == CompareMatrix.Kind.ReqRep))
+        {
+            Line(results.Get<ReqRepResult>(run) is { } q
+                ? string.Create(Inv, $"| {Patterns.DisplayName(run.Library)} | {q.Trips:N0} | {q.TripsPerSecond:N0} | {q.P50Microseconds / 1000:F2} ms | {q.P99Microseconds / 1000:F2} ms | {q.P999Microseconds / 1000:F2} ms | {q.Lost:N0} | {q.Mismatched:N0} | {q.Allocation.BytesPerMessage:F0} B/trip |")
+                : $"| {Patterns.DisplayName(run.Library)} | {results.NoteFor(run)} | | | | | | | |");
+        }
         Line();
     }
 

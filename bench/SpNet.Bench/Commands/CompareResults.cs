@@ -21,6 +21,10 @@ internal sealed class CompareResults(CompareMatrix plan)
         {
             return Note(run, "n/a (transport not supported by this library here)");
         }
+        if (run.Kind == CompareMatrix.Kind.ReqRep && run.Library == Library.Nanomsg)
+        {
+            return Note(run, $"n/a ({ReqRepRuns.NanomsgReason})");
+        }
         try
         {
             object result = run.Kind switch
@@ -32,6 +36,7 @@ internal sealed class CompareResults(CompareMatrix plan)
                 CompareMatrix.Kind.PubSubPaced => Runs.PubSub(run.Library, run.Transport, run.Size, run.Count, queueDepth: CompareMatrix.PubSubQueueDepth, rate: run.Parameter),
                 CompareMatrix.Kind.FanOut => ScaleRuns.FanOut(run.Library, run.Transport, run.Parameter, run.Size, run.Count),
                 CompareMatrix.Kind.Subscriptions => ScaleRuns.Subscriptions(run.Library, run.Transport, run.Parameter, run.Size, run.Count, TimeSpan.FromSeconds(plan.Quick ? 5 : 30)),
+                CompareMatrix.Kind.ReqRep => ReqRepRuns.Run(run.Library, plan.ReqRepOptions(run)),
                 _ => throw new ArgumentOutOfRangeException(nameof(run)),
             };
             _results[run] = result;
@@ -60,6 +65,7 @@ internal sealed class CompareResults(CompareMatrix plan)
         PubSubResult p => string.Create(CultureInfo.InvariantCulture, $"send {p.SenderRate:N0}/s recv {p.ReceiverRate:N0}/s loss {p.LossPercent:F1}%"),
         ScaleRuns.FanOutResult f => string.Create(CultureInfo.InvariantCulture, $"send {f.SenderRate:N0}/s delivered {f.DeliveredRate:N0}/s loss {f.LossPercent:F1}%"),
         ScaleRuns.SubscriptionResult s => string.Create(CultureInfo.InvariantCulture, $"recv {s.Flow.ReceiverRate:N0}/s subscribe {s.SubscribeTime.TotalMilliseconds:F0} ms"),
+        ReqRepResult q => string.Create(CultureInfo.InvariantCulture, $"{q.TripsPerSecond:N0} trips/s p99 {q.P99Microseconds / 1000:F1} ms lost {q.Lost} mismatched {q.Mismatched}"),
         _ => result.ToString() ?? "",
     };
 }

@@ -3,7 +3,7 @@ using SpNet.Bench.Harness;
 
 namespace SpNet.Bench.Commands;
 
-/// <summary><c>spbench fanout</c> and <c>spbench subs</c>: the scale cases on their own.</summary>
+/// <summary><c>spbench fanout</c>, <c>spbench subs</c> and <c>spbench reqrep</c>: the scale cases on their own.</summary>
 internal sealed class ScaleCommands(TextWriter output, TextWriter error)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -66,11 +66,52 @@ internal sealed class ScaleCommands(TextWriter output, TextWriter error)
         return 0;
     }
 
-    private static Options Parse(string[] args)
+    /// <summary>
+    /// <c>spbench reqrep</c>: C REQ clients (contexts on one REQ socket, or <c>--sockets</c>: a socket each) against one
+    /// REP answering with W worker contexts; prints round trips per second, latency percentiles, lost and mismatched replies.
+    /// </summary>
+    public int ReqRep(string[] args)
+    {
+        var options = Parse(args, flags: ["--sockets"]);
+        if (options.Has("--seconds") && options.Has("--trips"))
+        {
+            throw new BenchException("reqrep: give --seconds or --trips, not both");
+        }
+        long? trips = options.Has("--trips") ? options.Int("--trips", 0) : null;
+        TimeSpan? duration = trips is null ? TimeSpan.FromSeconds(options.Int("--seconds", 5)) : null;
+        var run = new ReqRepOptions(
+            options.Int("--clients", 1000),
+            options.Int("--workers", 16),
+            options.Int("--size", 64),
+            options.Text("--transport", "tcp"),
+            duration,
+            trips,
+            options.Has("--sockets"));
+        foreach (Library library in options.Libraries)
+        {
+            string name = Patterns.DisplayName(library);
+            if (library == Library.Nanomsg)
+            {
+                output.WriteLine($"{name}: n/a ({ReqRepRuns.NanomsgReason})");
+                continue;
+            }
+            error.WriteLine($"req/rep {run.ClientsDescription} -> 1 REP with {run.Workers} contexts over {run.Transport}, {name}…");
+            ReqRepResult r = ReqRepRuns.Run(library, run);
+            output.WriteLine(string.Create(Inv, $"{name}: clients: {run.ClientsDescription}, workers: {run.Workers}, round trips: {r.Trips} in {r.Elapsed.TotalSeconds:F2} [s], rate: {r.TripsPerSecond:F0} [trips/s], latency p50: {r.P50Microseconds / 1000:F2} p99: {r.P99Microseconds / 1000:F2} p99.9: {r.P999Microseconds / 1000:F2} [ms], lost: {r.Lost}, mismatched: {r.Mismatched}, allocated: {r.Allocation.BytesPerMessage:F0} [B/trip]"));
+        }
+        return 0;
+    }
+
+    private static Options Parse(string[] args, string[]? flags = null)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
         {
+            if (flags is not null && flags.Contains(args[i]))
+            {
+                values[args[i]] = "";
+                continue;
+            }
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
             {
                 throw new BenchException($"unexpected argument {args[i]}");
@@ -85,6 +126,8 @@ internal sealed class ScaleCommands(TextWriter output, TextWriter error)
         public int Int(string name, int fallback) => values.TryGetValue(name, out string? v) ? PerfOptions.ParseInt(v, name[2..]) : fallback;
 
         public string Text(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+
+        public bool Has(string name) => values.ContainsKey(name);
 
         public IEnumerable<Library> Libraries => values.TryGetValue("--lib", out string? v)
             ? v.Split(',').Select(Patterns.ParseLibrary)

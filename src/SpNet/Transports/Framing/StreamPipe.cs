@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.Security;
 using System.Net.Sockets;
 using SpNet.Core;
 
@@ -24,8 +25,18 @@ internal sealed class StreamPipe : Pipe
     // Set when the stream is a plain socket (tcp, ipc): senders may then write inline with non-blocking sends.
     private readonly System.Net.Sockets.Socket? _socket;
 
-    // Coalescing buffer, used only by the writer-role holder (the write loop or an inline sender).
-    private readonly byte[] _writeBuffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    // Coalescing buffer, used only by the writer-role holder (the write loop or an inline sender). Rented at the
+    // first write, so a pipe that only receives (a subscriber's) never holds one.
+    private byte[]? _writeBuffer;
+
+    /// <summary>The coalescing buffer; call only while holding the writer role.</summary>
+    private byte[] WriteBuffer => _writeBuffer ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+
+    /// <summary>The read chunk while the read loop waits for data; <see cref="IdleChunkSweeper"/> may take it.</summary>
+    private byte[]? _parkedChunk;
+
+    /// <summary><see cref="Environment.TickCount64"/> when <see cref="_parkedChunk"/> was parked.</summary>
+    private long _parkedAt;
 
     public StreamPipe(Stream stream, bool ipc, ushort peerProtocol, string localAddress, string remoteAddress, long maxReceiveSize, int sendQueueCapacity)
         : base(peerProtocol, localAddress, remoteAddress, sendQueueCapacity)
@@ -72,16 +83,95 @@ internal sealed class StreamPipe : Pipe
         }
     }
 
+    /// <summary>
+    /// True when a zero-byte <see cref="Stream.ReadAsync(Memory{byte}, CancellationToken)"/> on <paramref name="stream"/>
+    /// waits until data (or EOF) arrives. Sockets do (tcp, ipc, abstract: a zero-byte receive waits for readability), and
+    /// SslStream passes the wait to its inner stream, which is always a socket's here (tls+tcp). PipeStream (named pipes)
+    /// returns 0 at once, as may unknown streams: they keep their buffer while idle (no savings, but no busy loop).
+    /// </summary>
+    internal static bool WaitsOnZeroByteRead(Stream stream) => stream is NetworkStream or SslStream;
+
+    /// <summary>True while the read loop's chunk is parked (for tests).</summary>
+    internal bool HasParkedChunk => Volatile.Read(ref _parkedChunk) is not null;
+
+    /// <summary>Takes the parked chunk if it was parked at or before <paramref name="parkedBefore"/> (the sweeper).</summary>
+    internal byte[]? TakeParkedChunk(long parkedBefore)
+    {
+        // A stale time read here at worst takes a chunk parked just now: the read loop then rents another.
+        if (Volatile.Read(ref _parkedChunk) is null || Volatile.Read(ref _parkedAt) > parkedBefore)
+        {
+            return null;
+        }
+        return Interlocked.Exchange(ref _parkedChunk, null);
+    }
+
     protected override async Task ReadLoopAsync()
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        // An idle pipe should not pin a 64 KiB chunk (10,000 idle connections would hold ~0.7 GB). Where the stream
+        // supports it, a pipe holding no partial frame waits for data with a zero-byte read. If that wait does not
+        // complete at once, the chunk is parked where IdleChunkSweeper gives it back to the pool once it has waited
+        // over a second; the loop takes it back on waking if it is still there, or rents another. A pipe starts with
+        // no chunk, and a read that filled the chunk says more is queued, so a busy pipe skips the wait altogether.
+        bool releaseWhenIdle = WaitsOnZeroByteRead(_stream);
+        byte[]? buffer = null;
+        if (releaseWhenIdle)
+        {
+            IdleChunkSweeper.Add(this);
+        }
         try
         {
             int start = 0;
             int end = 0;
+            bool lastReadFilled = false;
             int prefixSize = FrameCodec.PrefixSize(_ipc);
             while (true)
             {
+                if (start == end)
+                {
+                    start = end = 0;
+                    if (releaseWhenIdle && !lastReadFilled)
+                    {
+                        ValueTask<int> ready = _stream.ReadAsync(Memory<byte>.Empty);
+                        if (ready.IsCompleted)
+                        {
+                            // Data (or EOF) is already there: read it with the chunk we hold, no pool round trip.
+                            ready.GetAwaiter().GetResult();
+                        }
+                        else
+                        {
+                            if (buffer is not null)
+                            {
+                                Volatile.Write(ref _parkedAt, Environment.TickCount64);
+                                Volatile.Write(ref _parkedChunk, buffer);
+                                buffer = null;
+                            }
+                            await ready.ConfigureAwait(false);
+                            buffer = Interlocked.Exchange(ref _parkedChunk, null);
+                        }
+                    }
+                }
+                else if (start > 0 && buffer!.Length - end < BufferSize / 4)
+                {
+                    // Keep room to read: move the partial frame to the front.
+                    buffer.AsSpan(start, end - start).CopyTo(buffer);
+                    end -= start;
+                    start = 0;
+                }
+
+                buffer ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                int read = await _stream.ReadAsync(buffer.AsMemory(end)).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    if (end != start)
+                    {
+                        Host.Statistics.RecordConnectionError();
+                        throw new SpNetException(SpError.ConnectionShutdown, $"peer closed the connection in the middle of a message ({end - start} bytes of it received)");
+                    }
+                    return;
+                }
+                lastReadFilled = end + read == buffer.Length;
+                end += read;
+
                 // Parse every complete frame in what we have.
                 while (true)
                 {
@@ -138,35 +228,19 @@ internal sealed class StreamPipe : Pipe
                     Host.Statistics.CountReceived(size);
                     await Host.DeliverAsync(this, message).ConfigureAwait(false);
                 }
-
-                if (start == end)
-                {
-                    start = end = 0;
-                }
-                else if (start > 0 && buffer.Length - end < BufferSize / 4)
-                {
-                    // Keep room to read: move the partial frame to the front.
-                    buffer.AsSpan(start, end - start).CopyTo(buffer);
-                    end -= start;
-                    start = 0;
-                }
-
-                int read = await _stream.ReadAsync(buffer.AsMemory(end)).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    if (end != start)
-                    {
-                        Host.Statistics.RecordConnectionError();
-                        throw new SpNetException(SpError.ConnectionShutdown, $"peer closed the connection in the middle of a message ({end - start} bytes of it received)");
-                    }
-                    return;
-                }
-                end += read;
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (releaseWhenIdle)
+            {
+                IdleChunkSweeper.Remove(this);
+                buffer ??= Interlocked.Exchange(ref _parkedChunk, null);
+            }
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
@@ -187,7 +261,7 @@ internal sealed class StreamPipe : Pipe
 
     protected override void WriteInline(Message message)
     {
-        byte[] buffer = _writeBuffer;
+        byte[] buffer = WriteBuffer;
         int length = message.Length;
         int used = FrameCodec.WritePrefix(buffer, (ulong)length, _ipc);
         message.Header.CopyTo(buffer.AsSpan(used));
@@ -241,7 +315,7 @@ internal sealed class StreamPipe : Pipe
     {
         try
         {
-            await _stream.WriteAsync(_writeBuffer.AsMemory(offset, end - offset)).ConfigureAwait(false);
+            await _stream.WriteAsync(_writeBuffer!.AsMemory(offset, end - offset)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -260,7 +334,6 @@ internal sealed class StreamPipe : Pipe
 
     protected override async Task WriteLoopAsync()
     {
-        byte[] buffer = _writeBuffer;
         try
         {
             var queue = SendQueue;
@@ -270,7 +343,7 @@ internal sealed class StreamPipe : Pipe
                 await AcquireWriterRoleAsync().ConfigureAwait(false);
                 try
                 {
-                    await DrainQueueAsync(queue, buffer, prefixSize).ConfigureAwait(false);
+                    await DrainQueueAsync(queue, WriteBuffer, prefixSize).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -284,7 +357,11 @@ internal sealed class StreamPipe : Pipe
         {
             // Keep the role for good: no inline sender may touch the buffer once it is back in the pool.
             await AcquireWriterRoleAsync().ConfigureAwait(false);
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (_writeBuffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_writeBuffer);
+                _writeBuffer = null;
+            }
         }
     }
 

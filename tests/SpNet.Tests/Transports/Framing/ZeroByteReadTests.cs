@@ -1,0 +1,204 @@
+using System.IO.Pipes;
+using System.Net.Security;
+using System.Net.Sockets;
+using SpNet.TestKit;
+using SpNet.Transports.Framing;
+using SpNet.Transports.Tls;
+using NetSocket = System.Net.Sockets.Socket;
+
+namespace SpNet.Tests.Transports.Framing;
+
+/// <summary>
+/// StreamPipe's read loop gives its 64 KiB chunk back while idle and waits with a zero-byte read, but only on streams
+/// where that read really waits: these tests hold the runtime to it for every stream type a pipe is built on, and
+/// show why named pipes are left out (their zero-byte read returns at once, which would look like a wake-up).
+/// </summary>
+public sealed class ZeroByteReadTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(200);
+
+    [Fact]
+    public async Task Tcp_zero_byte_read_waits_for_data()
+    {
+        var (a, b) = StreamPair.Create();
+        await using (a)
+        await using (b)
+        {
+            Assert.True(StreamPipe.WaitsOnZeroByteRead(b));
+            await AssertWaitsThenReadsAsync(a, b);
+        }
+    }
+
+    [Fact]
+    public async Task Unix_socket_zero_byte_read_waits_for_data()
+    {
+        if (!NetSocket.OSSupportsUnixDomainSockets)
+        {
+            return;
+        }
+        string path = Path.Combine(Path.GetTempPath(), $"spnet-zbr-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
+        try
+        {
+            using var listener = new NetSocket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            listener.Bind(new UnixDomainSocketEndPoint(path));
+            listener.Listen(1);
+            var client = new NetSocket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await client.ConnectAsync(new UnixDomainSocketEndPoint(path));
+            NetSocket server = await listener.AcceptAsync();
+            await using var a = new NetworkStream(client, ownsSocket: true);
+            await using var b = new NetworkStream(server, ownsSocket: true);
+            Assert.True(StreamPipe.WaitsOnZeroByteRead(b));
+            await AssertWaitsThenReadsAsync(a, b);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Tls_zero_byte_read_waits_for_data()
+    {
+        using TestCertificates certs = TestCertificates.Create();
+        var (a, b) = StreamPair.Create();
+        ValueTask<SslStream> server = TlsStreamFactory.AuthenticateAsServerAsync(b, "tls+tcp://test", certs.ServerOptions(), Limit, CancellationToken.None);
+        await using SslStream client = await TlsStreamFactory.AuthenticateAsClientAsync(a, "tls+tcp://test", "localhost", certs.ClientOptions(), Limit, CancellationToken.None);
+        await using SslStream tls = await server;
+        Assert.True(StreamPipe.WaitsOnZeroByteRead(tls));
+        await AssertWaitsThenReadsAsync(client, tls);
+        // And the other way (the client may first see the server's post-handshake records: the wait still ends with data).
+        await AssertWaitsThenReadsAsync(tls, client, strictQuiet: false);
+    }
+
+    [Fact]
+    public async Task Named_pipe_zero_byte_read_returns_at_once_so_it_keeps_its_buffer()
+    {
+        string name = $"spnet-zbr-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        await using var server = new NamedPipeServerStream(name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
+        await using var client = new NamedPipeClientStream(".", name, PipeDirection.InOut, PipeOptions.Asynchronous);
+        Task accepted = server.WaitForConnectionAsync();
+        await client.ConnectAsync((int)Limit.TotalMilliseconds);
+        await accepted.WaitAsync(Limit);
+        Assert.False(StreamPipe.WaitsOnZeroByteRead(server));
+        ValueTask<int> read = server.ReadAsync(Memory<byte>.Empty);
+        Assert.True(read.IsCompleted, "a named pipe's zero-byte read used to return at once; if it waits now, StreamPipe could release its buffer on it too");
+        Assert.Equal(0, await read);
+    }
+
+    [Fact]
+    public void Unknown_streams_keep_their_buffer()
+    {
+        using var memory = new MemoryStream();
+        Assert.False(StreamPipe.WaitsOnZeroByteRead(memory));
+    }
+
+    /// <summary>A zero-byte read on <paramref name="reader"/> stays pending while nothing is sent, ends when data arrives, and consumes none of it.</summary>
+    private static async Task AssertWaitsThenReadsAsync(Stream writer, Stream reader, bool strictQuiet = true)
+    {
+        ValueTask<int> wait = reader.ReadAsync(Memory<byte>.Empty);
+        Task<int> waiting = wait.AsTask();
+        Task first = await Task.WhenAny(waiting, Task.Delay(Quiet));
+        if (strictQuiet)
+        {
+            Assert.NotSame(waiting, first);
+        }
+        else if (first == waiting)
+        {
+            Assert.Equal(0, await waiting); // a record with no application data; wait again
+            waiting = reader.ReadAsync(Memory<byte>.Empty).AsTask();
+        }
+        await writer.WriteAsync("abc"u8.ToArray());
+        await writer.FlushAsync();
+        Assert.Equal(0, await waiting.WaitAsync(Limit));
+        byte[] buffer = new byte[16];
+        int read = 0;
+        long deadline = Environment.TickCount64 + (long)Limit.TotalMilliseconds;
+        while (read < 3 && Environment.TickCount64 < deadline)
+        {
+            int n = await reader.ReadAsync(buffer.AsMemory(read)).AsTask().WaitAsync(Limit);
+            Assert.True(n > 0, "stream ended");
+            read += n;
+        }
+        Assert.Equal("abc"u8.ToArray(), buffer[..read]);
+    }
+}
+
+/// <summary>
+/// A tcp StreamPipe's read chunk: none while the pipe has never received, parked while it waits between messages,
+/// given back by the sweeper after it has waited about a second, and rented again when data comes.
+/// </summary>
+public sealed class IdleChunkTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
+
+    private sealed class Host : SpNet.Core.IPipeHost
+    {
+        public System.Threading.Channels.Channel<string> Received { get; } = System.Threading.Channels.Channel.CreateUnbounded<string>();
+
+        public SocketStatistics Statistics { get; } = new();
+
+        public ValueTask DeliverAsync(SpNet.Core.Pipe pipe, Message message)
+        {
+            using (message)
+            {
+                Received.Writer.TryWrite(message.ToString());
+            }
+            return ValueTask.CompletedTask;
+        }
+
+        public void OnWritable(SpNet.Core.Pipe pipe)
+        {
+        }
+
+        public void OnClosed(SpNet.Core.Pipe pipe)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task A_pipe_parks_its_chunk_between_messages_and_the_sweeper_takes_it_back()
+    {
+        var (a, b) = StreamPair.Create();
+        await using (a)
+        {
+            var host = new Host();
+            var pipe = new StreamPipe(b, ipc: false, 0x10, "tcp://local", "tcp://remote", maxReceiveSize: 0, sendQueueCapacity: 4);
+            pipe.Start(host, null);
+            try
+            {
+                await Task.Delay(100);
+                Assert.False(pipe.HasParkedChunk); // never received: never rented
+
+                await SendFrameAsync(a, "one");
+                Assert.Equal("one", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+                await Eventually.True(() => pipe.HasParkedChunk, "chunk parked while waiting");
+
+                IdleChunkSweeper.SweepNow(parkedBefore: long.MaxValue);
+                Assert.False(pipe.HasParkedChunk);
+                await SendFrameAsync(a, "two"); // rents a chunk again
+                Assert.Equal("two", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+
+                // The timer does the same on its own once the chunk has waited a period.
+                await Eventually.True(() => pipe.HasParkedChunk, "chunk parked again");
+                await Eventually.True(() => !pipe.HasParkedChunk, "chunk swept by the timer", TimeSpan.FromSeconds(10));
+                await SendFrameAsync(a, "three");
+                Assert.Equal("three", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+            }
+            finally
+            {
+                pipe.Close();
+            }
+        }
+    }
+
+    private static async Task SendFrameAsync(Stream stream, string text)
+    {
+        byte[] body = System.Text.Encoding.UTF8.GetBytes(text);
+        byte[] frame = new byte[8 + body.Length];
+        FrameCodec.WritePrefix(frame, (ulong)body.Length, ipc: false);
+        body.CopyTo(frame, 8);
+        await stream.WriteAsync(frame);
+        await stream.FlushAsync();
+    }
+}
