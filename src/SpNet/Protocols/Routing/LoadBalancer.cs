@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
 using SpNet.Core;
 using SpNet.Internal;
 
@@ -9,16 +10,36 @@ namespace SpNet.Protocols.Routing;
 /// take turns (round robin). When none has room, senders wait until one drains or a new pipe arrives.
 /// Used by PUSH, REQ and PAIR.
 /// </summary>
+/// <remarks>
+/// A sender with no room links a reusable <see cref="SendWaiter"/> into a list, retries, and only then waits; a
+/// wake-up (room, a new pipe, close) claims every linked waiter under the lock and completes it, and the sender
+/// retries. Waiters are kept for reuse, so a sender that keeps hitting a full pipe allocates nothing per wait
+/// (a pulse with a fresh TaskCompletionSource per wake-up, and Task.WaitAsync per cancellable wait, did).
+/// </remarks>
 internal sealed class LoadBalancer
 {
+    /// <summary>Most idle waiters kept for reuse: as many senders as commonly wait at once, not a peak's worth forever.</summary>
+    private const int MaxSpareWaiters = 256;
+
     private readonly object _gate = new();
-    private readonly AsyncPulse _writable = new();
     private Pipe[] _pipes = [];
     private int _next;
     private volatile bool _closed;
 
+    // Guarded by _gate: the waiting senders (doubly linked, so a cancellation can leave from the middle) and the spares.
+    private SendWaiter? _head;
+    private SendWaiter? _tail;
+    private SendWaiter? _spares;
+    private int _spareCount;
+
+    /// <summary>Linked waiters; read without the lock so that a wake-up with nobody waiting costs one read.</summary>
+    private int _waiting;
+
     /// <summary>Pipes currently attached.</summary>
     public int Count => Volatile.Read(ref _pipes).Length;
+
+    /// <summary>Senders currently waiting for room (for tests and diagnostics).</summary>
+    internal int WaitingCount => Volatile.Read(ref _waiting);
 
     /// <summary>Attaches a pipe and wakes waiting senders.</summary>
     public void Add(Pipe pipe)
@@ -27,7 +48,7 @@ internal sealed class LoadBalancer
         {
             _pipes = [.. _pipes, pipe];
         }
-        _writable.Pulse();
+        WakeAll();
     }
 
     /// <summary>Detaches a pipe.</summary>
@@ -40,7 +61,16 @@ internal sealed class LoadBalancer
     }
 
     /// <summary>Signals that some pipe has room again.</summary>
-    public void OnWritable() => _writable.Pulse();
+    public void OnWritable()
+    {
+        // The write loop made room before calling this; a sender links itself before retrying. The fence orders our
+        // read of the count after the room we made, so one of the two always sees the other (no lost wake-up).
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _waiting) != 0)
+        {
+            WakeAll();
+        }
+    }
 
     /// <summary>Gives the message to the next pipe with room. On true the pipe owns it.</summary>
     public bool TrySend(Message message, out Pipe? used)
@@ -78,24 +108,235 @@ internal sealed class LoadBalancer
     public void Close()
     {
         _closed = true;
-        _writable.Pulse();
+        WakeAll();
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<Pipe> SlowAsync(Message message, CancellationToken cancellationToken)
     {
-        while (true)
+        SendWaiter waiter = RentWaiter();
+        CancellationTokenRegistration registration = default;
+        try
         {
-            Task wake = _writable.Arm();
-            if (TrySend(message, out Pipe? used))
+            if (cancellationToken.CanBeCanceled)
             {
-                return used!;
+                registration = cancellationToken.UnsafeRegister(SendWaiter.OnCanceled, waiter);
             }
-            if (_closed)
+            while (true)
             {
-                ThrowHelper.ThrowClosed("socket");
+                Link(waiter, cancellationToken);
+                if (TrySend(message, out Pipe? used))
+                {
+                    Unlink(waiter);
+                    return used!;
+                }
+                if (_closed)
+                {
+                    Unlink(waiter);
+                    ThrowHelper.ThrowClosed("socket");
+                }
+                // Woken by room, a new pipe or close (then retry), or failed by cancellation (throws).
+                await new ValueTask(waiter, waiter.Version).ConfigureAwait(false);
             }
-            await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+        finally
+        {
+            // Dispose waits out a cancellation callback already running, so nothing touches the waiter once it is spare.
+            registration.Dispose();
+            ReturnWaiter(waiter);
+        }
+    }
+
+    /// <summary>Links the waiter before the caller retries, unless its token is already canceled (checked under the lock, see <see cref="Cancel"/>).</summary>
+    private void Link(SendWaiter waiter, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            waiter.Linked = true;
+            waiter.Previous = _tail;
+            waiter.Next = null;
+            if (_tail is null)
+            {
+                _head = waiter;
+            }
+            else
+            {
+                _tail.Next = waiter;
+            }
+            _tail = waiter;
+            Interlocked.Increment(ref _waiting);
+        }
+    }
+
+    /// <summary>
+    /// Takes the waiter out after its retry succeeded (or the socket closed). If a wake-up or a cancellation claimed it
+    /// first, that completion already happened (claims complete under the lock): consume it so the waiter can be reused.
+    /// </summary>
+    private void Unlink(SendWaiter waiter)
+    {
+        lock (_gate)
+        {
+            if (waiter.Linked)
+            {
+                RemoveLocked(waiter);
+                return;
+            }
+        }
+        waiter.Consume();
+    }
+
+    /// <summary>Completes every linked waiter; each retries. Completions only queue the sender's continuation, so holding the lock is cheap.</summary>
+    private void WakeAll()
+    {
+        lock (_gate)
+        {
+            while (_head is { } waiter)
+            {
+                RemoveLocked(waiter);
+                waiter.Wake();
+            }
+        }
+    }
+
+    /// <summary>The cancellation callback: fails the waiter if it is still waiting; if it is retrying, the next <see cref="Link"/> sees the token.</summary>
+    private void Cancel(SendWaiter waiter, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (waiter.Linked)
+            {
+                RemoveLocked(waiter);
+                waiter.Fail(new OperationCanceledException(cancellationToken));
+            }
+        }
+    }
+
+    private void RemoveLocked(SendWaiter waiter)
+    {
+        if (waiter.Previous is null)
+        {
+            _head = waiter.Next;
+        }
+        else
+        {
+            waiter.Previous.Next = waiter.Next;
+        }
+        if (waiter.Next is null)
+        {
+            _tail = waiter.Previous;
+        }
+        else
+        {
+            waiter.Next.Previous = waiter.Previous;
+        }
+        waiter.Previous = waiter.Next = null;
+        waiter.Linked = false;
+        Interlocked.Decrement(ref _waiting);
+    }
+
+    private SendWaiter RentWaiter()
+    {
+        lock (_gate)
+        {
+            if (_spares is { } spare)
+            {
+                _spares = spare.Next;
+                spare.Next = null;
+                _spareCount--;
+                return spare;
+            }
+        }
+        return new SendWaiter(this);
+    }
+
+    private void ReturnWaiter(SendWaiter waiter)
+    {
+        lock (_gate)
+        {
+            if (waiter.Linked)
+            {
+                // Only if something unexpected threw between linking and waiting: leave the list, and do not reuse it.
+                RemoveLocked(waiter);
+                return;
+            }
+            // A completion nobody observed (same unexpected case) would reach the next sender: reuse only idle waiters.
+            if (_spareCount < MaxSpareWaiters && waiter.IsIdle)
+            {
+                waiter.Next = _spares;
+                _spares = waiter;
+                _spareCount++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One waiting sender's awaitable, reused across its retries and then by later senders. It is completed only by
+    /// whoever unlinks it under the owner's lock (a wake-up or a cancellation), so it completes at most once per link,
+    /// and its result is always observed (awaited, or consumed by <see cref="Unlink"/>) before it is reset.
+    /// </summary>
+    private sealed class SendWaiter(LoadBalancer owner) : IValueTaskSource
+    {
+        public static readonly Action<object?, CancellationToken> OnCanceled = static (state, token) =>
+        {
+            var waiter = (SendWaiter)state!;
+            waiter._owner.Cancel(waiter, token);
+        };
+
+        private readonly LoadBalancer _owner = owner;
+
+        // Continuations always run asynchronously: the completer is a pipe's write loop or a socket closing, and must
+        // not run the sender's retry and, after it, the application's code.
+        private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+
+        /// <summary>Neighbours in the owner's waiter list (or the next spare); guarded by the owner's lock.</summary>
+        public SendWaiter? Previous;
+        public SendWaiter? Next;
+
+        /// <summary>True while in the waiter list, i.e. not yet claimed; guarded by the owner's lock.</summary>
+        public bool Linked;
+
+        public short Version => _core.Version;
+
+        /// <summary>Not completed since its last reset: safe to hand to another sender.</summary>
+        public bool IsIdle => _core.GetStatus(_core.Version) == ValueTaskSourceStatus.Pending;
+
+        public void Wake() => _core.SetResult(true);
+
+        public void Fail(Exception error) => _core.SetException(error);
+
+        /// <summary>Observes a completion nobody awaited (the retry had succeeded meanwhile) and makes the waiter reusable.</summary>
+        public void Consume()
+        {
+            try
+            {
+                _core.GetResult(_core.Version);
+            }
+            catch (OperationCanceledException)
+            {
+                // Canceled after the message was already placed: the send succeeded, which is what the caller sees.
+            }
+            finally
+            {
+                _core.Reset();
+            }
+        }
+
+        public void GetResult(short token)
+        {
+            try
+            {
+                _core.GetResult(token);
+            }
+            finally
+            {
+                _core.Reset();
+            }
+        }
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
     }
 }
