@@ -8,8 +8,11 @@ namespace SpNet.Reliability.Tests.Partition;
 
 /// <summary>
 /// A network partition between two network namespaces joined by a veth pair, SpNet on both sides: spcat as REP in
-/// namespace B, spcat as REQ in namespace A sending a request every 250 ms. The link is cut (B's end set down, so A
-/// sees only silence), kept down for <c>SPNET_PARTITION_MS</c> (3 s in CI, 30 s in long mode) and restored. Measured
+/// namespace B, spcat as REQ in namespace A sending a request every 250 ms. B's end of the pair is a port of a bridge
+/// in B that carries B's address; the link is cut by taking that port off the bridge (<c>ip link set … nomaster</c>),
+/// kept cut for <c>SPNET_PARTITION_MS</c> (3 s in CI, 30 s in long mode) and restored by putting it back. Both sides
+/// keep their interfaces up (A keeps carrier), and every packet either way vanishes without an error: a partition
+/// somewhere along the path, not a local link failure, which the kernel would report or retry differently. Measured
 /// from spcat's <c>--pipe-events</c> lines and its printed replies: whether and when each side closes its pipe, and
 /// how long after the link returns the next reply arrives. Three settings: none (as NNG by default), keepalive only
 /// (1 s idle, 1 s interval, 1 probe), and keepalive plus a 1 s TCP user timeout. Namespaces are removed even on failure.
@@ -201,6 +204,7 @@ public sealed partial class PartitionTests(ITestOutputHelper output) : Unobserve
     {
         private readonly string _endA;
         private readonly string _endB;
+        private const string Bridge = "spbr";
 
         private TwoNamespaces(string tag)
         {
@@ -234,8 +238,12 @@ public sealed partial class PartitionTests(ITestOutputHelper output) : Unobserve
                 Ip("link", "set", net._endA, "netns", net.A);
                 Ip("link", "set", net._endB, "netns", net.B);
                 Ip("-n", net.A, "addr", "add", $"{net.AddressA}/24", "dev", net._endA);
-                Ip("-n", net.B, "addr", "add", $"{net.AddressB}/24", "dev", net._endB);
-                foreach ((string ns, string end) in new[] { (net.A, net._endA), (net.B, net._endB) })
+                // B's address sits on a bridge with a MAC of its own, so that a veth end off the bridge has neither
+                // the address nor the MAC that A's frames are sent to, and drops them.
+                Ip("-n", net.B, "link", "add", Bridge, "address", "02:00:00:00:77:02", "type", "bridge");
+                Ip("-n", net.B, "link", "set", net._endB, "master", Bridge);
+                Ip("-n", net.B, "addr", "add", $"{net.AddressB}/24", "dev", Bridge);
+                foreach ((string ns, string end) in new[] { (net.A, net._endA), (net.B, net._endB), (net.B, Bridge) })
                 {
                     Ip("-n", ns, "link", "set", "lo", "up");
                     Ip("-n", ns, "link", "set", end, "up");
@@ -253,8 +261,8 @@ public sealed partial class PartitionTests(ITestOutputHelper output) : Unobserve
         public PeerProcess Start(string ns, PeerTool tool, TimeSpan lifetime, string[] arguments) =>
             PeerProcess.Start("ip", ["netns", "exec", ns, tool.FileName, .. tool.Arguments(arguments)], lifetime);
 
-        /// <summary>Controls B's end of the pair: down cuts the link (A's end loses carrier, and whatever A sends is dropped without an error).</summary>
-        public LinkControl OpenLinkControl() => new(B, _endB);
+        /// <summary>Cuts and restores the link by taking B's end of the pair off B's bridge and putting it back.</summary>
+        public LinkControl OpenLinkControl() => new(B, _endB, Bridge);
 
         public ValueTask DisposeAsync()
         {
@@ -271,17 +279,19 @@ public sealed partial class PartitionTests(ITestOutputHelper output) : Unobserve
     }
 
     /// <summary>
-    /// An <c>ip -n NS -batch -</c> process, started ahead, that sets one device up or down on request and confirms
-    /// each change by listing the device afterwards (batch mode runs each line as it is read).
+    /// An <c>ip -n NS -batch -</c> process, started ahead, that takes one device off its bridge or puts it back on
+    /// request and confirms each change by listing the device afterwards (batch mode runs each line as it is read).
     /// </summary>
     private sealed class LinkControl : IDisposable
     {
         private readonly Process _ip;
         private readonly string _device;
+        private readonly string _bridge;
 
-        public LinkControl(string ns, string device)
+        public LinkControl(string ns, string device, string bridge)
         {
             _device = device;
+            _bridge = bridge;
             var start = new ProcessStartInfo("ip") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (string a in new[] { "-n", ns, "-batch", "-" })
             {
@@ -292,13 +302,13 @@ public sealed partial class PartitionTests(ITestOutputHelper output) : Unobserve
 
         public async Task SetAsync(bool up)
         {
-            await _ip.StandardInput.WriteLineAsync($"link set dev {_device} {(up ? "up" : "down")}");
+            await _ip.StandardInput.WriteLineAsync($"link set dev {_device} {(up ? "master " + _bridge : "nomaster")}");
             await _ip.StandardInput.WriteLineAsync($"link show dev {_device}");
             await _ip.StandardInput.FlushAsync();
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             while (true)
             {
-                // "N: dev@ifM: <FLAGS> ... state UP|DOWN ..." follows the change; other lines (link/ether …) are skipped.
+                // "N: dev@ifM: <FLAGS> ... master …" follows the change; other lines (link/ether …) are skipped.
                 string? line = await _ip.StandardOutput.ReadLineAsync(limit.Token);
                 if (line is null)
                 {
