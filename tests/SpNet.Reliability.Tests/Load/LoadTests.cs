@@ -139,7 +139,7 @@ public sealed class LoadTests(ITestOutputHelper output) : UnobservedWatch
         }
         await Eventually.True(() => pub.Statistics.CurrentPipes == subscribers, "all subscribers attached", TimeSpan.FromSeconds(30));
         using var process = Process.GetCurrentProcess();
-        var samples = new List<(TimeSpan At, long Rss, int Threads)>();
+        var samples = new List<(TimeSpan At, long Rss, int Threads, long Dropped, string Load)>();
         byte[] body = new byte[256];
         var clock = Stopwatch.StartNew();
         long sent = 0;
@@ -156,7 +156,9 @@ public sealed class LoadTests(ITestOutputHelper output) : UnobservedWatch
             if (clock.Elapsed >= nextSample)
             {
                 process.Refresh();
-                samples.Add((clock.Elapsed, process.WorkingSet64, process.Threads.Count));
+                // Drops so far and the machine's load: on this shared box a drop burst follows a load spike, and the
+                // samples show which.
+                samples.Add((clock.Elapsed, process.WorkingSet64, process.Threads.Count, pub.Statistics.MessagesDropped, LoadAverage()));
                 nextSample += TimeSpan.FromSeconds(Math.Max(1, duration.TotalSeconds / 20));
             }
             await Task.Delay(5);
@@ -175,9 +177,22 @@ public sealed class LoadTests(ITestOutputHelper output) : UnobservedWatch
         int threadsMax = steady.Max(s => s.Threads);
         long least = counts.Min();
         output.WriteLine($"1 PUB -> {subscribers} SUB, {duration.TotalSeconds:0} s at {rate}/s: {sent:N0} published, slowest SUB got {least:N0}, dropped {pub.Statistics.MessagesDropped:N0}; RSS {rss0 / (1024 * 1024)} -> max {rssMax / (1024 * 1024)} MiB, threads {threads0} -> max {threadsMax}");
-        output.WriteLine(string.Join("; ", samples.Select(s => $"{s.At.TotalSeconds:0}s {s.Rss / (1024 * 1024)}MiB {s.Threads}t")));
+        output.WriteLine(string.Join("; ", samples.Select(s => $"{s.At.TotalSeconds:0}s {s.Rss / (1024 * 1024)}MiB {s.Threads}t {s.Dropped}d load {s.Load}")));
         Assert.True(rssMax <= (rss0 * 1.25) + (32L * 1024 * 1024), $"RSS grew from {rss0 / (1024 * 1024)} to {rssMax / (1024 * 1024)} MiB");
         Assert.True(threadsMax <= threads0 + 8, $"threads grew from {threads0} to {threadsMax}");
         Assert.True(least >= sent * 0.99, $"a subscriber got only {least} of {sent}");
+    }
+
+    /// <summary>The 1-minute load average (Linux), or "?" elsewhere.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
     }
 }
