@@ -27,7 +27,8 @@ public sealed class ArgumentParser
         Help, Verbose, Silent, Req0, Rep0, Push0, Pull0, Pub0, Sub0, Surveyor0, Respondent0, Pair, Pair0, Pair1, Bus0, Star,
         Dial, Listen, Data, File, Subscribe, Format, Ascii, Quoted, Raw, Hex, Compat, Async, MsgPack, RecvMaxSize,
         Count, Delay, Interval, RecvTimeout, SendTimeout, SocketName, ListenIpc, DialIpc, ListenLocal, DialLocal,
-        Insecure, CaCert, Key, Cert, ZtHome, Version, Stats,
+        Insecure, CaCert, Key, Cert, ZtHome, Version, Stats, PipeEvents, TcpKeepAlive, TcpKeepAliveTime,
+        TcpKeepAliveInterval, TcpKeepAliveCount, TcpUserTimeout,
     }
 
     private sealed record Spec(string Name, char Short, Opt Value, bool HasArgument);
@@ -86,9 +87,20 @@ public sealed class ArgumentParser
         new("version", 'V', Opt.Version, false),
         // spcat extensions after nngcat's table. "star" and "stats" only share prefixes ("--st") that nngcat rejects anyway.
         new("stats", '\0', Opt.Stats, false),
+        // No nngcat option starts with "pi" or "t", so these make no nngcat prefix ambiguous.
+        new("pipe-events", '\0', Opt.PipeEvents, false),
+        new("tcp-keepalive", '\0', Opt.TcpKeepAlive, false),
+        new("tcp-keepalive-time", '\0', Opt.TcpKeepAliveTime, true),
+        new("tcp-keepalive-interval", '\0', Opt.TcpKeepAliveInterval, true),
+        new("tcp-keepalive-count", '\0', Opt.TcpKeepAliveCount, true),
+        new("tcp-user-timeout", '\0', Opt.TcpUserTimeout, true),
     ];
 
     private const int MaxSeconds = 86400;
+
+    /// <summary>Linux's limits for TCP_KEEPIDLE/TCP_KEEPINTVL (seconds) and TCP_KEEPCNT, as <see cref="Socket.TcpKeepAliveTime"/> checks them.</summary>
+    private const int MaxKeepAliveSeconds = 32767;
+    private const int MaxKeepAliveCount = 127;
     private readonly Stream _stdin;
     private bool _caCert;
     private bool _key;
@@ -243,6 +255,21 @@ public sealed class ArgumentParser
             case Opt.Compat: o.Compat = true; break;
             case Opt.Async: o.Async = true; break;
             case Opt.Stats: o.Stats = true; break;
+            case Opt.PipeEvents: o.PipeEvents = true; break;
+            case Opt.TcpKeepAlive: o.TcpKeepAlive = true; break;
+            case Opt.TcpKeepAliveTime:
+                o.TcpKeepAliveTime = TimeSpan.FromSeconds(ParseInteger(value!, MaxKeepAliveSeconds));
+                o.TcpKeepAlive = true;
+                break;
+            case Opt.TcpKeepAliveInterval:
+                o.TcpKeepAliveInterval = TimeSpan.FromSeconds(ParseInteger(value!, MaxKeepAliveSeconds));
+                o.TcpKeepAlive = true;
+                break;
+            case Opt.TcpKeepAliveCount:
+                o.TcpKeepAliveCount = ParseInteger(value!, MaxKeepAliveCount);
+                o.TcpKeepAlive = true;
+                break;
+            case Opt.TcpUserTimeout: o.TcpUserTimeout = ParseSeconds(value!); break;
             case Opt.Ascii: SetFormat(OutputFormat.Ascii); break;
             case Opt.Raw: SetFormat(OutputFormat.Raw); break;
             case Opt.Quoted: SetFormat(OutputFormat.Quoted); break;

@@ -29,6 +29,11 @@ public sealed partial class CatApp
             await using (socket.ConfigureAwait(false))
             {
                 ConfigureSocket(socket, o);
+                if (o.PipeEvents)
+                {
+                    socket.PipeAdded += (_, e) => WritePipeEvent("added", e);
+                    socket.PipeRemoved += (_, e) => WritePipeEvent("removed", e);
+                }
                 foreach (CatAddress address in o.Addresses)
                 {
                     await StartEndpointAsync(socket, address, cancellationToken).ConfigureAwait(false);
@@ -41,7 +46,7 @@ public sealed partial class CatApp
             // After the socket closed, so the counters are final; before any error line, so that stays the last line.
             if (o.Stats)
             {
-                await WriteStatsAsync(socket.Statistics).ConfigureAwait(false);
+                WriteStats(socket.Statistics);
             }
         }
     }
@@ -67,6 +72,12 @@ public sealed partial class CatApp
         {
             socket.MaxReceiveSize = maxSize;
         }
+        // The parser already held these to the ranges the socket accepts.
+        socket.TcpKeepAlive = o.TcpKeepAlive;
+        socket.TcpKeepAliveTime = o.TcpKeepAliveTime;
+        socket.TcpKeepAliveInterval = o.TcpKeepAliveInterval;
+        socket.TcpKeepAliveRetryCount = o.TcpKeepAliveCount;
+        socket.TcpUserTimeout = o.TcpUserTimeout;
         socket.Tls = TlsFrom(o);
     }
 

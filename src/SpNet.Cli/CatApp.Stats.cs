@@ -10,11 +10,29 @@ public sealed partial class CatApp
     /// <c>name=value</c> pairs, so <c>grep '^stats:'</c> picks them out of stderr. Written after the socket closed,
     /// before any error line.
     /// </summary>
-    private async Task WriteStatsAsync(SocketStatistics s)
+    private void WriteStats(SocketStatistics s) => WriteError(FormatStats(s));
+
+    /// <summary>
+    /// --pipe-events: one line per pipe added or removed, e.g. <c>pipe: removed id=42 remote=tcp://10.0.0.2:5555
+    /// endpoint=tcp://10.0.0.2:5555</c>, flushed at once so a watcher sees it when it happens. Raised on I/O threads,
+    /// so writes are serialized.
+    /// </summary>
+    private void WritePipeEvent(string what, PipeEventArgs e)
     {
-        string text = FormatStats(s);
-        await _stderr.WriteAsync(text).ConfigureAwait(false);
-        await _stderr.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        WriteError(string.Create(CultureInfo.InvariantCulture, $"pipe: {what} id={e.PipeId} remote={e.RemoteAddress} endpoint={e.EndpointUrl}\n"));
+    }
+
+    /// <summary>
+    /// Writes and flushes <paramref name="text"/> on standard error as one piece: pipe events arrive on I/O threads,
+    /// and a line of theirs must never split a stats or error line (an injected writer need not be thread-safe).
+    /// </summary>
+    private void WriteError(string text)
+    {
+        lock (_stderrGate)
+        {
+            _stderr.Write(text);
+            _stderr.Flush();
+        }
     }
 
     /// <summary>The --stats block for <paramref name="s"/>, newline-terminated.</summary>

@@ -14,6 +14,7 @@ public sealed partial class CatApp
     private readonly Stream _stdout;
     private readonly TextWriter _stderr;
     private readonly Stream _stdin;
+    private readonly Lock _stderrGate = new();
     private CatOptions _options = new();
 
     /// <summary>Creates the app over the given streams; <paramref name="stdout"/> receives binary output.</summary>
@@ -56,21 +57,19 @@ public sealed partial class CatApp
         }
         catch (CatUsageException ex)
         {
-            return await FailAsync(ex.Message).ConfigureAwait(false);
+            return Fail(ex.Message);
         }
         catch (SpNetException ex)
         {
             // Anything the loops do not name (e.g. a socket option the library refuses).
-            return await FailAsync($"{ErrorText.Of(ex)}: {ex.Message}").ConfigureAwait(false);
+            return Fail($"{ErrorText.Of(ex)}: {ex.Message}");
         }
     }
 
-    private async Task<int> FailAsync(string message)
+    private int Fail(string message)
     {
         // One line, always: scripts read the cause from the last line of stderr.
-        string line = message.ReplaceLineEndings(" ");
-        await _stderr.WriteAsync(line + "\n").ConfigureAwait(false);
-        await _stderr.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        WriteError(message.ReplaceLineEndings(" ") + "\n");
         return 1;
     }
 

@@ -51,6 +51,24 @@ public sealed class CatOptions
     /// <summary>--stats (spcat extension): print the socket's pipe and message counters on standard error at exit.</summary>
     public bool Stats { get; set; }
 
+    /// <summary>--pipe-events (spcat extension): print a line on standard error each time a pipe is added or removed.</summary>
+    public bool PipeEvents { get; set; }
+
+    /// <summary>--tcp-keepalive (spcat extension; NNG's tcp-keepalive option): TCP keepalive on; implied by the three tuning flags.</summary>
+    public bool TcpKeepAlive { get; set; }
+
+    /// <summary>--tcp-keepalive-time S: idle seconds before the first probe; zero keeps the OS default.</summary>
+    public TimeSpan TcpKeepAliveTime { get; set; }
+
+    /// <summary>--tcp-keepalive-interval S: seconds between probes; zero keeps the OS default.</summary>
+    public TimeSpan TcpKeepAliveInterval { get; set; }
+
+    /// <summary>--tcp-keepalive-count N: unanswered probes before the connection is dropped; zero keeps the OS default.</summary>
+    public int TcpKeepAliveCount { get; set; }
+
+    /// <summary>--tcp-user-timeout S: Linux TCP_USER_TIMEOUT (how long sent data may stay unacknowledged); zero keeps the OS default.</summary>
+    public TimeSpan TcpUserTimeout { get; set; }
+
     /// <summary>True when a TLS or ZeroTier option was given (ZeroTier is accepted and ignored).</summary>
     public bool HasTlsOptions { get; set; }
 

@@ -53,6 +53,14 @@ internal static class Usage
           --verbose, -v         report addresses; --silent, -q undoes it
           --version, -V         print the NNG version spcat is compatible with
           --stats               at exit, print pipe/message counters on stderr ("stats: ..." lines)
+          --pipe-events         print "pipe: added ..." / "pipe: removed ..." on stderr as pipes come and go
+
+        TCP (tcp://, tls+tcp://, ws://, wss://; spcat extensions, off by default as in nngcat):
+          --tcp-keepalive       turn on TCP keepalive (NNG's tcp-keepalive option)
+          --tcp-keepalive-time S      idle seconds before the first probe (whole seconds; implies --tcp-keepalive)
+          --tcp-keepalive-interval S  seconds between unanswered probes (whole seconds; implies --tcp-keepalive)
+          --tcp-keepalive-count N     unanswered probes before the connection drops (implies --tcp-keepalive)
+          --tcp-user-timeout S  drop a connection whose data stays unacknowledged S seconds (Linux only)
           Seconds may be fractional (0.25) in spcat.
 
         Source of sent data (at most one):

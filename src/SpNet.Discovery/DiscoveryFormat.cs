@@ -26,7 +26,7 @@ internal sealed class SnapshotDto
     public long Version { get; set; }
 
     [JsonPropertyName("members")]
-    public List<AnnouncementDto>? Members { get; set; }
+    public List<AnnouncementDto?>? Members { get; set; }
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -89,9 +89,11 @@ public static class DiscoveryFormat
                 return null;
             }
             var members = new List<ServiceMember>(dto.Members.Count);
-            foreach (AnnouncementDto m in dto.Members)
+            foreach (AnnouncementDto? m in dto.Members)
             {
-                ServiceMember? member = FromDto(m);
+                // "members":[null] deserializes to a null element; it used to escape as NullReferenceException and
+                // end the DiscoveryClient's receive loop (found by the discovery fuzzer).
+                ServiceMember? member = m is null ? null : FromDto(m);
                 if (member is null)
                 {
                     return null;
@@ -117,8 +119,27 @@ public static class DiscoveryFormat
         Meta = member.Meta.Count == 0 ? null : new Dictionary<string, string>(member.Meta, StringComparer.Ordinal),
     };
 
-    private static ServiceMember? FromDto(AnnouncementDto dto) =>
-        string.IsNullOrWhiteSpace(dto.Service) || string.IsNullOrWhiteSpace(dto.Address)
-            ? null
-            : new ServiceMember(dto.Service, dto.Address, dto.Meta);
+    /// <summary>
+    /// The member an answer describes, or null when it breaks the documented rules: a blank service or address, or
+    /// a meta value that is not a string. JSON <c>null</c> is not a string, but the deserializer puts it in a
+    /// <c>Dictionary&lt;string, string&gt;</c> all the same, so it is refused here (found by the discovery fuzzer).
+    /// </summary>
+    private static ServiceMember? FromDto(AnnouncementDto dto)
+    {
+        if (string.IsNullOrWhiteSpace(dto.Service) || string.IsNullOrWhiteSpace(dto.Address))
+        {
+            return null;
+        }
+        if (dto.Meta is not null)
+        {
+            foreach (string? value in dto.Meta.Values)
+            {
+                if (value is null)
+                {
+                    return null;
+                }
+            }
+        }
+        return new ServiceMember(dto.Service, dto.Address, dto.Meta);
+    }
 }

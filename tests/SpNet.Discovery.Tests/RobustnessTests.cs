@@ -45,6 +45,25 @@ public sealed class RobustnessTests
         }
     }
 
+    /// <summary>
+    /// A snapshot with a null member (<c>"members":[null]</c>) used to throw NullReferenceException out of the
+    /// decoder and end the client's receive loop, so it never saw another snapshot. Found by the discovery fuzzer.
+    /// </summary>
+    [Fact]
+    public async Task A_snapshot_with_a_null_member_is_counted_and_the_client_keeps_receiving()
+    {
+        await using var pub = new PubSocket();
+        string url = pub.Listen("tcp://127.0.0.1:0").Url;
+        await using var discovery = DiscoveryClient.Start(url);
+        await Eventually.True(() => pub.Statistics.CurrentPipes == 1, "the client's SUB connected", Timing.Hang);
+
+        await pub.SendAsync("{\"epoch\":5,\"version\":1,\"members\":[null]}"u8.ToArray());
+        await Eventually.True(() => discovery.MalformedSnapshots == 1, "the null-member snapshot counted as malformed", Timing.Hang);
+        await pub.SendAsync("{\"epoch\":5,\"version\":2,\"members\":[{\"service\":\"s\",\"address\":\"tcp://h:1\"}]}"u8.ToArray());
+        ServiceSnapshot next = await discovery.WaitForAsync(s => s.Version == 2).WaitAsync(Timing.Hang);
+        Assert.Equal(["s"], next.Services);
+    }
+
     [Fact]
     public void Options_are_checked()
     {

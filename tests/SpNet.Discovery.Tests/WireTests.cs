@@ -22,12 +22,21 @@ public sealed class WireTests
     [InlineData("{\"service\":\"a\"}")]
     [InlineData("{\"service\":\"a\",\"address\":\"tcp://x:1\",\"meta\":[1]}")]
     [InlineData("{\"service\":1,\"address\":\"tcp://x:1\"}")]
+    [InlineData("{\"service\":\"a\",\"address\":\"tcp://x:1\",\"meta\":{\"k\":null}}")] // null is not a string (found by the fuzzer)
     public void Malformed_announcements_decode_to_null(string text) =>
         Assert.Null(DiscoveryFormat.DecodeAnnouncement(Encoding.UTF8.GetBytes(text)));
 
     [Fact]
     public void Unknown_fields_are_ignored_for_forward_compatibility() =>
         Assert.NotNull(DiscoveryFormat.DecodeAnnouncement("""{"service":"a","address":"tcp://x:1","weight":3}"""u8));
+
+    /// <summary>Found by the discovery fuzzer (tests/SpNet.Reliability.Tests/Fuzz/DiscoveryFuzzTests.cs).</summary>
+    [Theory]
+    [InlineData("{\"epoch\":1735689600123,\"version\":0,\"members\":[null]}")] // used to throw NullReferenceException
+    [InlineData("{\"epoch\":1,\"version\":1,\"members\":[{\"service\":\"s\",\"address\":\"a\"},null]}")]
+    [InlineData("{\"epoch\":1,\"version\":1,\"members\":[{\"service\":\"s\",\"address\":\"a\",\"meta\":{\"k\":null}}]}")] // used to be accepted
+    public void Malformed_snapshots_decode_to_null(string text) =>
+        Assert.Null(DiscoveryFormat.DecodeSnapshot(Encoding.UTF8.GetBytes(text)));
 
     [Fact]
     public void Snapshot_round_trips_sorted()

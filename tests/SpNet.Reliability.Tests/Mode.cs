@@ -39,24 +39,35 @@ public sealed class LongFactAttribute : FactAttribute
     }
 }
 
-/// <summary>A fact that needs root on Linux (network namespaces) and the <c>ip</c> tool; skipped with the reason otherwise.</summary>
+/// <summary>
+/// A theory that needs root on Linux (network namespaces), the <c>ip</c> tool and the named peers (e.g. <c>spcat</c>);
+/// skipped with the reason otherwise.
+/// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class RootFactAttribute : FactAttribute
+public sealed class RootTheoryAttribute : TheoryAttribute
 {
-    /// <summary>Skips unless running as root on Linux with <c>ip</c> on the PATH.</summary>
-    public RootFactAttribute()
+    /// <summary>Skips unless running as root on Linux with <c>ip</c> on the PATH and every one of <paramref name="peers"/> found.</summary>
+    public RootTheoryAttribute(params string[] peers) => Skip = RootOnly.SkipReason(peers);
+}
+
+/// <summary>Why a root-only test cannot run here, for <see cref="RootTheoryAttribute"/>.</summary>
+internal static class RootOnly
+{
+    /// <summary>The reason to skip, or null when the test can run.</summary>
+    public static string? SkipReason(string[] peers)
     {
         if (!OperatingSystem.IsLinux())
         {
-            Skip = "needs Linux network namespaces";
+            return "needs Linux network namespaces";
         }
-        else if (Environment.UserName != "root")
+        if (Environment.UserName != "root")
         {
-            Skip = "needs root to create network namespaces (ip netns add); run as root";
+            return "needs root to create network namespaces (ip netns add); run as root";
         }
-        else if (TestKit.Peers.FindOnPath("ip") is null)
+        if (TestKit.Peers.FindOnPath("ip") is null)
         {
-            Skip = "needs the ip tool (apt-get install iproute2)";
+            return "needs the ip tool (apt-get install iproute2)";
         }
+        return peers.Length == 0 ? null : TestKit.Peers.SkipReason(peers);
     }
 }

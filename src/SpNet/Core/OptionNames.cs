@@ -27,6 +27,13 @@ public static class OptionNames
     /// <summary><c>reconnect-time-max</c> (NNG_OPT_RECONNMAXT) → <see cref="Socket.ReconnectMaxTime"/>. Duration.</summary>
     public const string ReconnectTimeMax = "reconnect-time-max";
 
+    /// <summary>
+    /// <c>tcp-keepalive</c> (NNG_OPT_TCP_KEEPALIVE) → <see cref="Socket.TcpKeepAlive"/>. Boolean; for dialers and listeners
+    /// made afterwards. Its tuning (<see cref="Socket.TcpKeepAliveTime"/>, <see cref="Socket.TcpUserTimeout"/>, …) has no
+    /// NNG name and is set through the properties.
+    /// </summary>
+    public const string TcpKeepAlive = "tcp-keepalive";
+
     /// <summary><c>req:resend-time</c> (NNG_OPT_REQ_RESENDTIME) → <see cref="ReqSocket.ResendTime"/>. Duration; REQ only.</summary>
     public const string ReqResendTime = "req:resend-time";
 

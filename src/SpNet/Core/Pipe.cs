@@ -58,6 +58,12 @@ internal abstract class Pipe
     /// <summary>The dialer that made this pipe, if any (for redial bookkeeping).</summary>
     public object? Owner { get; set; }
 
+    /// <summary>
+    /// The TCP socket under this pipe (tcp, tls+tcp, ws, wss), set by the transport; null for the others. Lets tests
+    /// and diagnostics read what was really set on the connection (keepalive, user timeout) without a wire probe.
+    /// </summary>
+    public System.Net.Sockets.Socket? TcpSocket { get; set; }
+
     /// <summary>True once <see cref="Close"/> has been called or a loop failed.</summary>
     public bool IsClosed => Volatile.Read(ref _closing) != 0;
 

@@ -68,6 +68,9 @@ public abstract partial class Socket
             case OptionNames.ReceiveSizeMax:
                 MaxReceiveSize = OptionValues.ToInt64(name, value, 0);
                 break;
+            case OptionNames.TcpKeepAlive:
+                TcpKeepAlive = OptionValues.ToBoolean(name, value);
+                break;
             case OptionNames.ReqResendTime when this is ReqSocket req:
                 OptionValues.Apply(name, OptionValues.ToDuration(name, value), v => req.ResendTime = v);
                 break;
@@ -112,6 +115,7 @@ public abstract partial class Socket
             OptionNames.ReceiveBuffer => ReceiveBufferSize,
             OptionNames.SendBuffer => SendBufferSize,
             OptionNames.ReceiveSizeMax => MaxReceiveSize,
+            OptionNames.TcpKeepAlive => TcpKeepAlive,
             OptionNames.ReqResendTime when this is ReqSocket req => req.ResendTime,
             OptionNames.MaxTtl when this is RepSocket rep => rep.MaxTtl,
             OptionNames.MaxTtl when this is SurveyorSocket surveyor => surveyor.MaxTtl,

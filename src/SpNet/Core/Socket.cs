@@ -245,6 +245,7 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
         SendQueueCapacity = _sendBufferSize,
         Tls = Tls,
         IpcPermissions = IpcPermissions,
+        Tcp = CaptureTcpTuning(),
     };
 
     internal void ForgetEndpoint(IEndpoint endpoint)
@@ -326,7 +327,8 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
         SpNetMetrics.Retire(Statistics);
     }
 
-    private Pipe[] SnapshotPipes()
+    /// <summary>The pipes open now (also how tests reach a pipe's <see cref="Pipe.TcpSocket"/>).</summary>
+    internal Pipe[] SnapshotPipes()
     {
         lock (_gate)
         {

@@ -77,6 +77,7 @@ internal static class NngcatCases
         ["--zt-home", "{DIR}", "--req0", "--dial", "tcp://127.0.0.1:{PORT}", "-Dx"],
         ["--req0", "--dial", "tcp://127.0.0.1:{PORT}", "-Dx", "--insecure"],
         ["--star", "--dial", "tcp://127.0.0.1:{PORT}"], ["--st"], ["--stats", "--version"],
+        ["--pipe-events", "--version"], ["--tcp-keepalive", "--version"], ["--tcp-user-timeout", "1", "--version"], ["--t"],
         // runs that end by themselves with no peer: verbose lines, timeouts
         ["--pull0", "--listen", "tcp://127.0.0.1:{PORT}", "--recv-timeout", "1", "-v"],
         ["--pull0", "-L{PORT}", "--recv-timeout", "1", "--verbose", "--silent"],
@@ -94,7 +95,7 @@ internal static class NngcatCases
     /// <summary>The deliberate differences, by case (arguments joined with spaces, placeholders unexpanded).</summary>
     public static readonly Dictionary<string, Allowance> Allowed = new()
     {
-        ["--help"] = new(Differs.Stdout, "spcat prints its own usage (names spcat, lists --bus0, --star, --stats, fractional seconds); exit 1 and empty stderr as nngcat"),
+        ["--help"] = new(Differs.Stdout, "spcat prints its own usage (names spcat, lists --bus0, --star, --stats, --pipe-events, the --tcp-* options, fractional seconds); exit 1 and empty stderr as nngcat"),
         ["-h"] = new(Differs.Stdout, "spcat's own usage text, as --help"),
         ["--help --req0"] = new(Differs.Stdout, "spcat's own usage text, as --help"),
         ["--pair --dial tcp://127.0.0.1:{PORT}"] = new(Differs.Stderr, "nngcat 1.5.2 never records --pair (its switch lacks the case: \"No protocol specified.\"); spcat does what nngcat's source and manual mean: PAIR1 (PAIR0 with --compat)"),
@@ -105,6 +106,10 @@ internal static class NngcatCases
         ["--star --dial tcp://127.0.0.1:{PORT}"] = new(Differs.Stderr, "--star (mangos STAR) is an spcat extension; nngcat: \"Option --star is invalid.\""),
         ["--st"] = new(Differs.Stderr, "--star and --stats are spcat extensions, so --st is ambiguous rather than invalid"),
         ["--stats --version"] = new(Differs.Stderr | Differs.Stdout | Differs.ExitCode, "--stats is an spcat extension; nngcat: \"Option --stats is invalid.\""),
+        ["--pipe-events --version"] = new(Differs.Stderr | Differs.Stdout | Differs.ExitCode, "--pipe-events is an spcat extension; nngcat: \"Option --pipe-events is invalid.\""),
+        ["--tcp-keepalive --version"] = new(Differs.Stderr | Differs.Stdout | Differs.ExitCode, "--tcp-keepalive (NNG's tcp-keepalive option, which nngcat cannot set) is an spcat extension; nngcat: \"Option --tcp-keepalive is invalid.\""),
+        ["--tcp-user-timeout 1 --version"] = new(Differs.Stderr | Differs.Stdout | Differs.ExitCode, "--tcp-user-timeout is an spcat extension; nngcat: \"Option --tcp-user-timeout is invalid.\""),
+        ["--t"] = new(Differs.Stderr, "the --tcp-* options are spcat extensions, so --t is ambiguous rather than invalid"),
         ["--rep0 -X /nonexistent/spcat/sock"] = new(Differs.Stderr, "SpNet's ipc listener reports a missing directory as Connection refused, NNG as Entry not found (library, left to the transport)"),
         ["--req0 --dial tcp://127.0.0.1:5/path -Dx"] = new(Differs.Stderr, "NNG refuses a tcp URL with a path at create; SpNet ignores the path (library, left to the transport)"),
         ["--req0 --dial tcp://127.0.0.1:0 -Dx"] = new(Differs.Stderr, "SpNet refuses to dial port 0 (Address invalid); NNG tries and gets Connection refused"),

@@ -104,8 +104,37 @@ public sealed class LoadTests(ITestOutputHelper output) : UnobservedWatch
         Assert.True(completed > contexts);
     }
 
+    /// <summary>
+    /// The .NET thread pool was seen here leaving ~100 queued work items (the Task.Delay timer among them) unserved
+    /// with every worker idle, until its starvation check ran 0.5–1 s later: no lock contention or wait-handle waits
+    /// on pool threads meanwhile, no GC pause, and it happened at a load average of 0.4 too (dotnet/runtime#117877
+    /// reports the same shape). The paced publisher then caught up in one burst of 500–950 messages, more than a
+    /// pipe's queue of 128, and PUB dropped the excess, as it must (it never waits). A minimum of 32 workers removed
+    /// those stalls in every run here, so this test sets it by default; <c>SPNET_POOL_MIN_THREADS=0</c> keeps the
+    /// runtime's default to see them.
+    /// </summary>
     [LongFact]
     public async Task One_pub_to_100_subs_keeps_memory_and_threads_flat()
+    {
+        int minimum = Mode.Int("SPNET_POOL_MIN_THREADS", 32);
+        ThreadPool.GetMinThreads(out int workers, out int completionPorts);
+        if (minimum > workers)
+        {
+            ThreadPool.SetMinThreads(minimum, completionPorts);
+        }
+        try
+        {
+            output.WriteLine($"thread pool minimum: {Math.Max(minimum, workers)} workers (SPNET_POOL_MIN_THREADS={minimum}; runtime default {workers})");
+            // Workers up to a raised minimum are created on demand at any time; that is not growth under load.
+            await PubSubLoadAsync(allowedThreadGrowth: 8 + Math.Max(0, minimum - workers));
+        }
+        finally
+        {
+            ThreadPool.SetMinThreads(workers, completionPorts);
+        }
+    }
+
+    private async Task PubSubLoadAsync(int allowedThreadGrowth)
     {
         int subscribers = Mode.Int("SPNET_SUBSCRIBERS", 100);
         TimeSpan duration = TimeSpan.FromSeconds(Mode.Int("SPNET_PUBSUB_SECONDS", 600));
@@ -139,15 +168,30 @@ public sealed class LoadTests(ITestOutputHelper output) : UnobservedWatch
         }
         await Eventually.True(() => pub.Statistics.CurrentPipes == subscribers, "all subscribers attached", TimeSpan.FromSeconds(30));
         using var process = Process.GetCurrentProcess();
-        var samples = new List<(TimeSpan At, long Rss, int Threads)>();
+        var samples = new List<(TimeSpan At, long Rss, int Threads, long Dropped, string Load)>();
         byte[] body = new byte[256];
         var clock = Stopwatch.StartNew();
         long sent = 0;
+        long largestBurst = 0;
+        TimeSpan largestGap = TimeSpan.Zero;
+        TimeSpan lastTick = TimeSpan.Zero;
+        TimeSpan pausedBefore = GC.GetTotalPauseDuration();
+        string gapInfo = "";
         TimeSpan nextSample = TimeSpan.Zero;
         while (clock.Elapsed < duration)
         {
-            // Paced: send what the rate allows so far, then yield a tick.
-            long due = (long)(clock.Elapsed.TotalSeconds * rate);
+            // Paced: send what the rate allows so far, then yield a tick. After the loop itself was held up (a busy
+            // machine, a GC), that is a burst; one larger than a pipe's queue is dropped by design (PUB never waits).
+            TimeSpan now = clock.Elapsed;
+            if (now - lastTick > largestGap)
+            {
+                largestGap = now - lastTick;
+                gapInfo = $"at {now.TotalSeconds:0.0} s, GC paused {(GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds:N0} ms meanwhile, pool threads {ThreadPool.ThreadCount}, queued {ThreadPool.PendingWorkItemCount}";
+            }
+            pausedBefore = GC.GetTotalPauseDuration();
+            lastTick = now;
+            long due = (long)(now.TotalSeconds * rate);
+            largestBurst = Math.Max(largestBurst, due - sent);
             while (sent < due)
             {
                 await pub.SendAsync(body);
@@ -156,7 +200,9 @@ public sealed class LoadTests(ITestOutputHelper output) : UnobservedWatch
             if (clock.Elapsed >= nextSample)
             {
                 process.Refresh();
-                samples.Add((clock.Elapsed, process.WorkingSet64, process.Threads.Count));
+                // Drops so far and the machine's load: on this shared box a drop burst follows a load spike, and the
+                // samples show which.
+                samples.Add((clock.Elapsed, process.WorkingSet64, process.Threads.Count, pub.Statistics.MessagesDropped, LoadAverage()));
                 nextSample += TimeSpan.FromSeconds(Math.Max(1, duration.TotalSeconds / 20));
             }
             await Task.Delay(5);
@@ -175,9 +221,23 @@ public sealed class LoadTests(ITestOutputHelper output) : UnobservedWatch
         int threadsMax = steady.Max(s => s.Threads);
         long least = counts.Min();
         output.WriteLine($"1 PUB -> {subscribers} SUB, {duration.TotalSeconds:0} s at {rate}/s: {sent:N0} published, slowest SUB got {least:N0}, dropped {pub.Statistics.MessagesDropped:N0}; RSS {rss0 / (1024 * 1024)} -> max {rssMax / (1024 * 1024)} MiB, threads {threads0} -> max {threadsMax}");
-        output.WriteLine(string.Join("; ", samples.Select(s => $"{s.At.TotalSeconds:0}s {s.Rss / (1024 * 1024)}MiB {s.Threads}t")));
+        output.WriteLine(string.Join("; ", samples.Select(s => $"{s.At.TotalSeconds:0}s {s.Rss / (1024 * 1024)}MiB {s.Threads}t {s.Dropped}d load {s.Load}")));
+        output.WriteLine($"publisher: longest gap between ticks {largestGap.TotalMilliseconds:N0} ms ({gapInfo}), largest burst {largestBurst:N0} messages (pipe queues hold {pub.SendBufferSize}); SUB-side drops {subs.Sum(x => x.Statistics.MessagesDropped):N0}");
         Assert.True(rssMax <= (rss0 * 1.25) + (32L * 1024 * 1024), $"RSS grew from {rss0 / (1024 * 1024)} to {rssMax / (1024 * 1024)} MiB");
-        Assert.True(threadsMax <= threads0 + 8, $"threads grew from {threads0} to {threadsMax}");
+        Assert.True(threadsMax <= threads0 + allowedThreadGrowth, $"threads grew from {threads0} to {threadsMax} (allowed: +{allowedThreadGrowth})");
         Assert.True(least >= sent * 0.99, $"a subscriber got only {least} of {sent}");
+    }
+
+    /// <summary>The 1-minute load average (Linux), or "?" elsewhere.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
     }
 }

@@ -1,86 +1,340 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using SpNet.TestKit;
 using Xunit.Abstractions;
 
 namespace SpNet.Reliability.Tests.Partition;
 
 /// <summary>
-/// A network partition: a network namespace joined to this one by a veth pair the test makes, an NNG REP
-/// (nngcat) inside it, SpNet's REQ here. The link is cut with <c>ip link set … down</c> and restored; the test
-/// measures when SpNet notices (if at all) and how long the outstanding request takes to be answered after the
-/// link returns. Namespaces and links are removed even on failure.
+/// A network partition between two network namespaces joined by a veth pair, SpNet on both sides: spcat as REP in
+/// namespace B, spcat as REQ in namespace A sending a request every 250 ms. B's end of the pair is a port of a bridge
+/// in B that carries B's address; the link is cut by taking that port off the bridge (<c>ip link set … nomaster</c>),
+/// kept cut for <c>SPNET_PARTITION_MS</c> (3 s in CI, 30 s in long mode) and restored by putting it back. Both sides
+/// keep their interfaces up (A keeps carrier), and every packet either way vanishes without an error: a partition
+/// somewhere along the path, not a local link failure, which the kernel would report or retry differently. Measured
+/// from spcat's <c>--pipe-events</c> lines and its printed replies: whether and when each side closes its pipe, and
+/// how long after the link returns the next reply arrives. Three settings: none (as NNG by default), keepalive only
+/// (1 s idle, 1 s interval, 1 probe), and keepalive plus a 1 s TCP user timeout. Namespaces are removed even on failure.
 /// </summary>
-public sealed class PartitionTests(ITestOutputHelper output) : UnobservedWatch
+public sealed partial class PartitionTests(ITestOutputHelper output) : UnobservedWatch
 {
+    /// <summary>Between requests; also the poll step's scale.</summary>
+    private const string RequestInterval = "0.25";
+
+    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Replies printed this long after the cut were already on their way before it.</summary>
+    private static readonly TimeSpan s_inFlight = TimeSpan.FromMilliseconds(500);
+
     private static TimeSpan Outage => TimeSpan.FromMilliseconds(Mode.Int("SPNET_PARTITION_MS", Mode.IsLong ? 30_000 : 3_000));
 
-    [RootFact]
-    public async Task Link_cut_and_restored_between_namespaces()
+    /// <summary>After the link returns, TCP's retransmission backoff (up to ~30 s after a long cut) plus a reconnect.</summary>
+    private static TimeSpan RecoveryLimit => TimeSpan.FromSeconds(60) + Outage;
+
+    public static TheoryData<string> Settings => new() { "none", "keepalive", "keepalive+user-timeout" };
+
+    [RootTheory(Peers.SpCat)]
+    [MemberData(nameof(Settings))]
+    public async Task Link_cut_and_restored_between_two_namespaces(string setting)
     {
-        PeerTool nngcat = Peers.Require("nngcat");
-        string tag = Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())).ToLowerInvariant()[..6];
-        string ns = $"spnet-{tag}";
-        string here = $"spa{tag}";
-        string there = $"spb{tag}";
-        int subnet = 16 + Random.Shared.Next(200);
-        string hostAddress = $"10.213.{subnet}.1";
-        string peerAddress = $"10.213.{subnet}.2";
+        string[] tcpFlags = setting switch
+        {
+            "none" => [],
+            "keepalive" => ["--tcp-keepalive-time", "1", "--tcp-keepalive-interval", "1", "--tcp-keepalive-count", "1"],
+            "keepalive+user-timeout" => ["--tcp-keepalive-time", "1", "--tcp-keepalive-interval", "1", "--tcp-keepalive-count", "1", "--tcp-user-timeout", "1"],
+            _ => throw new ArgumentOutOfRangeException(nameof(setting)),
+        };
+        PeerTool spcat = Peers.Require(Peers.SpCat);
+        await using var net = TwoNamespaces.Create();
         PeerProcess? rep = null;
+        PeerProcess? req = null;
         try
         {
-            Ip("netns", "add", ns);
-            Ip("link", "add", here, "type", "veth", "peer", "name", there);
-            Ip("link", "set", there, "netns", ns);
-            Ip("addr", "add", $"{hostAddress}/24", "dev", here);
-            Ip("link", "set", here, "up");
-            Ip("netns", "exec", ns, "ip", "addr", "add", $"{peerAddress}/24", "dev", there);
-            Ip("netns", "exec", ns, "ip", "link", "set", there, "up");
-            Ip("netns", "exec", ns, "ip", "link", "set", "lo", "up");
+            TimeSpan lifetime = RecoveryLimit + Outage + TimeSpan.FromSeconds(60);
+            rep = net.Start(net.B, spcat, lifetime, ["--rep0", "--listen", $"tcp://{net.AddressB}:0", "-v", "-D", "pong", "--pipe-events", .. tcpFlags]);
+            string url = ListeningUrl(await rep.WaitForOutputAsync(lines => lines.Any(l => l.StartsWith("Listening at: ", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "Listening at"));
+            req = net.Start(net.A, spcat, lifetime, ["--req0", "--dial", url, "--async", "-D", "ping", "-i", RequestInterval, "-Q", "--pipe-events", .. tcpFlags]);
+            await req.WaitForLinesAsync(4, TimeSpan.FromSeconds(30));
 
-            string url = $"tcp://{peerAddress}:5555";
-            rep = PeerProcess.Start("ip", ["netns", "exec", ns, nngcat.FileName, "--rep", "--listen", url, "--data", "pong"], TimeSpan.FromSeconds(120));
-            await using var req = new ReqSocket
+            // Times are taken before each link change is asked for: it happens while the command runs, so the
+            // figures are upper bounds, off by at most the command's own time (printed). An ip in batch mode, started
+            // now, takes the commands, so no process start (slow on a busy machine) sits in that time.
+            using var linkB = net.OpenLinkControl();
+
+            // Cut just after a reply: REP's answer is then delivered and acknowledged and REQ's next request not yet
+            // sent, so neither side starts the cut with data in flight (keepalive only probes an idle connection).
+            int seen = req.OutputLines.Count;
+            await req.WaitForLinesAsync(seen + 1, TimeSpan.FromSeconds(10));
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            var watch = new Watch(req, rep);
+            TimeSpan cut = watch.Now;
+            await linkB.SetAsync(up: false);
+            TimeSpan cutTook = watch.Now - cut;
+            await watch.PollUntilAsync(cut + Outage, stopEarly: () => false);
+            TimeSpan restored = watch.Now;
+            await linkB.SetAsync(up: true);
+            TimeSpan restoreTook = watch.Now - restored;
+            watch.RepliesAtRestore = watch.Replies;
+            bool recovered = await watch.PollUntilAsync(restored + RecoveryLimit, stopEarly: () => watch.Replies > watch.RepliesAtRestore);
+
+            string Ms(TimeSpan span) => string.Create(CultureInfo.InvariantCulture, $"{span.TotalMilliseconds:N0} ms");
+            string Closed(TimeSpan? at) => at is not { } t ? "stayed open"
+                : t <= restored ? $"closed {Ms(t - cut)} after the cut" : $"closed {Ms(t - restored)} after the restore";
+            string reconnect = watch.ReqAddedAfterCut is { } added
+                ? $"REQ reconnected {(added <= restored ? Ms(added - cut) + " after the cut" : Ms(added - restored) + " after the restore")} ({watch.ReqAddedSinceCut} new pipe(s))"
+                : "REQ kept its connection";
+            output.WriteLine(
+                $"partition of {Outage.TotalSeconds:0.#} s, {setting}: REQ pipe {Closed(watch.ReqRemoved)}, REP pipe {Closed(watch.RepRemoved)}; " +
+                $"{reconnect}; first reply {(watch.FirstReplyAfterRestore is { } reply ? Ms(reply - restored) : "none")} after the link returned; " +
+                $"replies during the cut: {watch.RepliesDuringCut(cut, restored)}; ip took {Ms(cutTook)} to cut, {Ms(restoreTook)} to restore");
+
+            Assert.True(recovered, $"no reply within {RecoveryLimit.TotalSeconds:0} s of the link returning\nREQ: {req.Describe()}\nREP: {rep.Describe()}");
+            Assert.Equal(0, watch.RepliesDuringCut(cut, restored));
+            switch (setting)
             {
-                ResendTime = TimeSpan.FromMilliseconds(500),
-                ReconnectMinTime = TimeSpan.FromMilliseconds(50),
-                ReconnectMaxTime = TimeSpan.FromMilliseconds(500),
-            };
-            long removedAt = 0;
-            var clock = Stopwatch.StartNew();
-            req.PipeRemoved += (_, _) => Interlocked.CompareExchange(ref removedAt, clock.ElapsedTicks, 0);
-            req.Dial(url);
-            await Eventually.True(() => req.Statistics.CurrentPipes == 1, $"pipe into the namespace ({req.Dialers[0].LastError?.Message})", TimeSpan.FromSeconds(10));
-            var rtt = Stopwatch.StartNew();
-            await req.SendAsync("ping"u8.ToArray());
-            using (Message first = await Eventually.Within(req.ReceiveAsync().AsTask(), "reply before the cut", TimeSpan.FromSeconds(5)))
-            {
-                Assert.Equal("pong", first.ToString());
+                case "none":
+                    // Nothing notices: both pipes stay open and the same connection carries on once TCP retransmits.
+                    Assert.Null(watch.ReqRemoved);
+                    Assert.Null(watch.RepRemoved);
+                    Assert.Equal(0, watch.ReqAddedSinceCut);
+                    break;
+                case "keepalive":
+                    // The idle side (REP) finds out; REQ always has a request unacknowledged, so it never probes.
+                    Assert.True(watch.RepRemoved < restored, "REP's keepalive did not close its pipe during the cut");
+                    Assert.True(watch.ReqRemoved is null || watch.ReqRemoved > restored, "REQ closed its pipe during the cut without a user timeout");
+                    break;
+                default:
+                    Assert.True(watch.ReqRemoved < restored, "REQ's user timeout did not close its pipe during the cut");
+                    Assert.True(watch.RepRemoved < restored, "REP's keepalive did not close its pipe during the cut");
+                    Assert.True(watch.ReqAddedAfterCut > restored, "REQ did not reconnect after the link returned");
+                    break;
             }
-            TimeSpan baseline = rtt.Elapsed;
-
-            Ip("link", "set", here, "down");
-            var cut = Stopwatch.StartNew();
-            await req.SendAsync("during the cut"u8.ToArray());
-            Task<Message> reply = req.ReceiveAsync().AsTask();
-            await Task.WhenAny(reply, Task.Delay(Outage));
-            bool noticed = Interlocked.Read(ref removedAt) != 0;
-            Assert.False(reply.IsCompletedSuccessfully, "a reply crossed a cut link");
-
-            Ip("link", "set", here, "up");
-            var restored = Stopwatch.StartNew();
-            using Message late = await Eventually.Within(reply, "reply after the link returned", TimeSpan.FromSeconds(60) + Outage);
-            TimeSpan recovery = restored.Elapsed;
-            Assert.Equal("pong", late.ToString());
-            output.WriteLine($"partition of {Outage.TotalSeconds:0.#} s (baseline round trip {baseline.TotalMilliseconds:0} ms): SpNet {(noticed ? "closed the pipe" : "did not notice (no keepalive; TCP keeps retransmitting)")} during the cut; the outstanding request was answered {recovery.TotalMilliseconds:0} ms after the link came back (pipes opened {req.Statistics.PipesOpened}, closed {req.Statistics.PipesClosed})");
         }
         finally
         {
+            if (req is not null)
+            {
+                await req.DisposeAsync();
+            }
             if (rep is not null)
             {
                 await rep.DisposeAsync();
             }
-            TryIp("netns", "del", ns); // removes the namespace's end, and with it the pair
-            TryIp("link", "del", here);
+        }
+    }
+
+    private static string ListeningUrl(IReadOnlyList<string> lines) =>
+        lines.First(l => l.StartsWith("Listening at: ", StringComparison.Ordinal))["Listening at: ".Length..].Trim();
+
+    /// <summary>
+    /// Polls the two spcat processes and notes when things first happen: the REQ's printed replies, and the
+    /// <c>pipe: added</c> / <c>pipe: removed</c> lines of both. Resolution: the poll step (10 ms) plus spcat's flush.
+    /// </summary>
+    private sealed partial class Watch(PeerProcess req, PeerProcess rep)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly List<TimeSpan> _replyTimes = [];
+        private readonly int _repliesBefore = req.OutputLines.Count;
+        private readonly int _reqAddedBefore = Added().Count(req.StandardError);
+
+        public TimeSpan Now => _clock.Elapsed;
+
+        public int Replies => _replyTimes.Count;
+
+        public int RepliesAtRestore { get; set; }
+
+        public TimeSpan? ReqRemoved { get; private set; }
+
+        public TimeSpan? RepRemoved { get; private set; }
+
+        public TimeSpan? ReqAddedAfterCut { get; private set; }
+
+        public int ReqAddedSinceCut { get; private set; }
+
+        public TimeSpan? FirstReplyAfterRestore => Replies > RepliesAtRestore ? _replyTimes[RepliesAtRestore] : null;
+
+        /// <summary>Replies printed after the cut (past those already in flight) and before the restore.</summary>
+        public int RepliesDuringCut(TimeSpan cut, TimeSpan restored) => _replyTimes.Count(t => t > cut + s_inFlight && t <= restored);
+
+        /// <summary>Polls until <paramref name="until"/> or <paramref name="stopEarly"/>; returns whether it stopped early.</summary>
+        public async Task<bool> PollUntilAsync(TimeSpan until, Func<bool> stopEarly)
+        {
+            while (Now < until)
+            {
+                Poll();
+                if (stopEarly())
+                {
+                    return true;
+                }
+                await Task.Delay(s_poll);
+            }
+            Poll();
+            return stopEarly();
+        }
+
+        private void Poll()
+        {
+            TimeSpan now = Now;
+            int lines = req.OutputLines.Count - _repliesBefore;
+            while (_replyTimes.Count < lines)
+            {
+                _replyTimes.Add(now);
+            }
+            string reqErr = req.StandardError;
+            ReqRemoved ??= reqErr.Contains("pipe: removed", StringComparison.Ordinal) ? now : null;
+            RepRemoved ??= rep.StandardError.Contains("pipe: removed", StringComparison.Ordinal) ? now : null;
+            int added = Added().Count(reqErr) - _reqAddedBefore;
+            if (added > ReqAddedSinceCut)
+            {
+                ReqAddedSinceCut = added;
+                ReqAddedAfterCut ??= now;
+            }
+        }
+
+        [GeneratedRegex("^pipe: added ", RegexOptions.Multiline)]
+        private static partial Regex Added();
+    }
+
+    /// <summary>
+    /// Namespaces A and B with unique names, a veth pair with one end in each (10.77.X.1/24 in A, 10.77.X.2/24 in B),
+    /// lo up in both. Disposing deletes both namespaces, which removes the pair with them.
+    /// </summary>
+    private sealed class TwoNamespaces : IAsyncDisposable
+    {
+        private readonly string _endA;
+        private readonly string _endB;
+        private const string Bridge = "spbr";
+
+        private TwoNamespaces(string tag)
+        {
+            A = $"spnet-a-{tag}";
+            B = $"spnet-b-{tag}";
+            _endA = $"spa{tag}"; // interface names: at most 15 characters
+            _endB = $"spb{tag}";
+            // The addresses live only inside the two namespaces, so they cannot clash with the host's; a random
+            // third octet still keeps two concurrent runs' logs apart.
+            int x = Random.Shared.Next(1, 255);
+            AddressA = $"10.77.{x}.1";
+            AddressB = $"10.77.{x}.2";
+        }
+
+        public string A { get; }
+
+        public string B { get; }
+
+        public string AddressA { get; }
+
+        public string AddressB { get; }
+
+        public static TwoNamespaces Create()
+        {
+            var net = new TwoNamespaces(Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())).ToLowerInvariant()[..6]);
+            try
+            {
+                Ip("netns", "add", net.A);
+                Ip("netns", "add", net.B);
+                Ip("link", "add", net._endA, "type", "veth", "peer", "name", net._endB);
+                Ip("link", "set", net._endA, "netns", net.A);
+                Ip("link", "set", net._endB, "netns", net.B);
+                Ip("-n", net.A, "addr", "add", $"{net.AddressA}/24", "dev", net._endA);
+                // B's address sits on a bridge with a MAC of its own, so that a veth end off the bridge has neither
+                // the address nor the MAC that A's frames are sent to, and drops them.
+                Ip("-n", net.B, "link", "add", Bridge, "address", "02:00:00:00:77:02", "type", "bridge");
+                Ip("-n", net.B, "link", "set", net._endB, "master", Bridge);
+                Ip("-n", net.B, "addr", "add", $"{net.AddressB}/24", "dev", Bridge);
+                foreach ((string ns, string end) in new[] { (net.A, net._endA), (net.B, net._endB), (net.B, Bridge) })
+                {
+                    Ip("-n", ns, "link", "set", "lo", "up");
+                    Ip("-n", ns, "link", "set", end, "up");
+                }
+            }
+            catch
+            {
+                net.Delete();
+                throw;
+            }
+            return net;
+        }
+
+        /// <summary>Starts <paramref name="tool"/> inside namespace <paramref name="ns"/> (<c>ip netns exec</c> execs it, so killing the process kills the tool).</summary>
+        public PeerProcess Start(string ns, PeerTool tool, TimeSpan lifetime, string[] arguments) =>
+            PeerProcess.Start("ip", ["netns", "exec", ns, tool.FileName, .. tool.Arguments(arguments)], lifetime);
+
+        /// <summary>Cuts and restores the link by taking B's end of the pair off B's bridge and putting it back.</summary>
+        public LinkControl OpenLinkControl() => new(B, _endB, Bridge);
+
+        public ValueTask DisposeAsync()
+        {
+            Delete();
+            return ValueTask.CompletedTask;
+        }
+
+        private void Delete()
+        {
+            Run(["netns", "del", A]);
+            Run(["netns", "del", B]);
+            Run(["link", "del", _endA]); // only if it never moved into A
+        }
+    }
+
+    /// <summary>
+    /// An <c>ip -n NS -batch -</c> process, started ahead, that takes one device off its bridge or puts it back on
+    /// request and confirms each change by listing the device afterwards (batch mode runs each line as it is read).
+    /// </summary>
+    private sealed class LinkControl : IDisposable
+    {
+        private readonly Process _ip;
+        private readonly string _device;
+        private readonly string _bridge;
+
+        public LinkControl(string ns, string device, string bridge)
+        {
+            _device = device;
+            _bridge = bridge;
+            var start = new ProcessStartInfo("ip") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string a in new[] { "-n", ns, "-batch", "-" })
+            {
+                start.ArgumentList.Add(a);
+            }
+            _ip = Process.Start(start)!;
+        }
+
+        public async Task SetAsync(bool up)
+        {
+            await _ip.StandardInput.WriteLineAsync($"link set dev {_device} {(up ? "master " + _bridge : "nomaster")}");
+            await _ip.StandardInput.WriteLineAsync($"link show dev {_device}");
+            await _ip.StandardInput.FlushAsync();
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (true)
+            {
+                // "N: dev@ifM: <FLAGS> ... master …" follows the change; other lines (link/ether …) are skipped.
+                string? line = await _ip.StandardOutput.ReadLineAsync(limit.Token);
+                if (line is null)
+                {
+                    throw new InvalidOperationException($"ip batch for {_device} ended: {await _ip.StandardError.ReadToEndAsync(limit.Token)}");
+                }
+                if (line.Contains($" {_device}@", StringComparison.Ordinal) || line.Contains($" {_device}:", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                _ip.StandardInput.Close(); // end of input ends batch mode
+                if (!_ip.WaitForExit(5_000))
+                {
+                    _ip.Kill();
+                }
+            }
+            finally
+            {
+                _ip.Dispose();
+            }
         }
     }
 
@@ -93,8 +347,6 @@ public sealed class PartitionTests(ITestOutputHelper output) : UnobservedWatch
         }
     }
 
-    private static void TryIp(params string[] arguments) => Run(arguments);
-
     private static (int Code, string Error) Run(string[] arguments)
     {
         var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -103,12 +355,14 @@ public sealed class PartitionTests(ITestOutputHelper output) : UnobservedWatch
             start.ArgumentList.Add(a);
         }
         using var process = Process.Start(start)!;
-        string error = process.StandardError.ReadToEnd();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        Task<string> ignored = process.StandardOutput.ReadToEndAsync();
         if (!process.WaitForExit(10_000))
         {
             process.Kill(entireProcessTree: true);
-            return (-1, "timed out");
+            return (-1, "timed out after 10 s");
         }
-        return (process.ExitCode, error.Trim());
+        _ = ignored.Wait(TimeSpan.FromSeconds(1));
+        return (process.ExitCode, error.Wait(TimeSpan.FromSeconds(1)) ? error.Result.Trim() : "");
     }
 }

@@ -33,6 +33,8 @@ internal sealed class TcpDialer : ITransportDialer
             var socket = new System.Net.Sockets.Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
+                // Before connecting, so a user timeout also bounds the SYN retransmissions of a silent network.
+                _settings.Tcp.Apply(socket);
                 await socket.ConnectAsync(new IPEndPoint(address, _url.Port), cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException ex)

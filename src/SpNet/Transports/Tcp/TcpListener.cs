@@ -80,7 +80,7 @@ internal sealed class TcpListener : ITransportListener
             ushort peer = await Handshake.ExchangeAsync(stream, settings.SelfProtocol, settings.HandshakeTimeout, url, cancellationToken).ConfigureAwait(false);
             string local = socket.LocalEndPoint?.ToString() ?? "";
             string remote = socket.RemoteEndPoint?.ToString() ?? "";
-            return new StreamPipe(stream, ipc: false, peer, $"tcp://{local}", $"tcp://{remote}", settings.MaxReceiveSize, settings.SendQueueCapacity);
+            return new StreamPipe(stream, ipc: false, peer, $"tcp://{local}", $"tcp://{remote}", settings.MaxReceiveSize, settings.SendQueueCapacity) { TcpSocket = socket };
         }
         catch
         {
@@ -89,10 +89,31 @@ internal sealed class TcpListener : ITransportListener
         }
     }
 
+    /// <summary>
+    /// Applies the keepalive and user-timeout settings to an accepted socket; on failure (a connection reset before
+    /// we got to it) closes the socket and throws, so it counts as a failed handshake, not as a broken accept loop.
+    /// </summary>
+    internal static void Tune(System.Net.Sockets.Socket accepted, TransportSettings settings)
+    {
+        try
+        {
+            settings.Tcp.Apply(accepted);
+        }
+        catch
+        {
+            accepted.Dispose();
+            throw;
+        }
+    }
+
     private sealed class Pending(System.Net.Sockets.Socket socket, string url, TransportSettings settings) : IPendingPipe
     {
         public string RemoteAddress { get; } = socket.RemoteEndPoint?.ToString() ?? "";
 
-        public ValueTask<Pipe> NegotiateAsync(CancellationToken cancellationToken) => TcpListener.NegotiateAsync(socket, url, settings, cancellationToken);
+        public ValueTask<Pipe> NegotiateAsync(CancellationToken cancellationToken)
+        {
+            Tune(socket, settings);
+            return TcpListener.NegotiateAsync(socket, url, settings, cancellationToken);
+        }
     }
 }

@@ -33,7 +33,9 @@ internal sealed class TlsTransport : ITransport
         Stream tls = serverHost is null
             ? await TlsStreamFactory.AuthenticateAsServerAsync(tcp, url, settings.Tls!, settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false)
             : await TlsStreamFactory.AuthenticateAsClientAsync(tcp, url, serverHost, settings.Tls, settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
-        return await StreamPipe.OpenAsync(tls, ipc: false, url, $"tls+tcp://{local}", $"tls+tcp://{remote}", settings, cancellationToken).ConfigureAwait(false);
+        Pipe pipe = await StreamPipe.OpenAsync(tls, ipc: false, url, $"tls+tcp://{local}", $"tls+tcp://{remote}", settings, cancellationToken).ConfigureAwait(false);
+        pipe.TcpSocket = socket;
+        return pipe;
     }
 
     private sealed class TlsDialer(SpUrl url, TransportSettings settings, TcpDialer tcp) : ITransportDialer
@@ -64,7 +66,10 @@ internal sealed class TlsTransport : ITransport
     {
         public string RemoteAddress { get; } = socket.RemoteEndPoint?.ToString() ?? "";
 
-        public ValueTask<Pipe> NegotiateAsync(CancellationToken cancellationToken) =>
-            TlsTransport.NegotiateAsync(socket, url, serverHost: null, settings, cancellationToken);
+        public ValueTask<Pipe> NegotiateAsync(CancellationToken cancellationToken)
+        {
+            TcpListener.Tune(socket, settings);
+            return TlsTransport.NegotiateAsync(socket, url, serverHost: null, settings, cancellationToken);
+        }
     }
 }

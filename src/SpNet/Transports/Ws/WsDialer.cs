@@ -36,6 +36,8 @@ internal sealed class WsDialer : ITransportDialer
             var socket = new System.Net.Sockets.Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
+                // Before connecting, so a user timeout also bounds the SYN retransmissions of a silent network.
+                _settings.Tcp.Apply(socket);
                 await socket.ConnectAsync(new IPEndPoint(address, _url.Port), cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException ex)
@@ -101,7 +103,10 @@ internal sealed class WsDialer : ITransportDialer
             });
             string local = socket.LocalEndPoint?.ToString() ?? "";
             string remote = socket.RemoteEndPoint?.ToString() ?? "";
-            return new WebSocketPipe(webSocket, upgraded, _settings.PeerProtocol, $"{_url.Scheme}://{local}", $"{_url.Scheme}://{remote}{path}", _settings.MaxReceiveSize, _settings.SendQueueCapacity);
+            return new WebSocketPipe(webSocket, upgraded, _settings.PeerProtocol, $"{_url.Scheme}://{local}", $"{_url.Scheme}://{remote}{path}", _settings.MaxReceiveSize, _settings.SendQueueCapacity)
+            {
+                TcpSocket = socket,
+            };
         }
         catch (Exception ex)
         {

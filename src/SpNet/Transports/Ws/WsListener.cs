@@ -106,6 +106,7 @@ internal sealed class WsListener : ITransportListener
             string subProtocol = WsHandshake.SubProtocol(settings.SelfName);
             try
             {
+                settings.Tcp.Apply(upgrade.Socket);
                 string? problem = Check(head, subProtocol);
                 if (problem is not null)
                 {
@@ -133,7 +134,10 @@ internal sealed class WsListener : ITransportListener
                 SubProtocol = subProtocol,
                 KeepAliveInterval = TimeSpan.Zero, // NNG and nanomsg send no pings; neither do we
             });
-            return new WebSocketPipe(socket, stream, settings.PeerProtocol, $"{scheme}://{upgrade.LocalAddress}{head.Second}", $"{scheme}://{upgrade.RemoteAddress}", settings.MaxReceiveSize, settings.SendQueueCapacity);
+            return new WebSocketPipe(socket, stream, settings.PeerProtocol, $"{scheme}://{upgrade.LocalAddress}{head.Second}", $"{scheme}://{upgrade.RemoteAddress}", settings.MaxReceiveSize, settings.SendQueueCapacity)
+            {
+                TcpSocket = upgrade.Socket,
+            };
         }
 
         /// <summary>Why the request cannot be upgraded, or null when it can.</summary>

@@ -1,0 +1,212 @@
+using System.Net.Sockets;
+using SpNet.Core;
+using SpNet.TestKit;
+using SpNet.Transports.Tcp;
+
+namespace SpNet.Tests.Transports.Tcp;
+
+/// <summary>
+/// <see cref="Socket.TcpKeepAlive"/> and its tuning: defaults, validation, the NNG option name, and that the values
+/// really reach the OS sockets of both ends on every TCP-based transport (read back from each pipe's socket).
+/// </summary>
+public sealed class TcpKeepAliveTests : IClassFixture<TcpKeepAliveTests.Certificates>
+{
+    private readonly TestCertificates _certs;
+
+    public TcpKeepAliveTests(Certificates fixture) => _certs = fixture.Value;
+
+    /// <summary>One CA for the class: RSA key generation is slow.</summary>
+    public sealed class Certificates : IDisposable
+    {
+        public TestCertificates Value { get; } = TestCertificates.Create();
+
+        public void Dispose() => Value.Dispose();
+    }
+
+    [Fact]
+    public void Defaults_are_off_as_in_nng()
+    {
+        using var socket = new PairSocket();
+        Assert.False(socket.TcpKeepAlive);
+        Assert.Equal(false, socket.GetOption(OptionNames.TcpKeepAlive));
+        Assert.Equal(TimeSpan.Zero, socket.TcpKeepAliveTime);
+        Assert.Equal(TimeSpan.Zero, socket.TcpKeepAliveInterval);
+        Assert.Equal(0, socket.TcpKeepAliveRetryCount);
+        Assert.Equal(TimeSpan.Zero, socket.TcpUserTimeout);
+    }
+
+    [Fact]
+    public void Options_round_trip()
+    {
+        using var socket = new ReqSocket
+        {
+            TcpKeepAliveTime = TimeSpan.FromSeconds(32767),
+            TcpKeepAliveInterval = TimeSpan.FromSeconds(1),
+            TcpKeepAliveRetryCount = 127,
+            TcpUserTimeout = TimeSpan.FromMilliseconds(int.MaxValue),
+        };
+        Assert.Equal(TimeSpan.FromSeconds(32767), socket.TcpKeepAliveTime);
+        Assert.Equal(TimeSpan.FromSeconds(1), socket.TcpKeepAliveInterval);
+        Assert.Equal(127, socket.TcpKeepAliveRetryCount);
+        Assert.Equal(TimeSpan.FromMilliseconds(int.MaxValue), socket.TcpUserTimeout);
+
+        socket.SetOption("tcp-keepalive", true);
+        Assert.True(socket.TcpKeepAlive);
+        Assert.Equal(true, socket.GetOption("tcp-keepalive"));
+        socket.TcpKeepAlive = false;
+        Assert.Equal(false, socket.GetOption("tcp-keepalive"));
+
+        socket.TcpKeepAliveTime = TimeSpan.Zero;
+        socket.TcpUserTimeout = TimeSpan.Zero;
+        Assert.Equal(TimeSpan.Zero, socket.TcpKeepAliveTime);
+        Assert.Equal(TimeSpan.Zero, socket.TcpUserTimeout);
+    }
+
+    [Fact]
+    public void Option_name_needs_a_boolean()
+    {
+        using var socket = new PushSocket();
+        Assert.Equal(SpError.InvalidArgument, Assert.Throws<SpNetException>(() => socket.SetOption("tcp-keepalive", 1)).Error);
+        Assert.False(socket.TcpKeepAlive);
+    }
+
+    public static TheoryData<string, Action<Socket>> InvalidValues => new()
+    {
+        { "keepalive time negative", s => s.TcpKeepAliveTime = TimeSpan.FromSeconds(-1) },
+        { "keepalive time over 32767 s", s => s.TcpKeepAliveTime = TimeSpan.FromSeconds(32768) },
+        { "keepalive time fractional", s => s.TcpKeepAliveTime = TimeSpan.FromMilliseconds(1500) },
+        { "keepalive time under a second", s => s.TcpKeepAliveTime = TimeSpan.FromMilliseconds(1) },
+        { "keepalive interval negative", s => s.TcpKeepAliveInterval = TimeSpan.FromTicks(-1) },
+        { "keepalive interval over 32767 s", s => s.TcpKeepAliveInterval = TimeSpan.FromHours(10) },
+        { "keepalive interval fractional", s => s.TcpKeepAliveInterval = TimeSpan.FromMilliseconds(2001) },
+        { "retry count negative", s => s.TcpKeepAliveRetryCount = -1 },
+        { "retry count over 127", s => s.TcpKeepAliveRetryCount = 128 },
+        { "user timeout negative", s => s.TcpUserTimeout = TimeSpan.FromMilliseconds(-1) },
+        { "user timeout infinite", s => s.TcpUserTimeout = Timeout.InfiniteTimeSpan },
+        { "user timeout over int.MaxValue ms", s => s.TcpUserTimeout = TimeSpan.FromMilliseconds(int.MaxValue + 1L) },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidValues))]
+    public void Invalid_values_throw_and_change_nothing(string what, Action<Socket> set)
+    {
+        using var socket = new PairSocket();
+        Assert.Throws<ArgumentOutOfRangeException>(() => set(socket));
+        Assert.True(socket.TcpKeepAliveTime == TimeSpan.Zero && socket.TcpKeepAliveInterval == TimeSpan.Zero
+            && socket.TcpKeepAliveRetryCount == 0 && socket.TcpUserTimeout == TimeSpan.Zero, what);
+    }
+
+    [Theory]
+    [InlineData("tcp://127.0.0.1:0")]
+    [InlineData("tcp://[::1]:0")]
+    [InlineData("tls+tcp://localhost:0")]
+    [InlineData("ws://127.0.0.1:0/ka")]
+    [InlineData("wss://localhost:0/ka")]
+    public async Task Settings_reach_the_os_socket_of_both_ends(string address)
+    {
+        if (address.Contains("[::1]", StringComparison.Ordinal) && !System.Net.Sockets.Socket.OSSupportsIPv6)
+        {
+            return; // no IPv6 loopback here; the IPv4 case covers the code path
+        }
+        await using var rep = new RepSocket();
+        await using var req = new ReqSocket();
+        Tune(rep, keepAliveSeconds: 7, intervalSeconds: 3, retries: 4, userTimeoutMs: 1500);
+        Tune(req, keepAliveSeconds: 11, intervalSeconds: 2, retries: 5, userTimeoutMs: 2500);
+        if (address.StartsWith("tls", StringComparison.Ordinal) || address.StartsWith("wss", StringComparison.Ordinal))
+        {
+            rep.Tls = _certs.ServerOptions();
+            req.Tls = _certs.ClientOptions();
+        }
+        string url = rep.Listen(address).Url;
+        await Eventually.Within(req.DialAsync(url).AsTask(), $"dial {url}");
+        await rep.WaitForPipesAsync(1);
+
+        AssertTuned(TcpSocketOf(rep), keepAliveSeconds: 7, intervalSeconds: 3, retries: 4, userTimeoutMs: 1500);
+        AssertTuned(TcpSocketOf(req), keepAliveSeconds: 11, intervalSeconds: 2, retries: 5, userTimeoutMs: 2500);
+
+        // Still an ordinary pipe.
+        await req.SendTextAsync("ping");
+        Assert.Equal("ping", await rep.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task Nothing_is_set_by_default()
+    {
+        await using var pull = new PullSocket();
+        await using var push = new PushSocket();
+        string url = pull.ListenTcp();
+        await Eventually.Within(push.DialAsync(url).AsTask(), "dial");
+        await pull.WaitForPipesAsync(1);
+        foreach (System.Net.Sockets.Socket os in new[] { TcpSocketOf(pull), TcpSocketOf(push) })
+        {
+            Assert.Equal(0, (int)os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
+            if (TcpTuning.UserTimeoutSupported)
+            {
+                Assert.Equal(0, TcpTuning.ReadUserTimeoutMilliseconds(os));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Settings_apply_to_endpoints_made_afterwards()
+    {
+        await using var pull = new PullSocket();
+        await using var push = new PushSocket();
+        string url = pull.ListenTcp();
+        push.TcpKeepAlive = true; // after Listen: the listener keeps what it captured
+        await Eventually.Within(push.DialAsync(url).AsTask(), "dial");
+        await pull.WaitForPipesAsync(1);
+        Assert.Equal(0, (int)TcpSocketOf(pull).GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
+        Assert.NotEqual(0, (int)TcpSocketOf(push).GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
+    }
+
+    [Fact]
+    public async Task Ipc_pipes_have_no_tcp_socket()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // named pipes there; nothing TCP either way
+        }
+        string path = Addresses.IpcPath("keepalive");
+        try
+        {
+            await using var pull = new PullSocket { TcpKeepAlive = true, TcpUserTimeout = TimeSpan.FromSeconds(1) };
+            await using var push = new PushSocket { TcpKeepAlive = true };
+            string url = pull.Listen("ipc://" + path).Url;
+            await Eventually.Within(push.DialAsync(url).AsTask(), "dial");
+            await pull.WaitForPipesAsync(1);
+            Assert.Null(Assert.Single(pull.SnapshotPipes()).TcpSocket);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static void Tune(Socket socket, int keepAliveSeconds, int intervalSeconds, int retries, int userTimeoutMs)
+    {
+        socket.TcpKeepAlive = true;
+        socket.TcpKeepAliveTime = TimeSpan.FromSeconds(keepAliveSeconds);
+        socket.TcpKeepAliveInterval = TimeSpan.FromSeconds(intervalSeconds);
+        socket.TcpKeepAliveRetryCount = retries;
+        socket.TcpUserTimeout = TimeSpan.FromMilliseconds(userTimeoutMs);
+    }
+
+    private static void AssertTuned(System.Net.Sockets.Socket os, int keepAliveSeconds, int intervalSeconds, int retries, int userTimeoutMs)
+    {
+        Assert.NotEqual(0, (int)os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
+        Assert.Equal(keepAliveSeconds, (int)os.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime)!);
+        Assert.Equal(intervalSeconds, (int)os.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval)!);
+        Assert.Equal(retries, (int)os.GetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount)!);
+        if (TcpTuning.UserTimeoutSupported)
+        {
+            Assert.Equal(userTimeoutMs, TcpTuning.ReadUserTimeoutMilliseconds(os));
+        }
+    }
+
+    private static System.Net.Sockets.Socket TcpSocketOf(Socket socket)
+    {
+        Pipe pipe = Assert.Single(socket.SnapshotPipes());
+        return pipe.TcpSocket ?? throw new InvalidOperationException($"{socket}'s pipe to {pipe.RemoteAddress} has no TCP socket");
+    }
+}
