@@ -48,6 +48,8 @@ internal sealed class CompareReport(CompareMatrix plan, CompareResults results, 
         Line();
         Line("Reproduce: `dotnet build -c Release bench/SpNet.Bench && dotnet artifacts/bin/SpNet.Bench/release/spbench.dll compare` (add `--quick` for the < 1 minute sanity run). "
             + "The perf roles face NNG's own perf tool: `spbench local_thr tcp://127.0.0.1:5555 1024 100000 -p pair1` against `remote_thr tcp://127.0.0.1:5555 1024 100000` from NNG's build.");
+        Line();
+        Line("How the data path works and where the time goes (including why every library loses most of a PUB/SUB flood on 2 cores): [data-path.md](data-path.md).");
         return _md.ToString();
     }
 
