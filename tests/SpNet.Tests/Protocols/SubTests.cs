@@ -25,16 +25,27 @@ public class SubTests
         }
     }
 
-    /// <summary>Waits until the SUB has read <paramref name="count"/> messages off its pipes (matched or not), then drains what passed the filter.</summary>
-    private static async Task<List<string>> DrainAfterAsync(SubSocket sub, long count)
+    /// <summary>
+    /// Waits until the SUB has read <paramref name="count"/> messages off its pipes (matched or not) and
+    /// <paramref name="expected"/> of them have passed the filter, then returns what passed. The read loop counts a
+    /// message before the protocol queues it, so the count alone can run ahead of the queue by the last message;
+    /// one pipe keeps order, so once the expected ones are in, any unwanted earlier one would be in too.
+    /// </summary>
+    private static async Task<List<string>> DrainAfterAsync(SubSocket sub, long count, int expected)
     {
         await Eventually.True(() => sub.Statistics.MessagesReceived >= count, $"SUB read {count} messages ({sub.Statistics})");
         var got = new List<string>();
-        while (sub.TryReceive(out Message? m))
-        {
-            got.Add(m.ToString());
-            m.Dispose();
-        }
+        await Eventually.True(
+            () =>
+            {
+                while (sub.TryReceive(out Message? m))
+                {
+                    got.Add(m.ToString());
+                    m.Dispose();
+                }
+                return got.Count >= expected;
+            },
+            $"{expected} message(s) passed the filter (so far: {string.Join(", ", got)})");
         return got;
     }
 
@@ -49,7 +60,7 @@ public class SubTests
             sub.Subscribe("a");
             sub.Subscribe("bc");
             await PublishAsync(pub, "apple", "banana", "bcd", "xyz", "a", "", "b");
-            Assert.Equal(["apple", "bcd", "a"], await DrainAfterAsync(sub, 7));
+            Assert.Equal(["apple", "bcd", "a"], await DrainAfterAsync(sub, 7, 3));
         }
     }
 
@@ -63,7 +74,7 @@ public class SubTests
         {
             sub.Subscribe("");
             await PublishAsync(pub, "x", "", "topic|data");
-            Assert.Equal(["x", "", "topic|data"], await DrainAfterAsync(sub, 3));
+            Assert.Equal(["x", "", "topic|data"], await DrainAfterAsync(sub, 3, 3));
         }
     }
 
@@ -77,7 +88,7 @@ public class SubTests
         {
             Assert.Equal(0, sub.SubscriptionCount);
             await PublishAsync(pub, "x", "", "y");
-            Assert.Empty(await DrainAfterAsync(sub, 3));
+            Assert.Empty(await DrainAfterAsync(sub, 3, 0));
             Assert.Equal(0, sub.Statistics.MessagesDropped); // a filter miss is not a drop
         }
     }
@@ -92,13 +103,13 @@ public class SubTests
             sub.Subscribe("news");
             sub.Subscribe("sport");
             await PublishAsync(pub, "news1", "sport1");
-            Assert.Equal(["news1", "sport1"], await DrainAfterAsync(sub, 2));
+            Assert.Equal(["news1", "sport1"], await DrainAfterAsync(sub, 2, 2));
             sub.Unsubscribe("news");
             await PublishAsync(pub, "news2", "sport2");
-            Assert.Equal(["sport2"], await DrainAfterAsync(sub, 4));
+            Assert.Equal(["sport2"], await DrainAfterAsync(sub, 4, 1));
             sub.Subscribe("news");
             await PublishAsync(pub, "news3");
-            Assert.Equal(["news3"], await DrainAfterAsync(sub, 5));
+            Assert.Equal(["news3"], await DrainAfterAsync(sub, 5, 1));
             var ex = Assert.Throws<SpNetException>(() => sub.Unsubscribe("weather"));
             Assert.Equal(SpError.NoEntry, ex.Error);
         }
