@@ -67,8 +67,8 @@ public class ReceiveBufferTests
         await Eventually.True(() => pull.Statistics.MessagesReceived == 6, "the rest taken once the queue grew");
         for (int i = 0; i < 6; i++)
         {
-            Assert.True(pull.TryReceive(out Message? m));
-            m!.Dispose();
+            // The read loop counts a message just before it queues it: the last one may still be on its way in.
+            Assert.Equal("x", await pull.ReceiveTextAsync());
         }
         Assert.Equal(0, pull.Statistics.MessagesDropped);
     }
