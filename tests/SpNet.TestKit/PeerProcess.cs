@@ -198,6 +198,29 @@ public sealed class PeerProcess : IAsyncDisposable, IDisposable
         ExpectMessages(wanted, lines);
     }
 
+    /// <summary>
+    /// As <see cref="ExpectMessagesAsync"/>, in any order: for messages that came over different connections, which
+    /// SP orders only per pipe.
+    /// </summary>
+    public async Task ExpectMessagesInAnyOrderAsync(IEnumerable<string> expected, TimeSpan? timeout = null)
+    {
+        string[] wanted = [.. expected.Order(StringComparer.Ordinal)];
+        IReadOnlyList<string> lines = await WaitForLinesAsync(wanted.Length, timeout).ConfigureAwait(false);
+        string[] sorted;
+        try
+        {
+            sorted = [.. QuotedFormat.DecodeAll(lines).Order(StringComparer.Ordinal)];
+        }
+        catch (FormatException ex)
+        {
+            throw Failure($"printed something that is not a -Q message ({ex.Message})");
+        }
+        if (!sorted.SequenceEqual(wanted))
+        {
+            throw Failure($"printed [{string.Join(", ", sorted)}] where [{string.Join(", ", wanted)}] (in any order) was expected");
+        }
+    }
+
     /// <summary>Asserts that the <c>-Q</c> lines printed so far are exactly <paramref name="expected"/>.</summary>
     public void ExpectMessages(IEnumerable<string> expected) => ExpectMessages([.. expected], OutputLines);
 
