@@ -27,19 +27,16 @@ internal sealed class LoadBalancer
     private volatile bool _closed;
 
     // Guarded by _gate: the waiting senders (doubly linked, so a cancellation can leave from the middle) and the spares.
-    private SendWaiter? _head;
-    private SendWaiter? _tail;
+    private WaiterList<SendWaiter> _waiters;
     private SendWaiter? _spares;
     private int _spareCount;
 
-    /// <summary>Linked waiters; read without the lock so that a wake-up with nobody waiting costs one read.</summary>
-    private int _waiting;
 
     /// <summary>Pipes currently attached.</summary>
     public int Count => Volatile.Read(ref _pipes).Length;
 
     /// <summary>Senders currently waiting for room (for tests and diagnostics).</summary>
-    internal int WaitingCount => Volatile.Read(ref _waiting);
+    internal int WaitingCount => _waiters.Count;
 
     /// <summary>Attaches a pipe and wakes waiting senders.</summary>
     public void Add(Pipe pipe)
@@ -66,7 +63,7 @@ internal sealed class LoadBalancer
         // The write loop made room before calling this; a sender links itself before retrying. The fence orders our
         // read of the count after the room we made, so one of the two always sees the other (no lost wake-up).
         Interlocked.MemoryBarrier();
-        if (Volatile.Read(ref _waiting) != 0)
+        if (_waiters.Count != 0)
         {
             WakeAll();
         }
@@ -153,19 +150,7 @@ internal sealed class LoadBalancer
         lock (_gate)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            waiter.Linked = true;
-            waiter.Previous = _tail;
-            waiter.Next = null;
-            if (_tail is null)
-            {
-                _head = waiter;
-            }
-            else
-            {
-                _tail.Next = waiter;
-            }
-            _tail = waiter;
-            Interlocked.Increment(ref _waiting);
+            _waiters.AddLast(waiter);
         }
     }
 
@@ -191,7 +176,7 @@ internal sealed class LoadBalancer
     {
         lock (_gate)
         {
-            while (_head is { } waiter)
+            while (_waiters.Head is { } waiter)
             {
                 RemoveLocked(waiter);
                 waiter.Wake();
@@ -212,28 +197,7 @@ internal sealed class LoadBalancer
         }
     }
 
-    private void RemoveLocked(SendWaiter waiter)
-    {
-        if (waiter.Previous is null)
-        {
-            _head = waiter.Next;
-        }
-        else
-        {
-            waiter.Previous.Next = waiter.Next;
-        }
-        if (waiter.Next is null)
-        {
-            _tail = waiter.Previous;
-        }
-        else
-        {
-            waiter.Next.Previous = waiter.Previous;
-        }
-        waiter.Previous = waiter.Next = null;
-        waiter.Linked = false;
-        Interlocked.Decrement(ref _waiting);
-    }
+    private void RemoveLocked(SendWaiter waiter) => _waiters.Remove(waiter);
 
     private SendWaiter RentWaiter()
     {
@@ -275,7 +239,7 @@ internal sealed class LoadBalancer
     /// whoever unlinks it under the owner's lock (a wake-up or a cancellation), so it completes at most once per link,
     /// and its result is always observed (awaited, or consumed by <see cref="Unlink"/>) before it is reset.
     /// </summary>
-    private sealed class SendWaiter(LoadBalancer owner) : IValueTaskSource
+    private sealed class SendWaiter(LoadBalancer owner) : WaiterNode<SendWaiter>, IValueTaskSource
     {
         public static readonly Action<object?, CancellationToken> OnCanceled = static (state, token) =>
         {
@@ -288,13 +252,6 @@ internal sealed class LoadBalancer
         // Continuations always run asynchronously: the completer is a pipe's write loop or a socket closing, and must
         // not run the sender's retry and, after it, the application's code.
         private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
-
-        /// <summary>Neighbours in the owner's waiter list (or the next spare); guarded by the owner's lock.</summary>
-        public SendWaiter? Previous;
-        public SendWaiter? Next;
-
-        /// <summary>True while in the waiter list, i.e. not yet claimed; guarded by the owner's lock.</summary>
-        public bool Linked;
 
         public short Version => _core.Version;
 

@@ -20,10 +20,8 @@ internal sealed class ReceiveQueue
     private readonly Channel<Message> _channel = Channel.CreateUnbounded<Message>();
     private readonly AsyncPulse _room = new();
     private readonly object _gate = new();
-    private ReceiveWaiter? _head;
-    private ReceiveWaiter? _tail;
+    private WaiterList<ReceiveWaiter> _waiters; // guarded by _gate; its count is read without it
     private ReceiveWaiter? _spare;
-    private int _waiting;
     private int _capacity;
     private int _reserved;
     private volatile bool _closed;
@@ -158,20 +156,9 @@ internal sealed class ReceiveQueue
             }
             waiter = Interlocked.Exchange(ref _spare, null) ?? new ReceiveWaiter();
             waiter.Start(this);
-            waiter.Linked = true;
-            waiter.Previous = _tail;
-            if (_tail is null)
-            {
-                _head = waiter;
-            }
-            else
-            {
-                _tail.Next = waiter;
-            }
-            _tail = waiter;
-            // Announce the waiter before looking: a writer that wrote before this increment is caught by the look
+            // Announce the waiter before looking: a writer that wrote before it is counted is caught by the look
             // below, one that writes after it sees the count and matches. Looking first lost wake-ups.
-            Interlocked.Increment(ref _waiting);
+            _waiters.AddLast(waiter);
             if (_channel.Reader.TryRead(out Message? ready))
             {
                 Unlink(waiter);
@@ -202,28 +189,7 @@ internal sealed class ReceiveQueue
         }
     }
 
-    private void Unlink(ReceiveWaiter waiter)
-    {
-        if (waiter.Previous is null)
-        {
-            _head = waiter.Next;
-        }
-        else
-        {
-            waiter.Previous.Next = waiter.Next;
-        }
-        if (waiter.Next is null)
-        {
-            _tail = waiter.Previous;
-        }
-        else
-        {
-            waiter.Next.Previous = waiter.Previous;
-        }
-        waiter.Previous = waiter.Next = null;
-        waiter.Linked = false;
-        Interlocked.Decrement(ref _waiting);
-    }
+    private void Unlink(ReceiveWaiter waiter) => _waiters.Remove(waiter);
 
     /// <summary>Hands queued messages to linked waiters, one pair at a time, completing each outside the lock.</summary>
     private void Match()
@@ -234,7 +200,7 @@ internal sealed class ReceiveQueue
             Message? message;
             lock (_gate)
             {
-                waiter = _head;
+                waiter = _waiters.Head;
                 if (waiter is null || !_channel.Reader.TryRead(out message))
                 {
                     return;
@@ -253,7 +219,7 @@ internal sealed class ReceiveQueue
             ReceiveWaiter? waiter;
             lock (_gate)
             {
-                waiter = _head;
+                waiter = _waiters.Head;
                 if (waiter is null)
                 {
                     return;
@@ -314,7 +280,7 @@ internal sealed class ReceiveQueue
             message.Dispose();
             return;
         }
-        if (Volatile.Read(ref _waiting) != 0)
+        if (_waiters.Count != 0)
         {
             Match();
         }

@@ -9,20 +9,13 @@ namespace SpNet.Protocols.Routing;
 /// fail it. It goes back to its queue for reuse only in <see cref="GetResult"/>, after its cancellation registration
 /// is disposed (which waits out a callback already running), so a late cancel can never reach a reused waiter.
 /// </summary>
-internal sealed class ReceiveWaiter : IValueTaskSource<Message>
+internal sealed class ReceiveWaiter : WaiterNode<ReceiveWaiter>, IValueTaskSource<Message>
 {
     private static readonly Action<object?, CancellationToken> s_onCanceled = OnCanceled;
 
     private ManualResetValueTaskSourceCore<Message> _core = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _registration;
     private ReceiveQueue? _queue;
-
-    /// <summary>Neighbours in the queue's waiter list; guarded by the queue's lock.</summary>
-    internal ReceiveWaiter? Previous;
-    internal ReceiveWaiter? Next;
-
-    /// <summary>True while linked into the list, i.e. not yet claimed by a writer, a cancel or close; guarded by the queue's lock.</summary>
-    internal bool Linked;
 
     public short Version => _core.Version;
 
