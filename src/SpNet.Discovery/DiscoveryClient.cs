@@ -141,17 +141,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
         {
             return;
         }
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _socket.Close();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Expected.
-        }
-        await _socket.DisposeAsync().ConfigureAwait(false);
+        await SocketLoop.StopAsync(_stop, _socket, _loop).ConfigureAwait(false);
         lock (_gate)
         {
             foreach (var watcher in _watchers)

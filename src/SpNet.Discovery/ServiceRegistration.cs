@@ -65,17 +65,7 @@ public sealed class ServiceRegistration : IAsyncDisposable
         {
             return;
         }
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _socket.Close();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Expected.
-        }
-        await _socket.DisposeAsync().ConfigureAwait(false);
+        await SocketLoop.StopAsync(_stop, _socket, _loop).ConfigureAwait(false);
         _stop.Dispose();
     }
 
