@@ -16,7 +16,7 @@ internal static class TransportRegistry
     private static Dictionary<string, ITransport> Build()
     {
         var map = new Dictionary<string, ITransport>(StringComparer.Ordinal);
-        foreach (ITransport t in new ITransport[] { new TcpTransport(), new InprocTransport(), new TlsTransport(), new IpcTransport(), new AbstractTransport(), new WsTransport(), new WsTransport(secure: true) })
+        foreach (ITransport t in new ITransport[] { new TcpTransport(), new InprocTransport(), new TlsTransport(), new IpcTransport(), new AbstractNamespaceTransport(), new WsTransport(), new WsTransport(secure: true) })
         {
             foreach (string scheme in t.Schemes)
             {

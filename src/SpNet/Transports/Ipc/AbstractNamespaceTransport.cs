@@ -7,7 +7,7 @@ namespace SpNet.Transports.Ipc;
 /// <c>abstract://name</c>: the SP IPC mapping over a Linux abstract-namespace Unix socket (no file). The name is URL-decoded,
 /// so <c>%00</c> is a NUL byte, as in NNG. Linux only; an empty name (kernel autobind) is not supported.
 /// </summary>
-internal sealed class AbstractTransport : ITransport
+internal sealed class AbstractNamespaceTransport : ITransport
 {
     public IReadOnlyList<string> Schemes { get; } = ["abstract"];
 

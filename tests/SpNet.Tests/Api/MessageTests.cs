@@ -1,4 +1,4 @@
-namespace SpNet.Tests.Core;
+namespace SpNet.Tests.Api;
 
 public class MessageTests
 {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using SpNet.TestKit;
 
-namespace SpNet.Tests.Core;
+namespace SpNet.Tests.Api;
 
 /// <summary>A fact that is skipped when this machine cannot bind <c>[::1]</c>.</summary>
 public sealed class IPv6FactAttribute : FactAttribute

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using SpNet.TestKit;
 
-namespace SpNet.Tests.Core;
+namespace SpNet.Tests.Api;
 
 /// <summary>Runs alone: it compares exact metric differences, which sockets of other tests running meanwhile would move.</summary>
 [CollectionDefinition(nameof(SerialMetrics), DisableParallelization = true)]

@@ -1,6 +1,6 @@
 using SpNet.Protocols.Routing;
 
-namespace SpNet.Tests.Protocols.Routing;
+namespace SpNet.Tests.Protocols.Queues;
 
 public class ReceiveQueueTests
 {

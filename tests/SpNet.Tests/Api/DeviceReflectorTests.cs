@@ -1,6 +1,6 @@
 using SpNet.TestKit;
 
-namespace SpNet.Tests.Protocols;
+namespace SpNet.Tests.Api;
 
 /// <summary>Device.RunAsync(a, null): one raw socket sending back out what it receives (nng_device with one socket).</summary>
 public class DeviceReflectorTests

@@ -1,6 +1,6 @@
 using SpNet.TestKit;
 
-namespace SpNet.Tests.Protocols;
+namespace SpNet.Tests.Api;
 
 public class DeviceTests
 {

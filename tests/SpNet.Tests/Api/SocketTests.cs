@@ -1,6 +1,6 @@
 using SpNet.TestKit;
 
-namespace SpNet.Tests.Core;
+namespace SpNet.Tests.Api;
 
 public class SocketTests
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using SpNet.TestKit;
 
-namespace SpNet.Tests.Core;
+namespace SpNet.Tests.Api;
 
 public class MetricsTests
 {

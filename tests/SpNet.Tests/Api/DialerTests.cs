@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using SpNet.TestKit;
 
-namespace SpNet.Tests.Core;
+namespace SpNet.Tests.Api;
 
 public class DialerTests
 {
