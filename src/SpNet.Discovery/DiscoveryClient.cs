@@ -22,8 +22,9 @@ public sealed class DiscoveryClient : IAsyncDisposable
     private int _next;
     private int _disposed;
 
-    private DiscoveryClient(string publishUrl, ResolvePolicy policy, TimeSpan reconnectMaxTime)
+    private DiscoveryClient(string publishUrl, ResolvePolicy policy, TimeSpan reconnectMaxTime, TlsOptions? tls)
     {
+        _socket.Tls = tls;
         PublishUrl = publishUrl;
         _policy = policy;
         _socket.Subscribe(ReadOnlySpan<byte>.Empty);
@@ -39,11 +40,13 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// <param name="publishUrl">The registry's publish address.</param>
     /// <param name="policy">How <see cref="Resolve"/> picks a member.</param>
     /// <param name="reconnectMaxTime">Largest redial wait; null means 500 ms.</param>
+    /// <param name="tls">TLS for a <c>tls+tcp://</c> publish URL: the CA that issued the registry's certificate, and our
+    /// certificate when the registry requires one; null for none.</param>
     /// <exception cref="SpNetException">The URL is invalid.</exception>
-    public static DiscoveryClient Start(string publishUrl, ResolvePolicy policy = ResolvePolicy.RoundRobin, TimeSpan? reconnectMaxTime = null)
+    public static DiscoveryClient Start(string publishUrl, ResolvePolicy policy = ResolvePolicy.RoundRobin, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(publishUrl);
-        return new DiscoveryClient(publishUrl, policy, reconnectMaxTime ?? ServiceRegistration.DefaultReconnectMaxTime);
+        return new DiscoveryClient(publishUrl, policy, reconnectMaxTime ?? ServiceRegistration.DefaultReconnectMaxTime, tls);
     }
 
     /// <summary>The registry's publish address.</summary>

@@ -81,6 +81,8 @@ public sealed class Registry : IAsyncDisposable
         _surveyor.SurveyTime = _deadline;
         _surveyor.Linger = TimeSpan.Zero;
         _pub.Linger = TimeSpan.Zero;
+        _surveyor.Tls = _options.Tls;
+        _pub.Tls = _options.Tls;
         SurveyUrl = _surveyor.Listen(_options.SurveyUrl).Url;
         PublishUrl = _pub.Listen(_options.PublishUrl).Url;
         CancellationToken stop = _stop.Token;

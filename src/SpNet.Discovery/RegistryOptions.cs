@@ -40,6 +40,14 @@ public sealed class RegistryOptions
     /// </summary>
     public TimeSpan? RepublishInterval { get; set; }
 
+    /// <summary>
+    /// TLS for both listeners (use <c>tls+tcp://</c> URLs): <see cref="TlsOptions.Certificate"/> is the registry's
+    /// certificate; with <see cref="TlsOptions.ClientAuth"/> = <see cref="TlsAuthMode.Required"/> and the cluster CA in
+    /// <see cref="TlsOptions.CaCertificates"/>, only holders of a certificate issued by that CA can register or watch.
+    /// Null (default): no TLS.
+    /// </summary>
+    public TlsOptions? Tls { get; set; }
+
     internal TimeSpan EffectiveDeadline => SurveyDeadline ?? Interval / 2;
 
     internal TimeSpan EffectiveRepublish => RepublishInterval ?? Interval;

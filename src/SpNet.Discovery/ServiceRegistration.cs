@@ -18,8 +18,9 @@ public sealed class ServiceRegistration : IAsyncDisposable
     private long _answered;
     private int _disposed;
 
-    private ServiceRegistration(string surveyUrl, ServiceMember member, TimeSpan reconnectMaxTime)
+    private ServiceRegistration(string surveyUrl, ServiceMember member, TimeSpan reconnectMaxTime, TlsOptions? tls)
     {
+        _socket.Tls = tls;
         Member = member;
         SurveyUrl = surveyUrl;
         _answer = DiscoveryFormat.EncodeAnnouncement(member);
@@ -38,12 +39,14 @@ public sealed class ServiceRegistration : IAsyncDisposable
     /// <param name="surveyUrl">The registry's survey address.</param>
     /// <param name="member">This member's identity.</param>
     /// <param name="reconnectMaxTime">Largest redial wait; null means <see cref="DefaultReconnectMaxTime"/>.</param>
+    /// <param name="tls">TLS for a <c>tls+tcp://</c> survey URL: the CA that issued the registry's certificate, and the
+    /// member's certificate (offered as the client certificate); null for none.</param>
     /// <exception cref="SpNetException">The URL is invalid.</exception>
-    public static ServiceRegistration Start(string surveyUrl, ServiceMember member, TimeSpan? reconnectMaxTime = null)
+    public static ServiceRegistration Start(string surveyUrl, ServiceMember member, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(surveyUrl);
         ArgumentNullException.ThrowIfNull(member);
-        return new ServiceRegistration(surveyUrl, member, reconnectMaxTime ?? DefaultReconnectMaxTime);
+        return new ServiceRegistration(surveyUrl, member, reconnectMaxTime ?? DefaultReconnectMaxTime, tls);
     }
 
     /// <summary>The identity announced.</summary>
