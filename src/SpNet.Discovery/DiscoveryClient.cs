@@ -4,61 +4,95 @@ using System.Threading.Channels;
 namespace SpNet.Discovery;
 
 /// <summary>
-/// Follows a registry: a SUB socket dialed to its publish address keeps <see cref="Current"/> up to date. A snapshot
-/// replaces the current one when it comes from another registry run (epoch) or has a higher version.
-/// <see cref="WatchAsync"/> and <see cref="Changed"/> report changes of the member set (and the first snapshot of a new registry run) only. Thread-safe.
+/// Follows a discovery backend and keeps <see cref="Current"/> up to date: by default the SP registries (a SUB socket
+/// dialed to each registry's publish address), or any <see cref="IDiscoveryBackend"/> such as etcd. With several
+/// registries their views are merged: a member is listed while any live registry lists it, so losing a registry
+/// loses no member. Per registry, a snapshot replaces the previous one when it comes from another registry run
+/// (epoch) or has a higher version. <see cref="WatchAsync"/> and <see cref="Changed"/> report changes of the member
+/// set (and the first snapshot of a new registry run) only. Thread-safe.
 /// </summary>
 public sealed class DiscoveryClient : IAsyncDisposable
 {
-    private readonly SubSocket _socket = new();
-    private readonly CancellationTokenSource _stop = new();
     private readonly object _gate = new();
     private readonly List<Channel<ServiceSnapshot>> _watchers = [];
+    private readonly MergedView _view = new();
     private readonly ResolvePolicy _policy;
-    private readonly Task _loop;
+    private readonly IAsyncDisposable _watch;
     private ServiceSnapshot _current = ServiceSnapshot.Empty;
     private long _received;
     private long _malformed;
     private int _next;
     private int _disposed;
 
-    private DiscoveryClient(string publishUrl, ResolvePolicy policy, TimeSpan reconnectMaxTime, TlsOptions? tls)
+    private DiscoveryClient(IDiscoveryBackend backend, ResolvePolicy policy)
     {
-        _socket.Tls = tls;
-        PublishUrl = publishUrl;
+        Backend = backend;
         _policy = policy;
-        _socket.Subscribe(ReadOnlySpan<byte>.Empty);
-        _socket.ReconnectMinTime = TimeSpan.FromMilliseconds(100);
-        _socket.ReconnectMaxTime = reconnectMaxTime;
-        _socket.Linger = TimeSpan.Zero;
-        _socket.Dial(publishUrl);
-        CancellationToken stop = _stop.Token;
-        _loop = Task.Run(() => ReceiveAsync(stop), CancellationToken.None);
+        _watch = backend.Watch(new Observer(this));
     }
 
     /// <summary>Starts following the registry publishing on <paramref name="publishUrl"/>; returns at once.</summary>
     /// <param name="publishUrl">The registry's publish address.</param>
     /// <param name="policy">How <see cref="Resolve"/> picks a member.</param>
     /// <param name="reconnectMaxTime">Largest redial wait; null means 500 ms.</param>
-    /// <param name="tls">TLS for a <c>tls+tcp://</c> publish URL: the CA that issued the registry's certificate, and our
-    /// certificate when the registry requires one; null for none.</param>
+    /// <param name="tls">TLS for <c>tls+tcp://</c> registries: the CA that issued their certificates, and our certificate when they require one; null for none.</param>
     /// <exception cref="SpNetException">The URL is invalid.</exception>
     public static DiscoveryClient Start(string publishUrl, ResolvePolicy policy = ResolvePolicy.RoundRobin, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(publishUrl);
-        return new DiscoveryClient(publishUrl, policy, reconnectMaxTime ?? ServiceRegistration.DefaultReconnectMaxTime, tls);
+        return Start([RegistryEndpoint.Publish(publishUrl)], policy, reconnectMaxTime, tls);
     }
 
-    /// <summary>The registry's publish address.</summary>
-    public string PublishUrl { get; }
+    /// <summary>Starts following every registry in <paramref name="registries"/> (their publish addresses) and merging their views; returns at once.</summary>
+    /// <param name="registries">The registries; each needs a publish address.</param>
+    /// <param name="policy">How <see cref="Resolve"/> picks a member.</param>
+    /// <param name="reconnectMaxTime">Largest redial wait; null means 500 ms.</param>
+    /// <param name="tls">TLS for <c>tls+tcp://</c> registries: the CA that issued their certificates, and our certificate when they require one; null for none.</param>
+    /// <exception cref="ArgumentException">No registry has a publish address.</exception>
+    /// <exception cref="SpNetException">A URL is invalid.</exception>
+    public static DiscoveryClient Start(IEnumerable<RegistryEndpoint> registries, ResolvePolicy policy = ResolvePolicy.RoundRobin, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null) =>
+        Start(new RegistryBackend(registries, reconnectMaxTime, tls: tls), policy);
 
-    /// <summary>The latest accepted snapshot; <see cref="ServiceSnapshot.Empty"/> until the first arrives.</summary>
+    /// <summary>Starts following <paramref name="backend"/>; returns at once.</summary>
+    /// <param name="backend">Where members are listed (not owned: dispose it, when disposable, after this client).</param>
+    /// <param name="policy">How <see cref="Resolve"/> picks a member.</param>
+    /// <exception cref="ArgumentException">The backend has nothing to watch.</exception>
+    /// <exception cref="SpNetException">An address is invalid.</exception>
+    public static DiscoveryClient Start(IDiscoveryBackend backend, ResolvePolicy policy = ResolvePolicy.RoundRobin)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return new DiscoveryClient(backend, policy);
+    }
+
+    /// <summary>The backend followed.</summary>
+    public IDiscoveryBackend Backend { get; }
+
+    /// <summary>
+    /// Each source's (registry's) latest snapshot by source name (its publish address), with whether it is lost
+    /// (connection dropped or silent): the per-registry epochs and versions behind <see cref="Current"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, (ServiceSnapshot Snapshot, bool Lost)> Sources
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, (ServiceSnapshot, bool)>(_view.Sources, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The merged member set; <see cref="ServiceSnapshot.Empty"/> until the first snapshot arrives. With one source it
+    /// is that source's snapshot (its epoch and version); with several, its epoch is this client's start time and
+    /// its version counts the merged view's changes.
+    /// </summary>
     public ServiceSnapshot Current => Volatile.Read(ref _current);
 
-    /// <summary>Snapshot messages received (including repeats).</summary>
+    /// <summary>Snapshots received from all sources (including repeats).</summary>
     public long SnapshotsReceived => Volatile.Read(ref _received);
 
-    /// <summary>Messages on the publish socket that were not valid snapshots (ignored).</summary>
+    /// <summary>Messages from the sources that were not valid snapshots (ignored).</summary>
     public long MalformedSnapshots => Volatile.Read(ref _malformed);
 
     /// <summary>Raised on the receive loop when the member set changes. Handlers must be quick and must not throw.</summary>
@@ -144,7 +178,7 @@ public sealed class DiscoveryClient : IAsyncDisposable
         {
             return;
         }
-        await SocketLoop.StopAsync(_stop, _socket, _loop).ConfigureAwait(false);
+        await _watch.DisposeAsync().ConfigureAwait(false);
         lock (_gate)
         {
             foreach (var watcher in _watchers)
@@ -153,61 +187,56 @@ public sealed class DiscoveryClient : IAsyncDisposable
             }
             _watchers.Clear();
         }
-        _stop.Dispose();
     }
 
-    private async Task ReceiveAsync(CancellationToken stop)
+    private void Publish(ServiceSnapshot? changed)
     {
-        while (!stop.IsCancellationRequested)
+        // Called under _gate: watchers see changes in order.
+        Volatile.Write(ref _current, _view.Current);
+        if (changed is null)
         {
-            ServiceSnapshot? snapshot;
-            try
-            {
-                using Message message = await _socket.ReceiveAsync(stop).ConfigureAwait(false);
-                snapshot = DiscoveryFormat.DecodeSnapshot(message.Body);
-            }
-            catch (SpNetException ex) when (ex.Error == SpError.Closed)
-            {
-                return;
-            }
-            catch (SpNetException)
-            {
-                continue;
-            }
-            if (snapshot is null)
-            {
-                Interlocked.Increment(ref _malformed);
-                continue;
-            }
-            Interlocked.Increment(ref _received);
-            Accept(snapshot);
+            return;
+        }
+        foreach (var watcher in _watchers)
+        {
+            watcher.Writer.TryWrite(changed);
         }
     }
 
-    private void Accept(ServiceSnapshot snapshot)
+    private void Raise(ServiceSnapshot? changed)
     {
-        bool changed;
-        lock (_gate)
+        if (changed is not null)
         {
-            ServiceSnapshot current = _current;
-            if (snapshot.Epoch == current.Epoch && snapshot.Version <= current.Version)
-            {
-                return;
-            }
-            // A new registry run counts as a change even with the same members, so nobody waits on a stale epoch.
-            changed = current.Epoch != snapshot.Epoch || !snapshot.SameMembersAs(current);
-            Volatile.Write(ref _current, snapshot);
-            if (changed)
-            {
-                foreach (var watcher in _watchers)
-                {
-                    watcher.Writer.TryWrite(snapshot);
-                }
-            }
+            Changed?.Invoke(this, changed);
         }
-        if (changed)
+    }
+
+    /// <summary>The backend's view of this client; separate so the observer methods stay off the public surface.</summary>
+    private sealed class Observer(DiscoveryClient client) : IDiscoveryObserver
+    {
+        public void OnSnapshot(string source, ServiceSnapshot snapshot)
         {
-            Changed?.Invoke(this, snapshot);
+            Interlocked.Increment(ref client._received);
+            ServiceSnapshot? changed;
+            lock (client._gate)
+            {
+                changed = client._view.Accept(source, snapshot);
+                client.Publish(changed);
+            }
+            client.Raise(changed);
+        }
+
+        public void OnMalformed(string source) => Interlocked.Increment(ref client._malformed);
+
+        public void OnSourceLost(string source)
+        {
+            ServiceSnapshot? changed;
+            lock (client._gate)
+            {
+                changed = client._view.Lose(source);
+                client.Publish(changed);
+            }
+            client.Raise(changed);
         }
     }
 }

@@ -32,6 +32,7 @@ internal sealed class SnapshotDto
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AnnouncementDto))]
 [JsonSerializable(typeof(SnapshotDto))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class DiscoveryJsonContext : JsonSerializerContext
 {
 }
@@ -44,6 +45,51 @@ internal sealed partial class DiscoveryJsonContext : JsonSerializerContext
 /// </summary>
 public static class DiscoveryFormat
 {
+    /// <summary>Largest meta of one member, encoded as its JSON object: 4 KiB. Larger answers are refused by registries.</summary>
+    public const int MaxMetaSize = 4 * 1024;
+
+    /// <summary>
+    /// Largest member, encoded as its JSON answer (service, address and meta): 5 KiB, which leaves 1 KiB for the
+    /// service name and address. Larger answers are refused by registries, so a snapshot never holds a larger member.
+    /// </summary>
+    public const int MaxMemberSize = MaxMetaSize + 1024;
+
+    // {"epoch":<20 digits>,"version":<20 digits>,"members":[]} with room to spare.
+    private const int SnapshotOverhead = 128;
+
+    /// <summary>
+    /// The largest snapshot a registry holding at most <paramref name="maxMembers"/> members can publish: each member
+    /// at most <see cref="MaxMemberSize"/> plus a comma. With the default 10,000 members: 51.2 MB.
+    /// </summary>
+    public static long MaxSnapshotSize(int maxMembers)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxMembers);
+        return SnapshotOverhead + (long)maxMembers * (MaxMemberSize + 1);
+    }
+
+    /// <summary>
+    /// Null when <paramref name="member"/> fits the limits (<see cref="MaxMetaSize"/>, <see cref="MaxMemberSize"/>);
+    /// otherwise why not.
+    /// </summary>
+    public static string? CheckLimits(ServiceMember member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        int size = EncodeAnnouncement(member).Length;
+        if (size > MaxMemberSize)
+        {
+            return $"{member} is {size} bytes encoded, above the {MaxMemberSize}-byte limit";
+        }
+        if (member.Meta.Count > 0)
+        {
+            int meta = JsonSerializer.SerializeToUtf8Bytes(ToDto(member).Meta!, DiscoveryJsonContext.Default.DictionaryStringString).Length;
+            if (meta > MaxMetaSize)
+            {
+                return $"{member}'s meta is {meta} bytes encoded, above the {MaxMetaSize}-byte limit";
+            }
+        }
+        return null;
+    }
+
     /// <summary>Encodes <paramref name="member"/> as a survey answer (meta omitted when empty).</summary>
     public static byte[] EncodeAnnouncement(ServiceMember member)
     {

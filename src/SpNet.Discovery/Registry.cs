@@ -20,7 +20,7 @@ public sealed class Registry : IAsyncDisposable
     private readonly TimeSpan _republish;
     private readonly int _missedRounds;
     private readonly int _maxAnswerSize;
-    private readonly Dictionary<(string Service, string Address), (ServiceMember Member, int Missed)> _members = [];
+    private readonly MemberTable _members;
     private readonly CancellationTokenSource _stop = new();
     private readonly SurveyorSocket _surveyor = new();
     private readonly PubSocket _pub = new();
@@ -44,6 +44,8 @@ public sealed class Registry : IAsyncDisposable
         _maxAnswerSize = options.MaxAnswerSize;
         Epoch = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         Statistics = new RegistryStatistics(() => _surveyor.Statistics.OversizedMessages + Volatile.Read(ref _oversizedAccepted));
+        _members = new MemberTable(options, Statistics);
+        _surveyor.PipeRemoved += (_, e) => _members.PipeClosed(e.PipeId);
         SurveyUrl = options.SurveyUrl;
         PublishUrl = options.PublishUrl;
     }
@@ -83,6 +85,9 @@ public sealed class Registry : IAsyncDisposable
         _pub.Linger = TimeSpan.Zero;
         _surveyor.Tls = _options.Tls;
         _pub.Tls = _options.Tls;
+        // Snapshots are complete: a subscriber behind by one is only worth the newest. One queued (plus one being
+        // written) bounds what a never-reading subscriber can pin to two snapshots.
+        _pub.SendBufferSize = 1;
         SurveyUrl = _surveyor.Listen(_options.SurveyUrl).Url;
         PublishUrl = _pub.Listen(_options.PublishUrl).Url;
         CancellationToken stop = _stop.Token;
@@ -145,7 +150,6 @@ public sealed class Registry : IAsyncDisposable
 
     private async Task<bool> RoundAsync(CancellationToken stop)
     {
-        var seen = new Dictionary<(string, string), ServiceMember>();
         await _surveyor.SendAsync(s_surveyBody, stop).ConfigureAwait(false);
         while (true)
         {
@@ -171,48 +175,22 @@ public sealed class Registry : IAsyncDisposable
                     Statistics.Malformed();
                     continue;
                 }
+                if (DiscoveryFormat.CheckLimits(member) is not null)
+                {
+                    Statistics.OversizedMember();
+                    continue;
+                }
                 Statistics.Answer();
-                seen[(member.Service, member.Address)] = member;
+                _members.Offer(answer.PipeId, member);
             }
         }
         Statistics.RoundDone();
-        return Apply(seen);
-    }
-
-    private bool Apply(Dictionary<(string, string), ServiceMember> seen)
-    {
-        bool changed = false;
-        foreach (var (key, member) in seen)
+        if (!_members.EndRound())
         {
-            if (!_members.TryGetValue(key, out var known) || !known.Member.Equals(member))
-            {
-                changed = true;
-                if (!_members.ContainsKey(key))
-                {
-                    Statistics.Added();
-                }
-            }
-            _members[key] = (member, 0);
+            return false;
         }
-        foreach (var key in _members.Keys.Where(k => !seen.ContainsKey(k)).ToList())
-        {
-            var (member, missed) = _members[key];
-            if (missed + 1 >= _missedRounds)
-            {
-                _members.Remove(key);
-                Statistics.Removed();
-                changed = true;
-            }
-            else
-            {
-                _members[key] = (member, missed + 1);
-            }
-        }
-        if (changed)
-        {
-            Volatile.Write(ref _current, new ServiceSnapshot(Epoch, Current.Version + 1, _members.Values.Select(v => v.Member)));
-        }
-        return changed;
+        Volatile.Write(ref _current, new ServiceSnapshot(Epoch, Current.Version + 1, _members.Members));
+        return true;
     }
 
     private void Publish(ServiceSnapshot snapshot)

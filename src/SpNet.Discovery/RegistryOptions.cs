@@ -12,6 +12,12 @@ public sealed class RegistryOptions
     /// <summary>Default largest answer accepted: 64 KiB.</summary>
     public const int DefaultMaxAnswerSize = 64 * 1024;
 
+    /// <summary>Default most members a registry lists: 10,000 (its snapshot then stays below <see cref="DiscoveryFormat.MaxSnapshotSize"/> = 51.2 MB).</summary>
+    public const int DefaultMaxMembers = 10_000;
+
+    /// <summary>Default most members one connection may announce per survey: 16 (a process registering a few services and addresses).</summary>
+    public const int DefaultMaxMembersPerAnswer = 16;
+
     /// <summary>Where the SURVEYOR listens and members dial (e.g. <c>tcp://0.0.0.0:7000</c>; port 0 picks one). Required.</summary>
     public string SurveyUrl { get; set; } = "";
 
@@ -48,6 +54,23 @@ public sealed class RegistryOptions
     /// </summary>
     public TlsOptions? Tls { get; set; }
 
+    /// <summary>
+    /// Most members listed at once (default <see cref="DefaultMaxMembers"/>; 1 to <see cref="DefaultMaxMembers"/>, so
+    /// every client can take every snapshot). New members beyond it are refused, counted in
+    /// <see cref="RegistryStatistics.MembersRefused"/> and logged as a warning.
+    /// </summary>
+    public int MaxMembers { get; set; } = DefaultMaxMembers;
+
+    /// <summary>
+    /// Most distinct members one connection (pipe) may announce in one survey round (default
+    /// <see cref="DefaultMaxMembersPerAnswer"/>; at least 1). Further answers from it in that round are ignored and
+    /// counted in <see cref="RegistryStatistics.AnswersOverCap"/>.
+    /// </summary>
+    public int MaxMembersPerAnswer { get; set; } = DefaultMaxMembersPerAnswer;
+
+    /// <summary>Where the registry logs a full member table (warning); null (default) logs nothing.</summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
+
     internal TimeSpan EffectiveDeadline => SurveyDeadline ?? Interval / 2;
 
     internal TimeSpan EffectiveRepublish => RepublishInterval ?? Interval;
@@ -77,6 +100,14 @@ public sealed class RegistryOptions
         if (MaxAnswerSize < 64)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxAnswerSize), MaxAnswerSize, "at least 64 bytes");
+        }
+        if (MaxMembers is < 1 or > DefaultMaxMembers)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxMembers), MaxMembers, $"between 1 and {DefaultMaxMembers}");
+        }
+        if (MaxMembersPerAnswer < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxMembersPerAnswer), MaxMembersPerAnswer, "at least 1");
         }
         if (EffectiveRepublish <= TimeSpan.Zero)
         {

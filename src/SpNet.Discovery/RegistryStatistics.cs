@@ -9,6 +9,10 @@ public sealed class RegistryStatistics
     private long _snapshots;
     private long _added;
     private long _removed;
+    private long _refused;
+    private long _overCap;
+    private long _oversizedMembers;
+    private long _conflicts;
     private readonly Func<long> _oversized;
 
     internal RegistryStatistics(Func<long> oversized) => _oversized = oversized;
@@ -34,6 +38,26 @@ public sealed class RegistryStatistics
     /// <summary>Members removed after missing too many rounds.</summary>
     public long MembersRemoved => Volatile.Read(ref _removed);
 
+    /// <summary>New members refused because the registry already listed <see cref="RegistryOptions.MaxMembers"/>.</summary>
+    public long MembersRefused => Volatile.Read(ref _refused);
+
+    /// <summary>Answers ignored because their connection had already announced <see cref="RegistryOptions.MaxMembersPerAnswer"/> members that round.</summary>
+    public long AnswersOverCap => Volatile.Read(ref _overCap);
+
+    /// <summary>Well-formed answers refused because the member is above <see cref="DiscoveryFormat.MaxMetaSize"/> or <see cref="DiscoveryFormat.MaxMemberSize"/>.</summary>
+    public long OversizedMembers => Volatile.Read(ref _oversizedMembers);
+
+    /// <summary>Answers ignored because another live connection owns that member (same service and address).</summary>
+    public long OwnershipConflicts => Volatile.Read(ref _conflicts);
+
+    internal void Refused() => Interlocked.Increment(ref _refused);
+
+    internal void OverCap() => Interlocked.Increment(ref _overCap);
+
+    internal void OversizedMember() => Interlocked.Increment(ref _oversizedMembers);
+
+    internal void Conflict() => Interlocked.Increment(ref _conflicts);
+
     internal void RoundDone() => Interlocked.Increment(ref _rounds);
 
     internal void Answer() => Interlocked.Increment(ref _answers);
@@ -48,5 +72,5 @@ public sealed class RegistryStatistics
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"rounds {Rounds}; answers {Answers}; malformed {MalformedAnswers}; oversized {OversizedAnswers}; snapshots {SnapshotsPublished}; added {MembersAdded}; removed {MembersRemoved}";
+        $"rounds {Rounds}; answers {Answers}; malformed {MalformedAnswers}; oversized {OversizedAnswers}; snapshots {SnapshotsPublished}; added {MembersAdded}; removed {MembersRemoved}; refused {MembersRefused}; over cap {AnswersOverCap}; oversized members {OversizedMembers}; conflicts {OwnershipConflicts}";
 }

@@ -1,35 +1,27 @@
 namespace SpNet.Discovery;
 
 /// <summary>
-/// A member's side of discovery: a RESPONDENT that dials the registry's survey address and answers every survey with
-/// this member's identity (<see cref="Member"/> as JSON). The dialer redials quickly (100 ms, growing to at most
-/// <see cref="DefaultReconnectMaxTime"/>), so answering resumes soon after a registry restart. Thread-safe.
+/// A member's side of discovery: announces <see cref="Member"/> through a backend until disposed. With the SP
+/// registries (the default) that is a RESPONDENT dialing every registry's survey address and answering each survey
+/// with the member as JSON; it redials quickly (100 ms, growing to at most <see cref="DefaultReconnectMaxTime"/>), so
+/// answering resumes soon after a registry restart. Thread-safe.
 /// </summary>
 public sealed class ServiceRegistration : IAsyncDisposable
 {
     /// <summary>Default upper bound of the redial backoff: 500 ms.</summary>
     public static readonly TimeSpan DefaultReconnectMaxTime = TimeSpan.FromMilliseconds(500);
 
-    private readonly RespondentSocket _socket = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly byte[] _answer;
-    private readonly Dialer _dialer;
-    private readonly Task _loop;
-    private long _answered;
-    private int _disposed;
+    private readonly IDiscoveryAnnouncement _announcement;
 
-    private ServiceRegistration(string surveyUrl, ServiceMember member, TimeSpan reconnectMaxTime, TlsOptions? tls)
+    private ServiceRegistration(IDiscoveryBackend backend, ServiceMember member)
     {
-        _socket.Tls = tls;
+        if (DiscoveryFormat.CheckLimits(member) is { } violation)
+        {
+            throw new ArgumentException(violation, nameof(member));
+        }
         Member = member;
-        SurveyUrl = surveyUrl;
-        _answer = DiscoveryFormat.EncodeAnnouncement(member);
-        _socket.ReconnectMinTime = TimeSpan.FromMilliseconds(100);
-        _socket.ReconnectMaxTime = reconnectMaxTime;
-        _socket.Linger = TimeSpan.Zero;
-        _dialer = _socket.Dial(surveyUrl);
-        CancellationToken stop = _stop.Token;
-        _loop = Task.Run(() => AnswerAsync(stop), CancellationToken.None);
+        Backend = backend;
+        _announcement = backend.Announce(member);
     }
 
     /// <summary>
@@ -39,59 +31,52 @@ public sealed class ServiceRegistration : IAsyncDisposable
     /// <param name="surveyUrl">The registry's survey address.</param>
     /// <param name="member">This member's identity.</param>
     /// <param name="reconnectMaxTime">Largest redial wait; null means <see cref="DefaultReconnectMaxTime"/>.</param>
-    /// <param name="tls">TLS for a <c>tls+tcp://</c> survey URL: the CA that issued the registry's certificate, and the
-    /// member's certificate (offered as the client certificate); null for none.</param>
+    /// <param name="tls">TLS for <c>tls+tcp://</c> registries: the CA that issued their certificates, and the member's certificate (offered as the client certificate); null for none.</param>
+    /// <exception cref="ArgumentException">The member is above the size limits (<see cref="DiscoveryFormat.CheckLimits"/>).</exception>
     /// <exception cref="SpNetException">The URL is invalid.</exception>
     public static ServiceRegistration Start(string surveyUrl, ServiceMember member, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(surveyUrl);
+        return Start([RegistryEndpoint.Survey(surveyUrl)], member, reconnectMaxTime, tls);
+    }
+
+    /// <summary>
+    /// Starts answering the surveys of every registry in <paramref name="registries"/> (their survey addresses) as
+    /// <paramref name="member"/>, so the member stays listed while any of them runs. Returns at once.
+    /// </summary>
+    /// <param name="registries">The registries; each needs a survey address.</param>
+    /// <param name="member">This member's identity.</param>
+    /// <param name="reconnectMaxTime">Largest redial wait; null means <see cref="DefaultReconnectMaxTime"/>.</param>
+    /// <param name="tls">TLS for <c>tls+tcp://</c> registries: the CA that issued their certificates, and the member's certificate (offered as the client certificate); null for none.</param>
+    /// <exception cref="ArgumentException">No registry has a survey address, or the member is above the size limits.</exception>
+    /// <exception cref="SpNetException">A URL is invalid.</exception>
+    public static ServiceRegistration Start(IEnumerable<RegistryEndpoint> registries, ServiceMember member, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null) =>
+        Start(new RegistryBackend(registries, reconnectMaxTime, tls: tls), member);
+
+    /// <summary>Starts announcing <paramref name="member"/> through <paramref name="backend"/>. Returns at once.</summary>
+    /// <param name="backend">Where to announce (not owned: dispose it, when disposable, after this registration).</param>
+    /// <param name="member">This member's identity.</param>
+    /// <exception cref="ArgumentException">The backend has nowhere to announce, or the member is above the size limits.</exception>
+    /// <exception cref="SpNetException">An address is invalid.</exception>
+    public static ServiceRegistration Start(IDiscoveryBackend backend, ServiceMember member)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(member);
-        return new ServiceRegistration(surveyUrl, member, reconnectMaxTime ?? DefaultReconnectMaxTime, tls);
+        return new ServiceRegistration(backend, member);
     }
 
     /// <summary>The identity announced.</summary>
     public ServiceMember Member { get; }
 
-    /// <summary>The registry's survey address dialed.</summary>
-    public string SurveyUrl { get; }
+    /// <summary>The backend announced to.</summary>
+    public IDiscoveryBackend Backend { get; }
 
-    /// <summary>True while connected to the registry.</summary>
-    public bool IsConnected => _dialer.IsConnected;
+    /// <summary>True while connected to at least one registry (or while the backend's lease is alive).</summary>
+    public bool IsConnected => _announcement.IsConnected;
 
-    /// <summary>Surveys answered so far.</summary>
-    public long SurveysAnswered => Volatile.Read(ref _answered);
+    /// <summary>Times the member has been confirmed so far: survey answers sent, or lease renewals.</summary>
+    public long Renewals => _announcement.Renewals;
 
-    /// <summary>Stops answering and closes the socket; the registry drops this member after its missed rounds. Idempotent.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-        await SocketLoop.StopAsync(_stop, _socket, _loop).ConfigureAwait(false);
-        _stop.Dispose();
-    }
-
-    private async Task AnswerAsync(CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                using (await _socket.ReceiveAsync(stop).ConfigureAwait(false))
-                {
-                }
-                await _socket.SendAsync(_answer, stop).ConfigureAwait(false);
-                Interlocked.Increment(ref _answered);
-            }
-            catch (SpNetException ex) when (ex.Error == SpError.Closed)
-            {
-                return;
-            }
-            catch (SpNetException)
-            {
-                // The survey's pipe went away before we answered: wait for the next survey.
-            }
-        }
-    }
+    /// <summary>Stops announcing; the member leaves after the backend's leave time (registries: its missed rounds). Idempotent.</summary>
+    public ValueTask DisposeAsync() => _announcement.DisposeAsync();
 }

@@ -132,7 +132,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             catch (OperationCanceledException)
             {
                 Assert.Fail($"not rebuilt: client has epoch {discovery.Current.Epoch} (registry {registry.Epoch}) {discovery.Current}; registry {registry.Current}; {registry.Statistics}; "
-                    + string.Join("; ", members.Select(m => $"{m.Name} connected={m.Registration.IsConnected} answered={m.Registration.SurveysAnswered}")));
+                    + string.Join("; ", members.Select(m => $"{m.Name} connected={m.Registration.IsConnected} answered={m.Registration.Renewals}")));
             }
             TimeSpan rebuilt = Stopwatch.GetElapsedTime(restart);
             output.WriteLine($"snapshot rebuilt {rebuilt.TotalMilliseconds:F0} ms after the registry restarted");

@@ -115,7 +115,7 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable
             }
             message.TrimBodyUInt32();
             message.ClearHeader();
-            message.Pipe = null;
+            message.PipeId = pipe.Id; // keeps which pipe answered (nng_msg_get_pipe) without holding the pipe
             if (!context.Answers.Post(message, dropOldest: false))
             {
                 Statistics.RecordDropped();

@@ -1,0 +1,73 @@
+namespace SpNet.Discovery;
+
+/// <summary>
+/// A client's view of one SP registry: a SUB socket dialed to its publish address that hands every snapshot to the
+/// observer, and reports the registry lost when its connection drops or it stays silent for the silence timeout.
+/// Its receive limit admits any snapshot a registry with default caps can publish
+/// (<see cref="DiscoveryFormat.MaxSnapshotSize"/>), so no legal snapshot can blind a client.
+/// </summary>
+internal sealed class RegistryFollower : IAsyncDisposable
+{
+    private readonly SubSocket _socket = new();
+    private readonly IDiscoveryObserver _observer;
+    private readonly string _url;
+    private readonly SocketLoop _loop;
+
+    public RegistryFollower(string publishUrl, IDiscoveryObserver observer, TimeSpan reconnectMaxTime, TimeSpan silenceTimeout, TlsOptions? tls)
+    {
+        _url = publishUrl;
+        _observer = observer;
+        _socket.Subscribe(ReadOnlySpan<byte>.Empty);
+        _socket.MaxReceiveSize = DiscoveryFormat.MaxSnapshotSize(RegistryOptions.DefaultMaxMembers);
+        _socket.ReceiveTimeout = silenceTimeout;
+        _socket.ReconnectMinTime = TimeSpan.FromMilliseconds(100);
+        _socket.ReconnectMaxTime = reconnectMaxTime;
+        _socket.Linger = TimeSpan.Zero;
+        _socket.Tls = tls;
+        _socket.PipeRemoved += (_, _) => _observer.OnSourceLost(_url);
+        try
+        {
+            _socket.Dial(publishUrl);
+        }
+        catch
+        {
+            _socket.Dispose();
+            throw;
+        }
+        _loop = new SocketLoop(_socket, ReceiveAsync);
+    }
+
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
+
+    private async Task ReceiveAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            ServiceSnapshot? snapshot;
+            try
+            {
+                using Message message = await _socket.ReceiveAsync(stop).ConfigureAwait(false);
+                snapshot = DiscoveryFormat.DecodeSnapshot(message.Body);
+            }
+            catch (SpNetException ex) when (ex.Error == SpError.Closed)
+            {
+                return;
+            }
+            catch (SpNetException ex) when (ex.Error == SpError.TimedOut)
+            {
+                _observer.OnSourceLost(_url);
+                continue;
+            }
+            catch (SpNetException)
+            {
+                continue;
+            }
+            if (snapshot is null)
+            {
+                _observer.OnMalformed(_url);
+                continue;
+            }
+            _observer.OnSnapshot(_url, snapshot);
+        }
+    }
+}
