@@ -105,12 +105,14 @@ public sealed class Message : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(bodyLength);
         if (_bodyOffset + bodyLength > _body.Length)
         {
-            byte[] bigger = BufferPool.Rent(Headroom + Math.Max(bodyLength, _bodyLength * 2));
+            int size = Math.Max(bodyLength, _bodyLength * 2);
+            int headroom = HeadroomFor(size);
+            byte[] bigger = BufferPool.Rent(headroom + size);
             int keep = _bodyLength;
-            Body.CopyTo(bigger.AsSpan(Headroom));
+            Body.CopyTo(bigger.AsSpan(headroom));
             ReturnBody();
             _body = bigger;
-            _bodyOffset = Headroom;
+            _bodyOffset = headroom;
             _bodyLength = keep;
         }
         _bodyLength = bodyLength;
@@ -275,13 +277,24 @@ public sealed class Message : IDisposable
 
     private void Reserve(int bodyLength)
     {
-        if (bodyLength + Headroom > _body.Length)
+        int headroom = HeadroomFor(bodyLength);
+        if (bodyLength + headroom > _body.Length)
         {
             ReturnBody();
-            _body = BufferPool.Rent(bodyLength + Headroom);
+            _body = BufferPool.Rent(bodyLength + headroom);
         }
-        _bodyOffset = Headroom;
+        _bodyOffset = headroom;
     }
+
+    /// <summary>
+    /// <see cref="Headroom"/>, unless those few bytes would move a pooled body into the next size class: a 64 KiB or
+    /// 1 MiB body (the common power-of-two sizes) would then take a buffer twice its size, and a queue of them twice
+    /// the memory. Without headroom, putting a header in front (inproc only) copies the body instead.
+    /// </summary>
+    private static int HeadroomFor(int bodyLength) =>
+        bodyLength > BufferPool.LargestPooled
+            ? (bodyLength <= Array.MaxLength - Headroom ? Headroom : 0)
+            : (BufferPool.CapacityFor(bodyLength + Headroom) == BufferPool.CapacityFor(bodyLength) ? Headroom : 0);
 
     private void ReturnBody()
     {

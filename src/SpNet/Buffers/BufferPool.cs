@@ -10,15 +10,21 @@ namespace SpNet;
 /// loop or a sender) and another returning (a consumer or a write loop) with hundreds of messages in flight.
 /// Each class keeps at most a fixed byte budget, so idle memory stays bounded: 16 MiB per class up to 64 KiB
 /// (enough for full send and receive queues of small messages at the largest depth, 8192 each, or of 1 KiB messages at 4096 each), 8 MiB above.
+/// Bodies over 1 MiB get an array of exactly their size and are not pooled: rounding them up to a power of two, as
+/// <see cref="ArrayPool{T}.Shared"/> does, made a 700 MiB message take a 1 GiB array, and a stalled subscriber's
+/// queue of large messages hold up to twice their bytes.
 /// </summary>
 internal static class BufferPool
 {
     private const int MinShift = 6;     // 64 B
-    private const int MaxShift = 20;    // 1 MiB; larger bodies go to ArrayPool.Shared
+    private const int MaxShift = 20;    // 1 MiB; larger bodies are allocated at their exact size
     private const int SmallClassBudget = 16 * 1024 * 1024;
     private const int LargeClassBudget = 8 * 1024 * 1024;
     private const int LargeClassThreshold = 64 * 1024;
     private const int MaxArraysPerClass = 16384; // two full 8192-message queues of small messages (NNG's largest SENDBUF/RECVBUF)
+
+    /// <summary>The largest body size that is pooled; larger ones get an exact, unpooled array.</summary>
+    public const int LargestPooled = 1 << MaxShift;
 
     private static readonly ConcurrentQueue<byte[]>[] s_classes = CreateClasses();
     private static readonly int[] s_counts = new int[MaxShift - MinShift + 1];
@@ -29,7 +35,7 @@ internal static class BufferPool
         int index = ClassOf(size);
         if (index < 0)
         {
-            return ArrayPool<byte>.Shared.Rent(size);
+            return GC.AllocateUninitializedArray<byte>(size);
         }
         if (s_classes[index].TryDequeue(out byte[]? array))
         {
@@ -43,14 +49,9 @@ internal static class BufferPool
     public static void Return(byte[] array)
     {
         int index = ClassOf(array.Length);
-        if (index < 0)
+        if (index < 0 || 1 << (index + MinShift) != array.Length)
         {
-            ArrayPool<byte>.Shared.Return(array);
-            return;
-        }
-        if (1 << (index + MinShift) != array.Length)
-        {
-            return; // not one of ours (cannot happen through Message); let the GC have it
+            return; // over 1 MiB, or not one of ours: let the GC have it
         }
         int budget = array.Length <= LargeClassThreshold ? SmallClassBudget : LargeClassBudget;
         int limit = Math.Min(MaxArraysPerClass, budget / array.Length);
@@ -62,6 +63,13 @@ internal static class BufferPool
         {
             Interlocked.Decrement(ref s_counts[index]);
         }
+    }
+
+    /// <summary>The length of the array <see cref="Rent"/> returns for <paramref name="size"/> bytes.</summary>
+    public static int CapacityFor(int size)
+    {
+        int index = ClassOf(size);
+        return index < 0 ? size : 1 << (index + MinShift);
     }
 
     private static int ClassOf(int size)

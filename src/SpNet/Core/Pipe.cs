@@ -144,6 +144,9 @@ internal abstract class Pipe
     /// <summary>Takes the writer role for the write loop (waits while an inline write holds it).</summary>
     protected Task AcquireWriterRoleAsync() => _writerRole.WaitAsync();
 
+    /// <summary>Takes the writer role if nobody holds it (housekeeping that must not wait behind a write).</summary>
+    protected bool TryAcquireWriterRole() => _writerRole.Wait(0);
+
     /// <summary>Gives the writer role back.</summary>
     protected void ReleaseWriterRole() => _writerRole.Release();
 

@@ -181,4 +181,35 @@ public class MessageTests
         }
         seen.ForEach(m => m.Dispose());
     }
+
+    [Theory]
+    [InlineData(1 << 12)]
+    [InlineData(1 << 16)]
+    [InlineData(1 << 20)]
+    public void A_power_of_two_body_takes_a_buffer_of_its_own_size_not_the_next_one(int size)
+    {
+        using Message m = Message.Create(size);
+        Assert.Equal(size, m.BodyBuffer.Length);
+        m.Resize(size / 2);
+        m.Resize(size); // shrinking and growing back stays in the same buffer
+        Assert.Equal(size, m.BodyBuffer.Length);
+    }
+
+    [Theory]
+    [InlineData((1 << 20) + 1)]
+    [InlineData(3 << 20)]
+    [InlineData(700 << 20)]
+    public void A_body_over_1_MiB_takes_its_size_not_the_next_power_of_two(int size)
+    {
+        using Message m = Message.Create(size);
+        Assert.InRange(m.BodyBuffer.Length, size, size + 64);
+    }
+
+    [Fact]
+    public void A_small_body_keeps_headroom_for_a_header()
+    {
+        using Message m = Message.Create(100);
+        Assert.True(m.BodyOffset > 0);
+        Assert.Equal(128, m.BodyBuffer.Length);
+    }
 }

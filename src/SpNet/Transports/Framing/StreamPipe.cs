@@ -15,6 +15,11 @@ internal sealed class StreamPipe : Pipe
     /// <summary>Chunk size for reads and for coalesced writes.</summary>
     internal const int BufferSize = 64 * 1024;
 
+    /// <summary>
+    /// Smallest body reserved for a frame larger than a chunk before its bytes arrive (a header alone reserves no more).
+    /// </summary>
+    private const int MinLargeReserve = 4 * 1024;
+
     /// <summary>Messages at least this large are written straight from their own buffer instead of being copied.</summary>
     private const int DirectWriteThreshold = 16 * 1024;
 
@@ -26,7 +31,8 @@ internal sealed class StreamPipe : Pipe
     private readonly System.Net.Sockets.Socket? _socket;
 
     // Coalescing buffer, used only by the writer-role holder (the write loop or an inline sender). Rented at the
-    // first write, so a pipe that only receives (a subscriber's) never holds one.
+    // first write, so a pipe that only receives (a subscriber's) never holds one, and given back by
+    // IdleChunkSweeper once the pipe has written nothing for a second.
     private byte[]? _writeBuffer;
 
     /// <summary>The coalescing buffer; call only while holding the writer role.</summary>
@@ -105,6 +111,30 @@ internal sealed class StreamPipe : Pipe
         return Interlocked.Exchange(ref _parkedChunk, null);
     }
 
+    /// <summary>True while the pipe holds a write buffer (for tests).</summary>
+    internal bool HasWriteBuffer => Volatile.Read(ref _writeBuffer) is not null;
+
+    /// <summary>
+    /// Gives the write buffer back if nothing was written since <paramref name="quietSince"/> (a
+    /// <see cref="System.Diagnostics.Stopwatch"/> timestamp) and no write is under way (the sweeper). A later write
+    /// rents another.
+    /// </summary>
+    internal void ReleaseQuietWriteBuffer(long quietSince)
+    {
+        if (Volatile.Read(ref _writeBuffer) is null || Volatile.Read(ref _lastWrite) > quietSince || !TryAcquireWriterRole())
+        {
+            return;
+        }
+        // Holding the role: no writer uses the buffer now, and the write loop's final return waits for us.
+        byte[]? buffer = _writeBuffer;
+        if (buffer is not null && Volatile.Read(ref _lastWrite) <= quietSince)
+        {
+            _writeBuffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        ReleaseWriterRole();
+    }
+
     protected override async Task ReadLoopAsync()
     {
         // An idle pipe should not pin a 64 KiB chunk (10,000 idle connections would hold ~0.7 GB). Where the stream
@@ -169,11 +199,11 @@ internal sealed class StreamPipe : Pipe
                     }
                     return;
                 }
-                lastReadFilled = end + read == buffer.Length;
+                lastReadFilled = end + read == buffer!.Length;
                 end += read;
 
-                // Parse every complete frame in what we have.
-                while (true)
+                // Parse every complete frame in what we have (until a large frame has taken the chunk's place).
+                while (buffer is not null)
                 {
                     var status = FrameCodec.TryReadPrefix(buffer.AsSpan(start, end - start), _ipc, _maxReceiveSize, out ulong length);
                     if (status == FramePrefixStatus.NeedMoreData)
@@ -204,20 +234,17 @@ internal sealed class StreamPipe : Pipe
                     }
                     else
                     {
-                        // Larger than a chunk: read the rest straight into the message.
-                        message = Message.Create(size);
+                        // Larger than a chunk: read the rest straight into the message, which grows with what
+                        // arrives. The chunk goes back to the pool meanwhile, so a peer trickling a large message
+                        // holds neither a chunk nor the size it announced.
+                        message = Message.Create(Math.Min(size, Math.Max(available, MinLargeReserve)));
                         buffer.AsSpan(start + prefixSize, available).CopyTo(message.Body);
                         start = end = 0;
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = null;
                         try
                         {
-                            await _stream.ReadExactlyAsync(message.BodyMemory[available..]).ConfigureAwait(false);
-                        }
-                        catch (EndOfStreamException)
-                        {
-                            // Same outcome as a small message cut short: an orderly close mid-message, not a reset.
-                            message.Dispose();
-                            Host.Statistics.RecordConnectionError();
-                            throw new SpNetException(SpError.ConnectionShutdown, $"peer closed the connection in the middle of a {size}-byte message");
+                            await ReadRestAsync(message, available, size).ConfigureAwait(false);
                         }
                         catch
                         {
@@ -243,6 +270,39 @@ internal sealed class StreamPipe : Pipe
             }
         }
     }
+
+    /// <summary>
+    /// Reads bytes <paramref name="received"/> to <paramref name="size"/> of a message's body, doubling the body's
+    /// buffer only when what arrived has filled it: the memory held is at most twice what the peer has sent (and at
+    /// least <see cref="MinLargeReserve"/>), never the length its header announced.
+    /// </summary>
+    private async ValueTask ReadRestAsync(Message message, int received, int size)
+    {
+        int capacity = message.BodyLength;
+        while (received < size)
+        {
+            if (received == capacity)
+            {
+                capacity = (int)Math.Min(size, 2L * capacity);
+                message.Resize(capacity);
+            }
+            Volatile.Write(ref _partialMessageCapacity, capacity);
+            int read = await _stream.ReadAsync(message.BodyMemory[received..capacity]).ConfigureAwait(false);
+            if (read == 0)
+            {
+                // Same outcome as a small message cut short: an orderly close mid-message, not a reset.
+                Host.Statistics.RecordConnectionError();
+                throw new SpNetException(SpError.ConnectionShutdown, $"peer closed the connection in the middle of a {size}-byte message ({received} bytes of it received)");
+            }
+            received += read;
+        }
+        Volatile.Write(ref _partialMessageCapacity, 0);
+    }
+
+    private int _partialMessageCapacity;
+
+    /// <summary>Body bytes reserved for a large message still arriving, or 0 (for tests).</summary>
+    internal int PartialMessageCapacity => Volatile.Read(ref _partialMessageCapacity);
 
     /// <summary>
     /// How long the connection must have been quiet before a sender writes inline. A message that follows the last

@@ -192,6 +192,90 @@ public sealed class IdleChunkTests
         }
     }
 
+    [Fact]
+    public async Task A_pipe_gives_its_write_buffer_back_once_quiet_and_rents_one_for_the_next_write()
+    {
+        var (a, b) = StreamPair.Create();
+        await using (a)
+        {
+            var host = new Host();
+            var pipe = new StreamPipe(b, ipc: false, 0x10, "tcp://local", "tcp://remote", maxReceiveSize: 0, sendQueueCapacity: 4);
+            pipe.Start(host, null);
+            try
+            {
+                Assert.False(pipe.HasWriteBuffer); // never sent: never rented
+                Assert.True(pipe.TrySend(Message.Create("one")));
+                Assert.Equal("one", await ReadFrameAsync(a));
+                await Eventually.True(() => pipe.HasWriteBuffer, "write buffer rented by the first write");
+
+                // The writer may still hold its role for a moment after the peer has the bytes: sweep until it is free.
+                await Eventually.True(() =>
+                {
+                    IdleChunkSweeper.SweepNow(parkedBefore: long.MaxValue);
+                    return !pipe.HasWriteBuffer;
+                }, "write buffer swept on demand");
+                Assert.True(pipe.TrySend(Message.Create("two")));
+                Assert.Equal("two", await ReadFrameAsync(a));
+
+                // The timer does the same on its own once the pipe has been quiet for a period.
+                await Eventually.True(() => !pipe.HasWriteBuffer, "write buffer swept by the timer", TimeSpan.FromSeconds(10));
+                Assert.True(pipe.TrySend(Message.Create("three")));
+                Assert.Equal("three", await ReadFrameAsync(a));
+            }
+            finally
+            {
+                pipe.Close();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_frame_announced_large_reserves_what_arrived_not_what_it_announced()
+    {
+        var (a, b) = StreamPair.Create();
+        await using (a)
+        {
+            var host = new Host();
+            var pipe = new StreamPipe(b, ipc: false, 0x10, "tcp://local", "tcp://remote", maxReceiveSize: 0, sendQueueCapacity: 4);
+            pipe.Start(host, null);
+            try
+            {
+                const int size = 1 << 20;
+                byte[] body = new byte[size];
+                body.AsSpan().Fill((byte)'x');
+                byte[] prefix = new byte[8];
+                FrameCodec.WritePrefix(prefix, size, ipc: false);
+                await a.WriteAsync(prefix);
+                await a.WriteAsync(body.AsMemory(0, 100));
+                await Eventually.True(() => pipe.PartialMessageCapacity > 0, "partial message started");
+                Assert.InRange(pipe.PartialMessageCapacity, 100, 4 * 1024);
+
+                await a.WriteAsync(body.AsMemory(100, 20_000));
+                await Eventually.True(() => pipe.PartialMessageCapacity >= 20_100, "partial message grown");
+                Assert.InRange(pipe.PartialMessageCapacity, 20_100, 2 * 20_100);
+
+                await a.WriteAsync(body.AsMemory(20_100));
+                string received = await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit);
+                Assert.Equal(size, received.Length);
+                Assert.All(received, c => Assert.Equal('x', c));
+                Assert.Equal(0, pipe.PartialMessageCapacity);
+            }
+            finally
+            {
+                pipe.Close();
+            }
+        }
+    }
+
+    private static async Task<string> ReadFrameAsync(Stream stream)
+    {
+        byte[] prefix = new byte[8];
+        await stream.ReadExactlyAsync(prefix).AsTask().WaitAsync(Limit);
+        byte[] body = new byte[(int)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(prefix)];
+        await stream.ReadExactlyAsync(body).AsTask().WaitAsync(Limit);
+        return System.Text.Encoding.UTF8.GetString(body);
+    }
+
     private static async Task SendFrameAsync(Stream stream, string text)
     {
         byte[] body = System.Text.Encoding.UTF8.GetBytes(text);
