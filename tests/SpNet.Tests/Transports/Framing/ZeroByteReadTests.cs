@@ -159,78 +159,111 @@ public sealed class IdleChunkTests
     [Fact]
     public async Task A_pipe_parks_its_chunk_between_messages_and_the_sweeper_takes_it_back()
     {
-        var (a, b) = StreamPair.Create();
-        await using (a)
+        await WithPipeAsync(async (a, pipe, host) =>
         {
-            var host = new Host();
-            var pipe = new StreamPipe(b, ipc: false, 0x10, "tcp://local", "tcp://remote", maxReceiveSize: 0, sendQueueCapacity: 4);
-            pipe.Start(host, null);
-            try
-            {
-                await Task.Delay(100);
-                Assert.False(pipe.HasParkedChunk); // never received: never rented
+            await Task.Delay(100);
+            Assert.False(pipe.HasParkedChunk); // never received: never rented
 
-                await SendFrameAsync(a, "one");
-                Assert.Equal("one", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
-                await Eventually.True(() => pipe.HasParkedChunk, "chunk parked while waiting");
+            await SendFrameAsync(a, "one");
+            Assert.Equal("one", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+            await Eventually.True(() => pipe.HasParkedChunk, "chunk parked while waiting");
 
-                IdleChunkSweeper.SweepNow(parkedBefore: long.MaxValue);
-                Assert.False(pipe.HasParkedChunk);
-                await SendFrameAsync(a, "two"); // rents a chunk again
-                Assert.Equal("two", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+            IdleChunkSweeper.SweepNow(parkedBefore: long.MaxValue);
+            Assert.False(pipe.HasParkedChunk);
+            await SendFrameAsync(a, "two"); // rents a chunk again
+            Assert.Equal("two", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
 
-                // The timer does the same on its own once the chunk has waited a period.
-                await Eventually.True(() => pipe.HasParkedChunk, "chunk parked again");
-                await Eventually.True(() => !pipe.HasParkedChunk, "chunk swept by the timer", TimeSpan.FromSeconds(10));
-                await SendFrameAsync(a, "three");
-                Assert.Equal("three", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
-            }
-            finally
-            {
-                pipe.Close();
-            }
-        }
+            // The timer does the same on its own once the chunk has waited a period.
+            await Eventually.True(() => pipe.HasParkedChunk, "chunk parked again");
+            await Eventually.True(() => !pipe.HasParkedChunk, "chunk swept by the timer", TimeSpan.FromSeconds(10));
+            await SendFrameAsync(a, "three");
+            Assert.Equal("three", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+        });
     }
 
     [Fact]
     public async Task A_pipe_gives_its_write_buffer_back_once_quiet_and_rents_one_for_the_next_write()
     {
-        var (a, b) = StreamPair.Create();
-        await using (a)
+        await WithPipeAsync(async (a, pipe, host) =>
         {
-            var host = new Host();
-            var pipe = new StreamPipe(b, ipc: false, 0x10, "tcp://local", "tcp://remote", maxReceiveSize: 0, sendQueueCapacity: 4);
-            pipe.Start(host, null);
-            try
-            {
-                Assert.False(pipe.HasWriteBuffer); // never sent: never rented
-                Assert.True(pipe.TrySend(Message.Create("one")));
-                Assert.Equal("one", await ReadFrameAsync(a));
-                await Eventually.True(() => pipe.HasWriteBuffer, "write buffer rented by the first write");
+            Assert.False(pipe.HasWriteBuffer); // never sent: never rented
+            Assert.True(pipe.TrySend(Message.Create("one")));
+            Assert.Equal("one", await ReadFrameAsync(a));
+            await Eventually.True(() => pipe.HasWriteBuffer, "write buffer rented by the first write");
 
-                // The writer may still hold its role for a moment after the peer has the bytes: sweep until it is free.
-                await Eventually.True(() =>
-                {
-                    IdleChunkSweeper.SweepNow(parkedBefore: long.MaxValue);
-                    return !pipe.HasWriteBuffer;
-                }, "write buffer swept on demand");
-                Assert.True(pipe.TrySend(Message.Create("two")));
-                Assert.Equal("two", await ReadFrameAsync(a));
-
-                // The timer does the same on its own once the pipe has been quiet for a period.
-                await Eventually.True(() => !pipe.HasWriteBuffer, "write buffer swept by the timer", TimeSpan.FromSeconds(10));
-                Assert.True(pipe.TrySend(Message.Create("three")));
-                Assert.Equal("three", await ReadFrameAsync(a));
-            }
-            finally
+            // The writer may still hold its role for a moment after the peer has the bytes: sweep until it is free.
+            await Eventually.True(() =>
             {
-                pipe.Close();
-            }
+                IdleChunkSweeper.SweepNow(parkedBefore: long.MaxValue);
+                return !pipe.HasWriteBuffer;
+            }, "write buffer swept on demand");
+            Assert.True(pipe.TrySend(Message.Create("two")));
+            Assert.Equal("two", await ReadFrameAsync(a));
+
+            // The timer does the same on its own once the pipe has been quiet for a period.
+            await Eventually.True(() => !pipe.HasWriteBuffer, "write buffer swept by the timer", TimeSpan.FromSeconds(10));
+            Assert.True(pipe.TrySend(Message.Create("three")));
+            Assert.Equal("three", await ReadFrameAsync(a));
+        });
+    }
+
+    [Fact]
+    public async Task A_frame_announced_large_reserves_what_arrived_once_the_budget_is_taken()
+    {
+        // Other peers' large frames hold the whole budget: this one must grow with what arrives.
+        LargeFrameBudget.Hold(LargeFrameBudget.Budget);
+        try
+        {
+            await TrickleOneMegabyteAsync(fullAtOnce: false);
+        }
+        finally
+        {
+            LargeFrameBudget.Hold(-LargeFrameBudget.Budget);
         }
     }
 
     [Fact]
-    public async Task A_frame_announced_large_reserves_what_arrived_not_what_it_announced()
+    public async Task A_large_frame_within_the_budget_takes_its_full_size_at_once()
+    {
+        await TrickleOneMegabyteAsync(fullAtOnce: true);
+    }
+
+    private static async Task TrickleOneMegabyteAsync(bool fullAtOnce)
+    {
+        await WithPipeAsync(async (a, pipe, host) =>
+        {
+            const int size = 1 << 20;
+            byte[] body = new byte[size];
+            body.AsSpan().Fill((byte)'x');
+            byte[] prefix = new byte[8];
+            FrameCodec.WritePrefix(prefix, size, ipc: false);
+            await a.WriteAsync(prefix);
+            await a.WriteAsync(body.AsMemory(0, 100));
+            await Eventually.True(() => pipe.PartialMessageCapacity > 0, "partial message started");
+            if (fullAtOnce)
+            {
+                Assert.Equal(size, pipe.PartialMessageCapacity);
+                Assert.True(LargeFrameBudget.Reserved >= size);
+            }
+            else
+            {
+                Assert.InRange(pipe.PartialMessageCapacity, 100, 4 * 1024);
+            }
+
+            await a.WriteAsync(body.AsMemory(100, 20_000));
+            await Eventually.True(() => pipe.PartialMessageCapacity >= 20_100, "partial message grown");
+            Assert.InRange(pipe.PartialMessageCapacity, 20_100, fullAtOnce ? size : 2 * 20_100);
+
+            await a.WriteAsync(body.AsMemory(20_100));
+            string received = await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit);
+            Assert.Equal(size, received.Length);
+            Assert.All(received, c => Assert.Equal('x', c));
+            Assert.Equal(0, pipe.PartialMessageCapacity);
+        });
+    }
+
+    /// <summary>Runs <paramref name="test"/> with a started pipe over one end of a loopback pair and the other end.</summary>
+    private static async Task WithPipeAsync(Func<Stream, StreamPipe, Host, Task> test)
     {
         var (a, b) = StreamPair.Create();
         await using (a)
@@ -240,25 +273,7 @@ public sealed class IdleChunkTests
             pipe.Start(host, null);
             try
             {
-                const int size = 1 << 20;
-                byte[] body = new byte[size];
-                body.AsSpan().Fill((byte)'x');
-                byte[] prefix = new byte[8];
-                FrameCodec.WritePrefix(prefix, size, ipc: false);
-                await a.WriteAsync(prefix);
-                await a.WriteAsync(body.AsMemory(0, 100));
-                await Eventually.True(() => pipe.PartialMessageCapacity > 0, "partial message started");
-                Assert.InRange(pipe.PartialMessageCapacity, 100, 4 * 1024);
-
-                await a.WriteAsync(body.AsMemory(100, 20_000));
-                await Eventually.True(() => pipe.PartialMessageCapacity >= 20_100, "partial message grown");
-                Assert.InRange(pipe.PartialMessageCapacity, 20_100, 2 * 20_100);
-
-                await a.WriteAsync(body.AsMemory(20_100));
-                string received = await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit);
-                Assert.Equal(size, received.Length);
-                Assert.All(received, c => Assert.Equal('x', c));
-                Assert.Equal(0, pipe.PartialMessageCapacity);
+                await test(a, pipe, host);
             }
             finally
             {
