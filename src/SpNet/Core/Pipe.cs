@@ -32,7 +32,8 @@ internal abstract class Pipe
         PeerProtocol = peerProtocol;
         LocalAddress = localAddress;
         RemoteAddress = remoteAddress;
-        _sendQueue = Channel.CreateBounded<Message>(new BoundedChannelOptions(Math.Max(1, sendQueueCapacity))
+        QueueCapacity = Math.Max(1, sendQueueCapacity);
+        _sendQueue = Channel.CreateBounded<Message>(new BoundedChannelOptions(QueueCapacity)
         {
             SingleReader = true,
             SingleWriter = false,
@@ -212,6 +213,9 @@ internal abstract class Pipe
         }
         Close();
     }
+
+    /// <summary>How many messages the send queue holds at most.</summary>
+    public int QueueCapacity { get; }
 
     /// <summary>Number of messages waiting in the send queue.</summary>
     public int QueuedCount => _sendQueue.Reader.Count;

@@ -5,7 +5,8 @@ namespace SpNet.Protocols;
 
 /// <summary>
 /// PUB: every message goes to every subscriber, sharing one buffer. A subscriber whose queue is full misses the
-/// message (counted as dropped); the publisher never waits. A peer that sends to a PUB is in violation and its
+/// message (counted as dropped); the publisher never waits. A queue counts as full at 16 messages over 64 KiB (about
+/// 1 MiB of smaller ones), so a stalled subscriber holds what it would under NNG. A peer that sends to a PUB is in violation and its
 /// pipe is closed, as NNG does.
 /// </summary>
 /// <remarks>Raw mode is the same: PUB has no header.</remarks>
@@ -48,10 +49,11 @@ internal sealed class Pub(SocketStatistics statistics, bool raw = false) : Proto
         {
             ThrowHelper.ThrowClosed("socket");
         }
+        int depth = DepthFor(message.Length);
         foreach (Pipe pipe in Volatile.Read(ref _pipes))
         {
             message.AddReference();
-            if (!pipe.TrySend(message))
+            if ((depth < pipe.QueueCapacity && pipe.QueuedCount >= depth) || !pipe.TrySend(message))
             {
                 Drop(message);
             }
@@ -59,6 +61,20 @@ internal sealed class Pub(SocketStatistics statistics, bool raw = false) : Proto
         message.Dispose();
         return true;
     }
+
+    /// <summary>
+    /// Messages of this size a subscriber's queue may hold: <see cref="QueueBytes"/> worth, but never fewer than
+    /// <see cref="MinDepth"/> (and never more than the socket's send buffer). A stalled subscriber then holds 16
+    /// messages of 64 KiB or 1 MiB, as NNG's, where 128 of them (~131 MiB at 1 MiB) did before; small messages keep the
+    /// full depth that bursts need.
+    /// </summary>
+    private static int DepthFor(int length) => Math.Max(MinDepth, QueueBytes / Math.Max(1, length));
+
+    /// <summary>Bytes of messages one subscriber's queue holds, at most, beyond <see cref="MinDepth"/> messages.</summary>
+    private const int QueueBytes = 1024 * 1024;
+
+    /// <summary>NNG's PUB send buffer, in messages (pub0: 16 per pipe).</summary>
+    private const int MinDepth = 16;
 
     public override ValueTask SendAsync(Message message, CancellationToken cancellationToken)
     {
