@@ -432,9 +432,7 @@ public sealed class ArgumentParser
     {
         if (path == "-")
         {
-            using var buffer = new MemoryStream();
-            _stdin.CopyTo(buffer);
-            return buffer.ToArray();
+            return PayloadFile.Read(_stdin, "standard input");
         }
         FileStream stream;
         try
@@ -453,9 +451,7 @@ public sealed class ArgumentParser
         {
             try
             {
-                using var buffer = new MemoryStream();
-                stream.CopyTo(buffer);
-                return buffer.ToArray();
+                return PayloadFile.Read(stream, path);
             }
             catch (IOException ex)
             {

@@ -68,7 +68,7 @@ public sealed partial class CatApp
                 throw new CatUsageException($"Receive error: {ErrorText.Of(ex)}", ex);
             }
             Print(message);
-            await SendAsync(socket, data, cancellationToken).ConfigureAwait(false);
+            await SendAsync(socket, data, last: false, cancellationToken).ConfigureAwait(false);
         }
         await Task.Delay(DrainTime, cancellationToken).ConfigureAwait(false);
     }
@@ -84,8 +84,9 @@ public sealed partial class CatApp
         for (int iterations = 1; ; iterations++)
         {
             long start = Stopwatch.GetTimestamp();
-            await SendAsync(socket, data, cancellationToken).ConfigureAwait(false);
-            if ((o.Interval is null && o.Count == 0) || (o.Count > 0 && iterations >= o.Count))
+            bool last = (o.Interval is null && o.Count == 0) || (o.Count > 0 && iterations >= o.Count);
+            await SendAsync(socket, data, last, cancellationToken).ConfigureAwait(false);
+            if (last)
             {
                 break;
             }
@@ -109,7 +110,7 @@ public sealed partial class CatApp
         for (int iterations = 1; ; iterations++)
         {
             long start = Stopwatch.GetTimestamp();
-            await SendAsync(socket, data, cancellationToken).ConfigureAwait(false);
+            await SendAsync(socket, data, (o.Interval is null && o.Count == 0) || (o.Count > 0 && iterations >= o.Count), cancellationToken).ConfigureAwait(false);
             if (o.Interval is null && o.Count == 0)
             {
                 await ReceiveLoopAsync(socket, cancellationToken).ConfigureAwait(false);
@@ -169,11 +170,31 @@ public sealed partial class CatApp
         }
     }
 
-    private static async Task SendAsync(Socket socket, byte[] data, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the data. The last send gives the array itself away instead of copying it, so a large --file is held
+    /// once, not twice; the data must not be used after it (a file sent repeatedly is copied for each earlier send).
+    /// </summary>
+    private static async Task SendAsync(Socket socket, byte[] data, bool last, CancellationToken cancellationToken)
     {
         try
         {
-            await socket.SendAsync(data, cancellationToken).ConfigureAwait(false);
+            if (last && data.Length > 0)
+            {
+                Message message = Message.Adopt(data);
+                try
+                {
+                    await socket.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    message.Dispose();
+                    throw;
+                }
+            }
+            else
+            {
+                await socket.SendAsync(data, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (SpNetException ex)
         {

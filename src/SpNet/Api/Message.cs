@@ -42,6 +42,20 @@ public sealed class Message : IDisposable
         return m;
     }
 
+    /// <summary>
+    /// Creates a message whose body is <paramref name="body"/> itself, not a copy: the message owns the array from
+    /// then on (it may go to the buffer pool when the message is disposed), so the caller must not touch it again.
+    /// For spcat's last send of a file, which must not hold two copies of a large file.
+    /// </summary>
+    internal static Message Adopt(byte[] body)
+    {
+        Message m = MessagePool.Rent();
+        m._body = body;
+        m._bodyOffset = 0;
+        m._bodyLength = body.Length;
+        return m;
+    }
+
     /// <summary>Creates a message whose body is a copy of <paramref name="body"/>.</summary>
     public static Message Create(ReadOnlySpan<byte> body)
     {
