@@ -6,7 +6,7 @@ namespace SpNet.Tests;
 internal static class SocketTestExtensions
 {
     /// <summary>Waits until the socket has exactly <paramref name="count"/> open pipes.</summary>
-    public static Task WaitForPipesAsync(this Socket socket, int count, TimeSpan? timeout = null) =>
+    public static Task WaitForPipeCountAsync(this Socket socket, int count, TimeSpan? timeout = null) =>
         Eventually.True(() => socket.Statistics.CurrentPipes == count, $"{socket} has {count} pipe(s) (now: {socket.Statistics})", timeout);
 
     /// <summary>Receives one message as text, bounded in time.</summary>

@@ -4,24 +4,20 @@ namespace SpNet.Cli.Demo;
 internal static class Connections
 {
     /// <summary>
-    /// Completes once <paramref name="socket"/> has at least <paramref name="pipes"/> open pipes. A dial completes
+    /// Completes once <paramref name="socket"/> has at least <paramref name="pipes"/> attached pipes. A dial completes
     /// when the dialer's side is attached; the listener attaches its side a moment later, and PUSH or PUB sending
-    /// before then would route everything to the peers already present. Polls every millisecond: this runs only
-    /// at set-up, and the token bounds it.
+    /// before then would route everything to the peers already present.
     /// </summary>
     /// <exception cref="DemoCheckException">The pipes did not appear before <paramref name="cancellationToken"/> fired.</exception>
     public static async Task WaitForPipesAsync(Socket socket, int pipes, CancellationToken cancellationToken)
     {
-        while (socket.Statistics.CurrentPipes < pipes)
+        try
         {
-            try
-            {
-                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new DemoCheckException($"{socket} had {socket.Statistics.CurrentPipes} of {pipes} connections when time ran out");
-            }
+            await socket.WaitForPipesAsync(pipes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new DemoCheckException($"{socket} had {socket.PipeCount} of {pipes} connections when time ran out");
         }
     }
 

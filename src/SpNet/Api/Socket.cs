@@ -193,6 +193,7 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
         {
             pipe.Close();
         }
+        ReleasePipeWaiters();
         RetireWhenQuiet();
     }
 
@@ -204,6 +205,7 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
     {
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
+            ReleasePipeWaiters();
             // Drain the pipes before closing the endpoints: closing a dialer closes its pipe at once, which would
             // drop whatever that pipe still had queued. New pipes are refused meanwhile (the socket is closed).
             var endpoints = TakeEndpoints();

@@ -53,11 +53,8 @@ internal abstract class Pipe
     /// <summary>Remote endpoint, as text.</summary>
     public string RemoteAddress { get; }
 
-    /// <summary>A slot for the protocol's per-pipe state.</summary>
-    public object? ProtocolState { get; set; }
-
-    /// <summary>The dialer that made this pipe, if any (for redial bookkeeping).</summary>
-    public object? Owner { get; set; }
+    /// <summary>The dialer or listener that made this pipe, set when the socket adopts it (names the URL in pipe events).</summary>
+    public IEndpoint? Owner { get; set; }
 
     /// <summary>
     /// The TCP socket under this pipe (tcp, tls+tcp, ws, wss), set by the transport; null for the others. Lets tests

@@ -21,7 +21,7 @@ public class DeviceReflectorTests
                 members.Add(member);
                 member.Dial(url);
             }
-            await hub.WaitForPipesAsync(4);
+            await hub.WaitForPipeCountAsync(4);
 
             // Rounds in turn: every other member's next message must be this one. An echo to the sender would be
             // its next message instead, and the following round (or the closing message) would find it.
@@ -78,7 +78,7 @@ public class DeviceReflectorTests
         await using var peer = new Pair1Socket();
         peer.Dial(mirror.ListenTcp());
         Task reflector = Device.RunAsync(mirror, null, cts.Token);
-        await mirror.WaitForPipesAsync(1);
+        await mirror.WaitForPipeCountAsync(1);
         for (int i = 0; i < 10; i++)
         {
             await peer.SendTextAsync($"ping{i}");

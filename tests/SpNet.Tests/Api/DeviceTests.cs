@@ -68,7 +68,7 @@ public class DeviceTests
         var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x30);
         using (peer)
         {
-            await rep.WaitForPipesAsync(1);
+            await rep.WaitForPipeCountAsync(1);
             await peer.SendFrameAsync(RawSpPeer.Tagged([3, 0x80000001], "deep"u8));
             await peer.SendFrameAsync(RawSpPeer.Tagged([0x80000002], "shallow"u8));
             Assert.Equal("shallow", await rep.ReceiveTextAsync());
@@ -92,8 +92,8 @@ public class DeviceTests
         await using var r2 = new RespondentSocket();
         r1.Dial(url);
         r2.Dial(url);
-        await back.WaitForPipesAsync(2);
-        await surveyor.WaitForPipesAsync(1);
+        await back.WaitForPipeCountAsync(2);
+        await surveyor.WaitForPipeCountAsync(1);
         await surveyor.SendTextAsync("vote");
         foreach (var r in new[] { r1, r2 })
         {

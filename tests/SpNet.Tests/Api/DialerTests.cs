@@ -100,9 +100,9 @@ public class DialerTests
         await using var pull = new PullSocket();
         await using var push = new PushSocket { ReconnectMinTime = TimeSpan.FromMilliseconds(20) };
         Dialer dialer = push.Dial(pull.ListenTcp());
-        await pull.WaitForPipesAsync(1);
+        await pull.WaitForPipeCountAsync(1);
         await dialer.DisposeAsync();
-        await pull.WaitForPipesAsync(0);
+        await pull.WaitForPipeCountAsync(0);
         long attempts = push.Statistics.ConnectAttempts;
         Assert.Empty(push.Dialers);
         // Nothing new within several redial periods (bounded observation, not a hope).

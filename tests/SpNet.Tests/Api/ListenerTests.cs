@@ -124,7 +124,7 @@ public class ListenerTests
         Listener listener = pull.Listen(Addresses.TcpLoopback);
         string url = listener.Url;
         push.Dial(url);
-        await pull.WaitForPipesAsync(1);
+        await pull.WaitForPipeCountAsync(1);
         await listener.DisposeAsync();
         Assert.Empty(pull.Listeners);
         await push.SendTextAsync("after close");

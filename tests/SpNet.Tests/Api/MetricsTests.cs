@@ -56,7 +56,7 @@ public class MetricsTests
         await using (var b = new StarSocket())
         {
             b.Dial(a.ListenTcp());
-            await a.WaitForPipesAsync(1);
+            await a.WaitForPipeCountAsync(1);
             await b.SendTextAsync("hello");
             Assert.Equal("hello", await a.ReceiveTextAsync());
             var (raw, _) = await RawSpPeer.ConnectAndHandshakeAsync(a.Listeners[0].Url, 0x640);

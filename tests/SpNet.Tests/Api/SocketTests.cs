@@ -46,7 +46,7 @@ public class SocketTests
         string url = pull.ListenTcp();
         var push = new PushSocket();
         push.Dial(url);
-        await pull.WaitForPipesAsync(1);
+        await pull.WaitForPipeCountAsync(1);
         for (int i = 0; i < 50; i++)
         {
             await push.SendTextAsync($"m{i}");
@@ -66,7 +66,7 @@ public class SocketTests
         string url = pull.ListenTcp();
         var push = new PushSocket();
         push.Dial(url);
-        await pull.WaitForPipesAsync(1);
+        await pull.WaitForPipeCountAsync(1);
         byte[] big = new byte[16 * 1024 * 1024];
         big[^1] = 0x5A;
         await Eventually.Within(push.SendAsync(big), "queue the big message");

@@ -27,7 +27,7 @@ public class BusTests
             }
             foreach (var m in members)
             {
-                await m.WaitForPipesAsync(n - 1);
+                await m.WaitForPipeCountAsync(n - 1);
             }
             for (int i = 0; i < n; i++)
             {
@@ -61,7 +61,7 @@ public class BusTests
         await using var c = new BusSocket();
         a.Dial(b.ListenTcp());
         c.Dial(b.ListenTcp());
-        await b.WaitForPipesAsync(2);
+        await b.WaitForPipeCountAsync(2);
         await a.SendTextAsync("from a");
         Assert.Equal("from a", await b.ReceiveTextAsync());
         await b.SendTextAsync("from b");
@@ -79,7 +79,7 @@ public class BusTests
         using (peer)
         {
             Assert.Equal(RawSpPeer.Header(0x70), header);
-            await bus.WaitForPipesAsync(1);
+            await bus.WaitForPipeCountAsync(1);
             await bus.SendTextAsync("hello");
             Assert.Equal("hello"u8.ToArray(), await peer.ReceiveFrameAsync());
             await peer.SendFrameAsync("back"u8);
@@ -97,7 +97,7 @@ public class BusTests
         await using var b = new BusSocket();
         a.Dial(url);
         b.Dial(url);
-        await reflector.WaitForPipesAsync(2);
+        await reflector.WaitForPipeCountAsync(2);
 
         await a.SendTextAsync("from a");
         using Message m = await Eventually.Within(reflector.ReceiveAsync(), "a's message at the reflector");

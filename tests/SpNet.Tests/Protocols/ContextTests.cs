@@ -16,7 +16,7 @@ public class ContextTests(ITestOutputHelper output)
         await using var req = new ReqSocket();
         string url = rep.ListenTcp();
         req.Dial(url);
-        await rep.WaitForPipesAsync(1);
+        await rep.WaitForPipeCountAsync(1);
 
         // REP workers: each its own context, answering with the request's text reversed-tagged.
         var workers = new List<Task>();
@@ -125,7 +125,7 @@ public class ContextTests(ITestOutputHelper output)
         }
         try
         {
-            await surveyor.WaitForPipesAsync(Respondents, TimeSpan.FromSeconds(20));
+            await surveyor.WaitForPipeCountAsync(Respondents, TimeSpan.FromSeconds(20));
             var contexts = Enumerable.Range(0, Surveys).Select(_ => surveyor.OpenContext()).ToArray();
             var clock = Stopwatch.StartNew();
             for (int s = 0; s < Surveys; s++)
@@ -191,7 +191,7 @@ public class ContextTests(ITestOutputHelper output)
         await using var silent = new RepSocket(); // takes requests, never answers
         await using var req = new ReqSocket();
         req.Dial(silent.ListenTcp());
-        await req.WaitForPipesAsync(1);
+        await req.WaitForPipeCountAsync(1);
         SocketContext ctx = req.OpenContext();
         Assert.Equal(SpError.IncorrectState, (await Assert.ThrowsAsync<SpNetException>(async () => await ctx.ReceiveAsync())).Error);
         await Eventually.Within(ctx.SendAsync("x"u8.ToArray()), "the request to go out");

@@ -26,7 +26,7 @@ public class Pair0Tests
         await using var second = new PairSocket { ReconnectMinTime = TimeSpan.FromSeconds(10) };
         string url = server.ListenTcp();
         first.Dial(url);
-        await server.WaitForPipesAsync(1);
+        await server.WaitForPipeCountAsync(1);
         second.Dial(url);
         await Eventually.True(() => server.Statistics.PipesRejected >= 1, $"second peer rejected ({server.Statistics})");
         Assert.Equal(1, server.Statistics.CurrentPipes);
@@ -45,7 +45,7 @@ public class Pair0Tests
         var (one, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x10);
         using (one)
         {
-            await server.WaitForPipesAsync(1);
+            await server.WaitForPipeCountAsync(1);
             var (two, header) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x10);
             using (two)
             {
@@ -66,9 +66,9 @@ public class Pair0Tests
         await using (var first = new PairSocket())
         {
             first.Dial(url);
-            await server.WaitForPipesAsync(1);
+            await server.WaitForPipeCountAsync(1);
         }
-        await server.WaitForPipesAsync(0);
+        await server.WaitForPipeCountAsync(0);
         await using var next = new PairSocket();
         next.Dial(url);
         await next.SendTextAsync("me now");

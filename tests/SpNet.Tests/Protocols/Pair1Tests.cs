@@ -33,7 +33,7 @@ public class Pair1Tests
         using (peer)
         {
             Assert.Equal(RawSpPeer.Header(0x11), header);
-            await pair.WaitForPipesAsync(1);
+            await pair.WaitForPipeCountAsync(1);
             await pair.SendTextAsync("hi");
             Assert.Equal(s_nngHi, await peer.ReceiveFrameAsync());
         }
@@ -80,7 +80,7 @@ public class Pair1Tests
         var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(pair.ListenTcp(), 0x11);
         using (peer)
         {
-            await pair.WaitForPipesAsync(1);
+            await pair.WaitForPipeCountAsync(1);
             await peer.SendFrameAsync(Hops(hops, "bad"));
             Assert.True(await peer.WaitForRemoteCloseAsync(), "pipe kept after a hop count > 255");
             Assert.Equal(1, pair.Statistics.ProtocolErrors);
@@ -94,7 +94,7 @@ public class Pair1Tests
         var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(pair.ListenTcp(), 0x11);
         using (peer)
         {
-            await pair.WaitForPipesAsync(1);
+            await pair.WaitForPipeCountAsync(1);
             await peer.SendFrameAsync([0, 0, 1]);
             Assert.True(await peer.WaitForRemoteCloseAsync());
         }
@@ -118,7 +118,7 @@ public class Pair1Tests
         await using var second = new Pair1Socket { ReconnectMinTime = TimeSpan.FromSeconds(10) };
         string url = server.ListenTcp();
         first.Dial(url);
-        await server.WaitForPipesAsync(1);
+        await server.WaitForPipeCountAsync(1);
         second.Dial(url);
         await Eventually.True(() => server.Statistics.PipesRejected >= 1, "second peer rejected");
         await server.SendTextAsync("only you");
@@ -159,7 +159,7 @@ public class Pair1Tests
         await using var b = new Pair1Socket();
         a.Dial(url);
         b.Dial(url);
-        await hub.WaitForPipesAsync(2);
+        await hub.WaitForPipeCountAsync(2);
 
         await a.SendTextAsync("from a");
         using Message fromA = await Eventually.Within(hub.ReceiveAsync(), "a's message");
@@ -197,7 +197,7 @@ public class Pair1Tests
         await using var hub = Pair1Socket.CreatePolyamorous();
         await using var a = new Pair1Socket();
         a.Dial(hub.ListenTcp());
-        await hub.WaitForPipesAsync(1);
+        await hub.WaitForPipeCountAsync(1);
         await hub.SendTextAsync("anyone");
         Assert.Equal("anyone", await a.ReceiveTextAsync());
     }

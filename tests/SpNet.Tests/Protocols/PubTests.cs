@@ -17,7 +17,7 @@ public class PubTests
         sub2.Subscribe("");
         sub1.Dial(url);
         sub2.Dial(url);
-        await pub.WaitForPipesAsync(2);
+        await pub.WaitForPipeCountAsync(2);
         for (int i = 0; i < 20; i++)
         {
             await pub.SendTextAsync($"m{i}");
@@ -56,7 +56,7 @@ public class PubTests
         await using var fast = new SubSocket();
         fast.Subscribe("");
         fast.Dial(url);
-        await pub.WaitForPipesAsync(2);
+        await pub.WaitForPipeCountAsync(2);
 
         byte[] payload = new byte[32 * 1024];
         const int count = 400; // 12.5 MiB: far more than the stalled peer's kernel buffers and queue can hold

@@ -16,7 +16,7 @@ public class PushPullTests
         string url = push.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("rr")).Url;
         pull1.Dial(url);
         pull2.Dial(url);
-        await push.WaitForPipesAsync(2);
+        await push.WaitForPipeCountAsync(2);
         const int count = 20;
         for (int i = 0; i < count; i++)
         {
@@ -87,7 +87,7 @@ public class PushPullTests
         string url = pull.ListenTcp();
         pushA.Dial(url);
         pushB.Dial(url);
-        await pull.WaitForPipesAsync(2);
+        await pull.WaitForPipeCountAsync(2);
         const int each = 400;
         Task sendA = Task.Run(async () => { for (int i = 0; i < each; i++) { await pushA.SendAsync(System.Text.Encoding.UTF8.GetBytes($"A{i}")); } });
         Task sendB = Task.Run(async () => { for (int i = 0; i < each; i++) { await pushB.SendAsync(System.Text.Encoding.UTF8.GetBytes($"B{i}")); } });

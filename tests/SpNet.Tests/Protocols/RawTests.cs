@@ -40,7 +40,7 @@ public class RawTests
         using (a)
         using (b)
         {
-            await raw.WaitForPipesAsync(2);
+            await raw.WaitForPipeCountAsync(2);
             await b.SendFrameAsync(RawSpPeer.Tagged([7, 0x80000009], "hi"u8));
             using Message request = await Eventually.Within(raw.ReceiveAsync(), "the raw request");
             Assert.Equal(12, request.HeaderLength);
@@ -77,7 +77,7 @@ public class RawTests
         var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x30);
         using (peer)
         {
-            await raw.WaitForPipesAsync(1);
+            await raw.WaitForPipeCountAsync(1);
             await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2, 0x80000001], "3 tags"u8));
             await peer.SendFrameAsync(RawSpPeer.Tagged([1, 0x80000002], "2 tags"u8));
             using Message m = await Eventually.Within(raw.ReceiveAsync(), "the 2-tag request");
@@ -99,7 +99,7 @@ public class RawTests
         var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, surveyor ? (ushort)0x63 : (ushort)0x31);
         using (peer)
         {
-            await raw.WaitForPipesAsync(1);
+            await raw.WaitForPipeCountAsync(1);
             Message m = Message.Create("body");
             m.AppendHeaderUInt32(0x00000005);
             m.AppendHeaderUInt32(0x00000001); // no bit 31: raw sends whatever it is given

@@ -11,7 +11,7 @@ public class ReceiveBufferReplyTests
         await using var rep = new RepSocket { ReceiveBufferSize = 2 };
         await using var req = new ReqSocket();
         req.Dial(rep.ListenTcp());
-        await rep.WaitForPipesAsync(1);
+        await rep.WaitForPipeCountAsync(1);
         var contexts = Enumerable.Range(0, 6).Select(_ => req.OpenContext()).ToList();
         for (int i = 0; i < contexts.Count; i++)
         {
@@ -44,7 +44,7 @@ public class ReceiveBufferReplyTests
         await using var surveyor = new SurveyorSocket();
         await using var respondent = new RespondentSocket { ReceiveBufferSize = 2 };
         respondent.Dial(surveyor.ListenTcp());
-        await surveyor.WaitForPipesAsync(1);
+        await surveyor.WaitForPipeCountAsync(1);
         for (int i = 0; i < 6; i++)
         {
             await surveyor.SendTextAsync($"s{i}"); // each new survey replaces the last at the surveyor; all go out
@@ -75,7 +75,7 @@ public class ReceiveBufferReplyTests
                 respondents.Add(respondent);
                 respondent.Dial(url);
             }
-            await surveyor.WaitForPipesAsync(4);
+            await surveyor.WaitForPipeCountAsync(4);
             await surveyor.SendTextAsync("who?");
             foreach (RespondentSocket respondent in respondents)
             {
@@ -105,7 +105,7 @@ public class ReceiveBufferReplyTests
         await using var req = ReqSocket.CreateRaw();
         req.ReceiveBufferSize = 2;
         req.Dial(rep.ListenTcp());
-        await rep.WaitForPipesAsync(1);
+        await rep.WaitForPipeCountAsync(1);
         for (uint i = 0; i < 6; i++)
         {
             Message request = Message.Create($"r{i}");

@@ -10,7 +10,7 @@ public class ReceiveBufferTests
         var sub = new SubSocket { ReceiveBufferSize = receiveBuffer, PreferNew = preferNew };
         sub.Subscribe("");
         sub.Dial(pub.ListenTcp());
-        await pub.WaitForPipesAsync(1);
+        await pub.WaitForPipeCountAsync(1);
         return (pub, sub);
     }
 
@@ -55,7 +55,7 @@ public class ReceiveBufferTests
         await using var push = new PushSocket();
         await using var pull = new PullSocket { ReceiveBufferSize = 2 };
         pull.Dial(push.ListenTcp());
-        await push.WaitForPipesAsync(1);
+        await push.WaitForPipeCountAsync(1);
         for (int i = 0; i < 6; i++)
         {
             await push.SendTextAsync("x");

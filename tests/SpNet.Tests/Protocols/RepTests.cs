@@ -73,7 +73,7 @@ public class RepTests
         var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, ReqId);
         using (peer)
         {
-            await rep.WaitForPipesAsync(1);
+            await rep.WaitForPipeCountAsync(1);
             await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2], ""u8));
             Assert.True(await peer.WaitForRemoteCloseAsync(), "REP kept a pipe that sent a request without an id");
             await Eventually.True(() => rep.Statistics.ProtocolErrors == 1 && rep.Statistics.CurrentPipes == 0, "protocol error counted, pipe gone");
@@ -122,7 +122,7 @@ public class RepTests
             await peer.SendFrameAsync(RawSpPeer.Tagged([0x80000009], "bye"u8));
             Assert.Equal("bye", await rep.ReceiveTextAsync());
         }
-        await rep.WaitForPipesAsync(0);
+        await rep.WaitForPipeCountAsync(0);
         await rep.SendTextAsync("nobody listens"); // no exception, no hang
         Assert.Equal(1, rep.Statistics.MessagesDropped);
 
@@ -165,7 +165,7 @@ public class RepTests
         string url = rep.ListenTcp();
         req1.Dial(url);
         req2.Dial(url);
-        await rep.WaitForPipesAsync(2);
+        await rep.WaitForPipeCountAsync(2);
         await req1.SendTextAsync("one");
         await req2.SendTextAsync("two");
         var got = new HashSet<string>();

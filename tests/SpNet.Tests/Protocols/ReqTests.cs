@@ -68,7 +68,7 @@ public class ReqTests
         using (peer)
         {
             Assert.Equal(RawSpPeer.Header(0x30), header);
-            await req.WaitForPipesAsync(1);
+            await req.WaitForPipeCountAsync(1);
             await req.SendTextAsync("hello");
             byte[] request = await peer.ReceiveFrameAsync();
             Assert.Equal(9, request.Length);
@@ -88,7 +88,7 @@ public class ReqTests
         var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, RepId);
         using (peer)
         {
-            await req.WaitForPipesAsync(1);
+            await req.WaitForPipeCountAsync(1);
             var clock = Stopwatch.StartNew();
             await req.SendTextAsync("again?");
             byte[] first = await peer.ReceiveFrameAsync(); // ignored on purpose
@@ -125,7 +125,7 @@ public class ReqTests
             {
                 req.Dial(r.ListenTcp());
             }
-            await req.WaitForPipesAsync(2);
+            await req.WaitForPipeCountAsync(2);
             await req.SendTextAsync("job");
 
             int holder = -1;
@@ -169,7 +169,7 @@ public class ReqTests
         var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, RepId);
         using (peer)
         {
-            await req.WaitForPipesAsync(1);
+            await req.WaitForPipeCountAsync(1);
             await req.SendTextAsync("old");
             await req.SendTextAsync("new");
             byte[] oldRequest = await peer.ReceiveFrameAsync();
@@ -194,7 +194,7 @@ public class ReqTests
         var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, RepId);
         using (peer)
         {
-            await req.WaitForPipesAsync(1);
+            await req.WaitForPipeCountAsync(1);
             await req.SendTextAsync("x");
             uint id = BinaryPrimitives.ReadUInt32BigEndian(await peer.ReceiveFrameAsync());
             await peer.SendFrameAsync(RawSpPeer.Tagged([id ^ 0x1234], "bogus"u8));
@@ -213,7 +213,7 @@ public class ReqTests
         var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, RepId);
         using (peer)
         {
-            await req.WaitForPipesAsync(1);
+            await req.WaitForPipeCountAsync(1);
             await req.SendTextAsync("x");
             await peer.ReceiveFrameAsync();
             await peer.SendFrameAsync([0x80, 0x00]);

@@ -27,7 +27,7 @@ public class StarTests
             }
             for (int i = 0; i < n; i++)
             {
-                await members[i].WaitForPipesAsync(degree[i]);
+                await members[i].WaitForPipeCountAsync(degree[i]);
             }
             for (int i = 0; i < n; i++)
             {
@@ -65,7 +65,7 @@ public class StarTests
         Assert.Equal(new byte[] { 0x00, 0x53, 0x50, 0x00, 0x06, 0x40, 0x00, 0x00 }, header); // §8 vector 3
         var (to, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x640);
         using var __ = to;
-        await star.WaitForPipesAsync(2);
+        await star.WaitForPipeCountAsync(2);
 
         await from.SendFrameAsync(s_mangosHi);
         Assert.Equal(new byte[] { 0, 0, 0, 1, 0x68, 0x69 }, await to.ReceiveFrameAsync());

@@ -9,7 +9,7 @@ public class SubContextTests
         var pub = new PubSocket();
         var sub = new SubSocket { ReceiveBufferSize = receiveBuffer };
         sub.Dial(pub.ListenTcp());
-        await pub.WaitForPipesAsync(1);
+        await pub.WaitForPipeCountAsync(1);
         return (pub, sub);
     }
 

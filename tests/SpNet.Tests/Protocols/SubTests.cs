@@ -12,8 +12,8 @@ public class SubTests
         var sub = new SubSocket();
         string url = pub.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("sub")).Url;
         sub.Dial(url);
-        await pub.WaitForPipesAsync(1);
-        await sub.WaitForPipesAsync(1);
+        await pub.WaitForPipeCountAsync(1);
+        await sub.WaitForPipeCountAsync(1);
         return (pub, sub);
     }
 
@@ -124,7 +124,7 @@ public class SubTests
         using (peer)
         {
             Assert.Equal(RawSpPeer.Header(0x20), header);
-            await pub.WaitForPipesAsync(1);
+            await pub.WaitForPipeCountAsync(1);
             await pub.SendTextAsync("topic|data");
             // wire-protocol.md §8 vector 12.
             Assert.Equal(Convert.FromHexString("000000000000000a746f7069637c64617461"), await peer.ReceiveExactlyAsync(18));

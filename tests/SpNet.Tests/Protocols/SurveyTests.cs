@@ -31,7 +31,7 @@ public class SurveyTests
             }
             try
             {
-                await surveyor.WaitForPipesAsync(3);
+                await surveyor.WaitForPipeCountAsync(3);
                 await surveyor.SendTextAsync("who?");
                 for (int i = 0; i < 3; i++)
                 {
@@ -94,7 +94,7 @@ public class SurveyTests
         using (peer)
         {
             Assert.Equal(RawSpPeer.Header(SurveyorId), header);
-            await surveyor.WaitForPipesAsync(1);
+            await surveyor.WaitForPipeCountAsync(1);
 
             await surveyor.SendTextAsync("one");
             byte[] first = await peer.ReceiveFrameAsync();
@@ -142,7 +142,7 @@ public class SurveyTests
         var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, RespondentId);
         using (peer)
         {
-            await surveyor.WaitForPipesAsync(1);
+            await surveyor.WaitForPipeCountAsync(1);
             await peer.SendFrameAsync([0x80, 0, 0]);
             Assert.True(await peer.WaitForRemoteCloseAsync(), "SURVEYOR kept a pipe that sent a 3-byte answer");
             await Eventually.True(() => surveyor.Statistics.ProtocolErrors == 1, "protocol error counted");
@@ -160,7 +160,7 @@ public class SurveyTests
         good.Dial(url);
         using (stuck)
         {
-            await surveyor.WaitForPipesAsync(2);
+            await surveyor.WaitForPipeCountAsync(2);
             byte[] big = new byte[256 * 1024];
             for (int i = 0; i < 40; i++)
             {
@@ -214,7 +214,7 @@ public class SurveyTests
         var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, SurveyorId);
         using (peer)
         {
-            await respondent.WaitForPipesAsync(1);
+            await respondent.WaitForPipeCountAsync(1);
             await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2, 3, 0x80000001], "four tags"u8));
             await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2, 0x80000002], "three tags"u8));
             Assert.Equal("three tags", await respondent.ReceiveTextAsync());

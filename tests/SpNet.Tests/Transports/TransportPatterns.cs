@@ -15,7 +15,7 @@ internal sealed class TransportPatterns(Func<string> newAddress, Action<Socket, 
         configure?.Invoke(dialer, false);
         string url = listener.Listen(newAddress()).Url;
         await Eventually.Within(dialer.DialAsync(url).AsTask(), $"dialing {url}");
-        await listener.WaitForPipesAsync(1);
+        await listener.WaitForPipeCountAsync(1);
     }
 
     public async Task PairAsync()

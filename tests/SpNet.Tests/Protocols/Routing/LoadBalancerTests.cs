@@ -286,7 +286,7 @@ public class LoadBalancerAllocationTests(ITestOutputHelper output)
         await using var push = new PushSocket { SendBufferSize = 16 };
         string url = pull.ListenTcp();
         push.Dial(url);
-        await pull.WaitForPipesAsync(1);
+        await pull.WaitForPipeCountAsync(1);
         byte[] body = new byte[256];
 
         var results = new List<string>();

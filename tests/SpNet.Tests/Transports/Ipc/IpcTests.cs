@@ -168,7 +168,7 @@ public sealed class IpcTests : IDisposable
         {
             await peer.SendAsync(RawSpPeer.Header(0x50));
             Assert.Equal(RawSpPeer.Header(0x51), await peer.ReceiveExactlyAsync(8));
-            await pull.WaitForPipesAsync(1);
+            await pull.WaitForPipeCountAsync(1);
             byte[] frame = new byte[1 + 8 + 3];
             frame[0] = 0x02; // only 0x01 (a message) is defined
             BinaryPrimitives.WriteUInt64BigEndian(frame.AsSpan(1), 3);

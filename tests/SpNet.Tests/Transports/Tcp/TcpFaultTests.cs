@@ -170,7 +170,7 @@ public sealed class TcpFaultTests : IDisposable
         var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, Push);
         using (peer)
         {
-            await pull.WaitForPipesAsync(1);
+            await pull.WaitForPipeCountAsync(1);
             byte[] frame = RawSpPeer.Frame(new byte[1000]);
             await peer.SendAsync(frame.AsMemory(0, 500));
         }

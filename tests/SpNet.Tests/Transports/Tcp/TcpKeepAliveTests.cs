@@ -119,7 +119,7 @@ public sealed class TcpKeepAliveTests : IClassFixture<TcpKeepAliveTests.Certific
         }
         string url = rep.Listen(address).Url;
         await Eventually.Within(req.DialAsync(url).AsTask(), $"dial {url}");
-        await rep.WaitForPipesAsync(1);
+        await rep.WaitForPipeCountAsync(1);
 
         AssertTuned(TcpSocketOf(rep), keepAliveSeconds: 7, intervalSeconds: 3, retries: 4, userTimeoutMs: 1500);
         AssertTuned(TcpSocketOf(req), keepAliveSeconds: 11, intervalSeconds: 2, retries: 5, userTimeoutMs: 2500);
@@ -136,7 +136,7 @@ public sealed class TcpKeepAliveTests : IClassFixture<TcpKeepAliveTests.Certific
         await using var push = new PushSocket();
         string url = pull.ListenTcp();
         await Eventually.Within(push.DialAsync(url).AsTask(), "dial");
-        await pull.WaitForPipesAsync(1);
+        await pull.WaitForPipeCountAsync(1);
         foreach (System.Net.Sockets.Socket os in new[] { TcpSocketOf(pull), TcpSocketOf(push) })
         {
             Assert.Equal(0, (int)os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
@@ -155,7 +155,7 @@ public sealed class TcpKeepAliveTests : IClassFixture<TcpKeepAliveTests.Certific
         string url = pull.ListenTcp();
         push.TcpKeepAlive = true; // after Listen: the listener keeps what it captured
         await Eventually.Within(push.DialAsync(url).AsTask(), "dial");
-        await pull.WaitForPipesAsync(1);
+        await pull.WaitForPipeCountAsync(1);
         Assert.Equal(0, (int)TcpSocketOf(pull).GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
         Assert.NotEqual(0, (int)TcpSocketOf(push).GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
     }
@@ -174,7 +174,7 @@ public sealed class TcpKeepAliveTests : IClassFixture<TcpKeepAliveTests.Certific
             await using var push = new PushSocket { TcpKeepAlive = true };
             string url = pull.Listen("ipc://" + path).Url;
             await Eventually.Within(push.DialAsync(url).AsTask(), "dial");
-            await pull.WaitForPipesAsync(1);
+            await pull.WaitForPipeCountAsync(1);
             Assert.Null(Assert.Single(pull.SnapshotPipes()).TcpSocket);
         }
         finally

@@ -154,7 +154,7 @@ public sealed class TlsTests : IClassFixture<TlsTests.Certificates>
         await using var identified = new PushSocket { Tls = _certs.ClientOptions(withClientCertificate: true) };
         await Eventually.Within(anonymous.DialAsync(url).AsTask(), "dial without a client certificate");
         await Eventually.Within(identified.DialAsync(url).AsTask(), "dial with a client certificate");
-        await pull.WaitForPipesAsync(2);
+        await pull.WaitForPipeCountAsync(2);
     }
 
     [Fact]

@@ -147,7 +147,7 @@ public sealed class WsFaultTests
         Assert.StartsWith("HTTP/1.1 101 ", head, StringComparison.Ordinal);
         Assert.Contains("\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", head, StringComparison.Ordinal);
         Assert.Contains("\r\nSec-WebSocket-Protocol: push.sp.nanomsg.org", head, StringComparison.Ordinal);
-        await push.WaitForPipesAsync(1);
+        await push.WaitForPipeCountAsync(1);
 
         byte[] big = new byte[200_000];
         new Random(3).NextBytes(big);
@@ -229,7 +229,7 @@ public sealed class WsFaultTests
             await using (var push = new PushSocket())
             {
                 push.Dial(url);
-                await pull.WaitForPipesAsync(1);
+                await pull.WaitForPipeCountAsync(1);
                 await push.SendAsync(new byte[1001]);
                 await Eventually.True(() => pull.Statistics.OversizedMessages == 1, $"oversized message counted ({pull.Statistics})");
                 await Eventually.True(() => pull.Statistics.PipesClosed >= 1, $"pipe closed ({pull.Statistics})");

@@ -14,8 +14,8 @@ public sealed class WsTests
     {
         (Socket listener, Socket dialer) = aListens ? (a, b) : (b, a);
         dialer.Dial(listener.Listen(Loopback).Url);
-        await listener.WaitForPipesAsync(1);
-        await dialer.WaitForPipesAsync(1);
+        await listener.WaitForPipeCountAsync(1);
+        await dialer.WaitForPipeCountAsync(1);
     }
 
     [Theory]
