@@ -14,7 +14,7 @@ var workers = Enumerable.Range(0, 3).Select(i => Worker.Start($"worker{i}", regi
 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
 await discovery.WaitForAsync(s => s.MembersOf("echo").Count == 3, timeout.Token);
 
-await using var echo = new ServiceClient(discovery, "echo");
+await using var echo = new ServiceClient(discovery);
 var counts = new Dictionary<string, int>();
 for (int i = 0; i < 60; i++)
 {
@@ -23,16 +23,16 @@ for (int i = 0; i < 60; i++)
         Console.WriteLine("worker1 stops; requests keep going");
         await workers[1].DisposeAsync();
     }
-    string reply = Encoding.UTF8.GetString(await echo.RequestAsync(Encoding.UTF8.GetBytes($"hello {i}"), timeout.Token));
+    string reply = Encoding.UTF8.GetString(await echo.RequestAsync("echo", Encoding.UTF8.GetBytes($"hello {i}"), timeout.Token));
     string by = reply[..reply.IndexOf(':', StringComparison.Ordinal)];
     counts[by] = counts.GetValueOrDefault(by) + 1;
 }
 Console.WriteLine("60 requests answered: " + string.Join(", ", counts.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}")));
 
 await discovery.WaitForAsync(s => s.MembersOf("echo").Count == 2, timeout.Token); // the registry has noticed
-foreach (BroadcastReply r in await echo.BroadcastAsync("ping"u8.ToArray(), timeout.Token))
+foreach (string address in echo.DialedAddresses("echo"))
 {
-    Console.WriteLine($"broadcast {r.Member.Address}: {(r.Succeeded ? Encoding.UTF8.GetString(r.Reply!) : r.Error!.Message)}");
+    Console.WriteLine($"still dialed: {address}");
 }
 foreach (Worker worker in workers)
 {

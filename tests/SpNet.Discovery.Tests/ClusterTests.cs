@@ -44,8 +44,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
             Assert.Equal(s_services, discovery.Current.Services);
             Assert.All(s_services, s => Assert.Equal(3, discovery.Current.MembersOf(s).Count));
 
-            await using var client = new ServiceClient(discovery, "beta", new ServiceClientOptions { RequestTimeout = TimeSpan.FromSeconds(5) });
-            await Eventually(() => client.DialedAddresses.Count == 3, "3 beta dialers");
+            await using var client = new ServiceClient(discovery, new ServiceClientOptions { RequestTimeout = TimeSpan.FromSeconds(5) });
+            await Eventually(() => client.DialedAddresses("beta").Count == 3, "3 beta dialers");
 
             // Requests run the whole time a member dies and comes back; every one must succeed.
             using var stopRequests = new CancellationTokenSource();
@@ -56,7 +56,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
                 while (!stopRequests.IsCancellationRequested)
                 {
                     int n = Interlocked.Increment(ref sent);
-                    byte[] reply = await client.RequestAsync(Encoding.UTF8.GetBytes($"r{n}"));
+                    byte[] reply = await client.RequestAsync("beta", Encoding.UTF8.GetBytes($"r{n}"));
                     string text = Encoding.UTF8.GetString(reply);
                     Assert.EndsWith($":r{n}", text, StringComparison.Ordinal);
                     answeredBy.AddOrUpdate(text[..text.IndexOf(':', StringComparison.Ordinal)], 1, (_, c) => c + 1);
@@ -79,7 +79,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             Assert.True(removedRound - killedRound <= RegistryOptions.DefaultMissedRounds + 1, $"removal took {removedRound - killedRound} rounds");
             Assert.True(removed <= Timing.Loose((RegistryOptions.DefaultMissedRounds + 1) * Timing.Interval), $"removal took {removed.TotalMilliseconds:F0} ms");
             Assert.DoesNotContain(discovery.Current.Members, m => m.Address == victimAddress);
-            await Eventually(() => client.DialedAddresses.Count == 2, "2 beta dialers");
+            await Eventually(() => client.DialedAddresses("beta").Count == 2, "2 beta dialers");
 
             long restarted = Stopwatch.GetTimestamp();
             members.Add(TestMember.Start(registry.SurveyUrl, "beta", "beta1again", victimAddress));
@@ -116,8 +116,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
         try
         {
             await discovery.WaitForAsync(s => s.Members.Count == 9, Timing.Within(Timing.Hang));
-            await using var client = new ServiceClient(discovery, "gamma", new ServiceClientOptions { RequestTimeout = TimeSpan.FromSeconds(5) });
-            Assert.StartsWith("gamma", Encoding.UTF8.GetString(await client.RequestAsync("x"u8.ToArray())), StringComparison.Ordinal);
+            await using var client = new ServiceClient(discovery, new ServiceClientOptions { RequestTimeout = TimeSpan.FromSeconds(5) });
+            Assert.StartsWith("gamma", Encoding.UTF8.GetString(await client.RequestAsync("gamma", "x"u8.ToArray())), StringComparison.Ordinal);
 
             await registry.DisposeAsync();
             await Task.Delay(Timing.Interval * 2); // the registry is really gone for a while
@@ -140,8 +140,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
             // survey (one interval) and its deadline (half an interval).
             TimeSpan bound = Timing.Loose(ServiceRegistration.DefaultReconnectMaxTime + Timing.Interval * 1.5);
             Assert.True(rebuilt <= bound, $"rebuild took {rebuilt.TotalMilliseconds:F0} ms (bound {bound.TotalMilliseconds:F0} ms)");
-            await Eventually(() => client.DialedAddresses.Count == 3, "3 gamma dialers");
-            Assert.StartsWith("gamma", Encoding.UTF8.GetString(await client.RequestAsync("y"u8.ToArray())), StringComparison.Ordinal);
+            await Eventually(() => client.DialedAddresses("gamma").Count == 3, "3 gamma dialers");
+            Assert.StartsWith("gamma", Encoding.UTF8.GetString(await client.RequestAsync("gamma", "y"u8.ToArray())), StringComparison.Ordinal);
         }
         finally
         {

@@ -1,0 +1,64 @@
+namespace SpNet.Discovery;
+
+/// <summary>Settings of a <see cref="ServiceClient"/>.</summary>
+public sealed class ServiceClientOptions
+{
+    /// <summary>
+    /// The registries to follow (<see cref="ServiceClient.Start"/> needs at least one) and, for
+    /// <see cref="ServiceClient.PublishAsync"/>, to list this node's topic publisher with.
+    /// </summary>
+    public IReadOnlyList<RegistryEndpoint> Registries { get; set; } = [];
+
+    /// <summary>
+    /// Our zone, or null (default) for no locality. When set, requests and tunnels go only to members whose
+    /// <c>meta.zone</c> equals it while any is alive, to the others only when no local member is left.
+    /// </summary>
+    public string? Zone { get; set; }
+
+    /// <summary>
+    /// Per-cluster keys, or null (default) for no TLS: <see cref="TlsOptions.CaCertificates"/> is the cluster CA and
+    /// <see cref="TlsOptions.Certificate"/> this node's certificate (offered to registries, served by the topic
+    /// publisher). A member is accepted only when its certificate chains to the CA and names the service dialed
+    /// (SAN DNS or CN); any other fails the handshake and is counted, never used.
+    /// </summary>
+    public TlsOptions? Tls { get; set; }
+
+    /// <summary>Resend a request whose reply has not come after this long (REQ resend time). Default 5 s.</summary>
+    public TimeSpan ResendTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Upper bound of one request, of opening a tunnel, and of the wait for a first discovery snapshot. Default 30 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a broadcast or gather to a service first used waits for its listed members to be connected. Default 2 s;
+    /// after that, members still connecting miss the message.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The credit window this client grants on tunnels it opens (messages). Default <see cref="Tunnel.DefaultWindow"/>.</summary>
+    public int TunnelWindow { get; set; } = Tunnel.DefaultWindow;
+
+    /// <summary>How long a tunnel send waits for credit before failing with <see cref="SpError.TimedOut"/>. Default 30 s.</summary>
+    public TimeSpan TunnelSendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Where this node's topic publisher listens (started by the first <see cref="ServiceClient.PublishAsync"/>); announced
+    /// as is, so name a host subscribers can reach. Null: <c>tcp://127.0.0.1:0</c>, or <c>tls+tcp://127.0.0.1:0</c> with <see cref="Tls"/>.
+    /// </summary>
+    public string? TopicAddress { get; set; }
+
+    /// <summary>Largest redial wait of the member dialers. Default 500 ms.</summary>
+    public TimeSpan ReconnectMaxTime { get; set; } = ServiceRegistration.DefaultReconnectMaxTime;
+
+    internal void Validate()
+    {
+        Tunnel.CheckWindow(TunnelWindow);
+        foreach (var (name, value) in (ReadOnlySpan<(string, TimeSpan)>)[(nameof(RequestTimeout), RequestTimeout), (nameof(ConnectTimeout), ConnectTimeout), (nameof(TunnelSendTimeout), TunnelSendTimeout), (nameof(ResendTime), ResendTime)])
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(name, value, "positive");
+            }
+        }
+    }
+}

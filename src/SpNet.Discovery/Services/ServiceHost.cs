@@ -1,0 +1,348 @@
+namespace SpNet.Discovery;
+
+/// <summary>
+/// A member of a service, Iris-style: it listens for requests (REP, one context per concurrent handler), gathers
+/// (RESPONDENT), broadcasts (SUB) and tunnels (polyamorous PAIR1), announces all four addresses in one registration
+/// with every registry, and runs the handlers set with <see cref="OnRequest"/>, <see cref="OnBroadcast"/> and
+/// <see cref="OnTunnel"/>, at most <see cref="ServiceHostOptions.MaxConcurrency"/> at once. Work arriving before its
+/// handler is set waits. A handler that throws does not stop the host: the caller gets an error reply, the failure is
+/// logged and counted in <see cref="Statistics"/>. Thread-safe.
+/// </summary>
+/// <example><code>
+/// await using var host = await ServiceHost.StartAsync(new ServiceHostOptions { Service = "echo", Registries = [registry] });
+/// host.OnRequest((request, ct) => ValueTask.FromResult(Message.Create(request.Body)));
+/// </code></example>
+public sealed class ServiceHost : IAsyncDisposable
+{
+    private readonly ServiceHostOptions _options;
+    private readonly RepSocket _requests = new();
+    private readonly RespondentSocket _gathers = new();
+    private readonly SubSocket _broadcasts = new();
+    private readonly TunnelAcceptor _tunnels;
+    private readonly SemaphoreSlim _concurrency;
+    private readonly CancellationTokenSource _stop = new();
+    private ServiceRegistration? _registration;
+    private readonly List<Task> _loops = [];
+    private readonly HandlerSlot<Func<Message, CancellationToken, ValueTask<Message>>> _onRequest = new("request");
+    private readonly HandlerSlot<Func<Message, CancellationToken, ValueTask>> _onBroadcast = new("broadcast");
+    private readonly HandlerSlot<Func<Tunnel, CancellationToken, Task>> _onTunnel = new("tunnel");
+    private readonly byte[] _requestUrlUtf8;
+    private int _disposed;
+
+    private ServiceHost(ServiceHostOptions options)
+    {
+        _options = options;
+        _concurrency = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
+        string address = options.Address ?? (options.Tls is null ? "tcp://127.0.0.1:0" : "tls+tcp://127.0.0.1:0");
+        foreach (Socket socket in (Socket[])[_requests, _gathers, _broadcasts])
+        {
+            socket.Tls = options.Tls;
+            socket.Linger = TimeSpan.Zero;
+        }
+        _broadcasts.Subscribe(ReadOnlySpan<byte>.Empty);
+        try
+        {
+            RequestUrl = _requests.Listen(address).Url;
+            GatherUrl = _gathers.Listen(ListenAddress.Sibling(address, "gather")).Url;
+            BroadcastUrl = _broadcasts.Listen(ListenAddress.Sibling(address, "broadcast")).Url;
+            _tunnels = new TunnelAcceptor(ListenAddress.Sibling(address, "tunnel"), options.Tls, options.Service, options.TunnelWindow, options.TunnelSendTimeout, Accept);
+        }
+        catch
+        {
+            _requests.Dispose();
+            _gathers.Dispose();
+            _broadcasts.Dispose();
+            throw;
+        }
+        var meta = new Dictionary<string, string>(options.Meta ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+        {
+            [ServiceMeta.Gather] = GatherUrl,
+            [ServiceMeta.Broadcast] = BroadcastUrl,
+            [ServiceMeta.Tunnel] = _tunnels.Url,
+            [ServiceMeta.Status] = "1",
+        };
+        if (options.Zone is not null)
+        {
+            meta["zone"] = options.Zone;
+        }
+        Member = new ServiceMember(options.Service, RequestUrl, meta);
+        _requestUrlUtf8 = System.Text.Encoding.UTF8.GetBytes(RequestUrl);
+    }
+
+    /// <summary>The service served.</summary>
+    public string Service => _options.Service;
+
+    /// <summary>The identity announced to the registries (request address, the other addresses in <see cref="ServiceMember.Meta"/>).</summary>
+    public ServiceMember Member { get; }
+
+    /// <summary>The bound request (REP) address.</summary>
+    public string RequestUrl { get; }
+
+    /// <summary>The bound gather (RESPONDENT) address.</summary>
+    public string GatherUrl { get; }
+
+    /// <summary>The bound broadcast (SUB) address.</summary>
+    public string BroadcastUrl { get; }
+
+    /// <summary>The bound tunnel (PAIR1) address.</summary>
+    public string TunnelUrl => _tunnels.Url;
+
+    /// <summary>Requests, gathers, broadcasts, tunnels and handler failures so far.</summary>
+    public ServiceHostStatistics Statistics { get; } = new();
+
+    /// <summary>The registration with every registry (connection state, renewals).</summary>
+    public ServiceRegistration Registration => _registration ?? throw new InvalidOperationException("not started");
+
+    /// <summary>
+    /// Binds the four listeners, starts serving and registers with every registry in <see cref="ServiceHostOptions.Registries"/>.
+    /// Returns once listening; the registries list the member within about one heartbeat.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is missing or out of range.</exception>
+    /// <exception cref="SpNetException">An address is invalid or in use, or TLS is set without a certificate.</exception>
+    public static Task<ServiceHost> StartAsync(ServiceHostOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        var host = new ServiceHost(options);
+        host.Start();
+        return Task.FromResult(host);
+    }
+
+    /// <summary>
+    /// Sets the request handler, also used for gathers. It gets the request (owned by the host: do not keep it past the
+    /// call) and returns the reply (ownership passes to the host; returning the request itself is allowed). Set once.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A request handler is already set.</exception>
+    public ServiceHost OnRequest(Func<Message, CancellationToken, ValueTask<Message>> handler)
+    {
+        _onRequest.Set(handler);
+        return this;
+    }
+
+    /// <summary>Sets the broadcast handler (the message is owned by the host for the call). Set once.</summary>
+    /// <exception cref="InvalidOperationException">A broadcast handler is already set.</exception>
+    public ServiceHost OnBroadcast(Func<Message, CancellationToken, ValueTask> handler)
+    {
+        _onBroadcast.Set(handler);
+        return this;
+    }
+
+    /// <summary>
+    /// Sets the tunnel handler: called once per tunnel a client opens; the tunnel is disposed (completed and closed)
+    /// when the handler's task ends. Tunnels run alongside, not counted against <see cref="ServiceHostOptions.MaxConcurrency"/>. Set once.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A tunnel handler is already set.</exception>
+    public ServiceHost OnTunnel(Func<Tunnel, CancellationToken, Task> handler)
+    {
+        _onTunnel.Set(handler);
+        return this;
+    }
+
+    /// <summary>
+    /// Stops registering (the registries drop this member within their missed rounds), stops serving and closes the
+    /// listeners; running handlers see their token canceled. Idempotent.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        if (_registration is not null)
+        {
+            await _registration.DisposeAsync().ConfigureAwait(false);
+        }
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _requests.Close();
+        _gathers.Close();
+        _broadcasts.Close();
+        await _tunnels.DisposeAsync().ConfigureAwait(false);
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+        await _requests.DisposeAsync().ConfigureAwait(false);
+        await _gathers.DisposeAsync().ConfigureAwait(false);
+        await _broadcasts.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private void Start()
+    {
+        CancellationToken stop = _stop.Token;
+        for (int i = 0; i < _options.MaxConcurrency; i++)
+        {
+            _loops.Add(Task.Run(() => ServeRepliesAsync(_requests.OpenContext(), gather: false, stop), CancellationToken.None));
+        }
+        // Gathers are rarer than requests: a quarter of the contexts (at least one) keeps idle contexts few.
+        for (int i = 0; i < Math.Max(1, _options.MaxConcurrency / 4); i++)
+        {
+            _loops.Add(Task.Run(() => ServeRepliesAsync(_gathers.OpenContext(), gather: true, stop), CancellationToken.None));
+        }
+        _loops.Add(Task.Run(() => ServeBroadcastsAsync(stop), CancellationToken.None));
+        _registration = ServiceRegistration.Start(_options.Registries, Member, tls: _options.Tls);
+    }
+
+    private async Task ServeRepliesAsync(SocketContext context, bool gather, CancellationToken stop)
+    {
+        using (context)
+        {
+            Func<Message, CancellationToken, ValueTask<Message>> handler;
+            try
+            {
+                handler = await _onRequest.WhenSet.WaitAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            while (!stop.IsCancellationRequested)
+            {
+                Message request;
+                try
+                {
+                    request = await context.ReceiveAsync(stop).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException || ex is SpNetException { Error: SpError.Closed })
+                {
+                    return;
+                }
+                catch (SpNetException)
+                {
+                    continue;
+                }
+                Message reply = await HandleAsync(handler, request, gather ? "gather" : "request", stop).ConfigureAwait(false);
+                if (gather)
+                {
+                    reply = ServiceReply.FromMember(_requestUrlUtf8, reply);
+                }
+                try
+                {
+                    await context.SendAsync(reply, stop).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or SpNetException)
+                {
+                    // The caller's connection went away (or we are stopping): nobody to reply to.
+                    reply.Dispose();
+                }
+            }
+        }
+    }
+
+    private async Task<Message> HandleAsync(Func<Message, CancellationToken, ValueTask<Message>> handler, Message request, string kind, CancellationToken stop)
+    {
+        using (request)
+        {
+            if (kind == "gather")
+            {
+                Statistics.RecordGather();
+            }
+            else
+            {
+                Statistics.RecordRequest();
+            }
+            await _concurrency.WaitAsync(stop).ConfigureAwait(false);
+            try
+            {
+                Message response = await handler(request, stop).ConfigureAwait(false);
+                try
+                {
+                    return ServiceReply.Ok(response.Body);
+                }
+                finally
+                {
+                    if (!ReferenceEquals(response, request))
+                    {
+                        response.Dispose();
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+            {
+                Failed(ex, kind);
+                return ServiceReply.Error($"{ex.GetType().Name}: {ex.Message}");
+            }
+            finally
+            {
+                _concurrency.Release();
+            }
+        }
+    }
+
+    private async Task ServeBroadcastsAsync(CancellationToken stop)
+    {
+        Func<Message, CancellationToken, ValueTask> handler;
+        try
+        {
+            handler = await _onBroadcast.WhenSet.WaitAsync(stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        while (!stop.IsCancellationRequested)
+        {
+            Message message;
+            try
+            {
+                message = await _broadcasts.ReceiveAsync(stop).ConfigureAwait(false);
+                await _concurrency.WaitAsync(stop).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException || ex is SpNetException { Error: SpError.Closed })
+            {
+                return;
+            }
+            catch (SpNetException)
+            {
+                continue;
+            }
+            Statistics.RecordBroadcast();
+            _ = Task.Run(async () =>
+            {
+                using (message)
+                {
+                    try
+                    {
+                        await handler(message, stop).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+                    {
+                        Failed(ex, "broadcast");
+                    }
+                    finally
+                    {
+                        _concurrency.Release();
+                    }
+                }
+            }, CancellationToken.None);
+        }
+    }
+
+    private void Accept(Tunnel tunnel)
+    {
+        Statistics.RecordTunnel();
+        CancellationToken stop = _stop.Token;
+        _ = Task.Run(async () =>
+        {
+            await using (tunnel.ConfigureAwait(false))
+            {
+                try
+                {
+                    Func<Tunnel, CancellationToken, Task> handler = await _onTunnel.WhenSet.WaitAsync(stop).ConfigureAwait(false);
+                    await handler(tunnel, stop).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
+                {
+                    Failed(ex, "tunnel");
+                }
+            }
+        }, CancellationToken.None);
+    }
+
+    private void Failed(Exception exception, string kind)
+    {
+        Statistics.RecordHandlerError();
+        if (_options.Logger is { } logger)
+        {
+            ServiceLog.HandlerFailed(logger, exception, Service, kind);
+        }
+    }
+}
