@@ -115,7 +115,13 @@ public abstract partial class Socket
         return Protocol.TryReceive(out message);
     }
 
-    /// <summary>Receives messages until the socket closes or <paramref name="cancellationToken"/> is canceled. Each message is the caller's to dispose.</summary>
+    /// <summary>
+    /// Receives messages until the socket closes, or until <see cref="ReceiveTimeout"/> passes with no message: either
+    /// ends the enumeration without an exception, so <c>await foreach</c> falls through. With the default infinite
+    /// <see cref="ReceiveTimeout"/> only a close ends it. Canceling <paramref name="cancellationToken"/> throws
+    /// <see cref="OperationCanceledException"/>. Each message is the caller's to dispose.
+    /// </summary>
+    /// <exception cref="SpNetException">A state error such as <see cref="SpError.IncorrectState"/> (REQ without a request) or <see cref="SpError.NotSupported"/> (PUSH).</exception>
     public async IAsyncEnumerable<Message> ReceiveAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         while (true)
@@ -125,7 +131,7 @@ public abstract partial class Socket
             {
                 message = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (SpNetException ex) when (ex.Error == SpError.Closed)
+            catch (SpNetException ex) when (ex.Error is SpError.Closed or SpError.TimedOut)
             {
                 yield break;
             }

@@ -40,6 +40,48 @@ public class SocketTests
     }
 
     [Fact]
+    public async Task ReceiveAllAsync_ends_when_the_socket_closes()
+    {
+        await using var pull = new PullSocket();
+        string url = pull.ListenTcp();
+        await using var push = new PushSocket();
+        await push.DialAsync(url);
+        await push.SendTextAsync("one");
+        var received = new List<string>();
+        Task consume = Task.Run(async () =>
+        {
+            await foreach (Message message in pull.ReceiveAllAsync())
+            {
+                using (message)
+                {
+                    received.Add(message.ToString());
+                    pull.Close();
+                }
+            }
+        });
+        await Eventually.Within(consume, "ReceiveAllAsync to end after Close");
+        Assert.Equal(["one"], received);
+    }
+
+    [Fact]
+    public async Task ReceiveAllAsync_ends_when_ReceiveTimeout_passes_with_no_message()
+    {
+        await using var pull = new PullSocket { ReceiveTimeout = TimeSpan.FromMilliseconds(100) };
+        int count = 0;
+        Task consume = Task.Run(async () =>
+        {
+            await foreach (Message message in pull.ReceiveAllAsync())
+            {
+                message.Dispose();
+                count++;
+            }
+        });
+        await Eventually.Within(consume, "ReceiveAllAsync to end after the receive timeout");
+        Assert.Equal(0, count);
+        Assert.False(pull.IsClosed);
+    }
+
+    [Fact]
     public async Task Dispose_lingers_so_queued_messages_are_delivered()
     {
         await using var pull = new PullSocket();
