@@ -93,6 +93,7 @@ public sealed class Dialer : IEndpoint
     private async Task RunAsync()
     {
         var backoff = new Backoff(ReconnectMinTime, ReconnectMaxTime);
+        var failureLog = new DialFailureLog();
         CancellationToken stop = _stop.Token;
         while (!stop.IsCancellationRequested)
         {
@@ -115,10 +116,7 @@ public sealed class Dialer : IEndpoint
                 {
                     _host.Statistics.RecordHandshakeFailure();
                 }
-                if (_host.Logger is not null)
-                {
-                    Log.DialFailed(_host.Logger, Url, error.Message);
-                }
+                failureLog.Failed(_host.Logger, Url, error.Message);
                 _firstAttempt.TrySetException(error);
             }
 
@@ -134,6 +132,7 @@ public sealed class Dialer : IEndpoint
                     _pipe = pipe;
                     ConnectionCount++;
                     backoff.Reset();
+                    failureLog.Connected(_host.Logger, Url);
                     _firstAttempt.TrySetResult();
                     await pipe.Completion.ConfigureAwait(false);
                     _pipe = null;

@@ -11,7 +11,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Url}: rejected pipe from {Remote}: {Why}")]
     public static partial void PipeRejected(ILogger logger, string url, string remote, string why);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "dial failed: {Detail} (will retry) [{Url}]")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "dial failed: {Detail} (will retry) [{Url}]")]
     public static partial void DialFailed(ILogger logger, string url, string detail);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "{Url}: connection lost ({Detail}); redialing")]
@@ -25,4 +25,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "{Url}: a pipe event handler threw: {Detail}")]
     public static partial void EventHandlerFailed(ILogger logger, string url, string detail);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "{Url}: still failing to dial after {Attempts} attempts over {Elapsed}: {Detail}")]
+    public static partial void DialStillFailing(ILogger logger, string url, long attempts, TimeSpan elapsed, string detail);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "{Url}: connected after {Failures} failed attempts")]
+    public static partial void DialRecovered(ILogger logger, string url, long failures);
 }

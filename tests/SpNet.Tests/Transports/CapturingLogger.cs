@@ -2,21 +2,23 @@ using Microsoft.Extensions.Logging;
 
 namespace SpNet.Tests.Transports;
 
-/// <summary>Keeps every formatted log line, so a test can check that a failure was reported with its cause.</summary>
+/// <summary>Keeps every formatted log line with its level and event id, so a test can check that a failure was reported with its cause.</summary>
 internal sealed class CapturingLogger : ILogger
 {
-    private readonly List<string> _lines = [];
+    private readonly List<(LogLevel Level, int EventId, string Text)> _entries = [];
 
-    public IReadOnlyList<string> Lines
+    public IReadOnlyList<(LogLevel Level, int EventId, string Text)> Entries
     {
         get
         {
-            lock (_lines)
+            lock (_entries)
             {
-                return [.. _lines];
+                return [.. _entries];
             }
         }
     }
+
+    public IReadOnlyList<string> Lines => [.. Entries.Select(e => e.Text)];
 
     public bool Contains(string text) => Lines.Any(l => l.Contains(text, StringComparison.Ordinal));
 
@@ -26,9 +28,9 @@ internal sealed class CapturingLogger : ILogger
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        lock (_lines)
+        lock (_entries)
         {
-            _lines.Add(formatter(state, exception));
+            _entries.Add((logLevel, eventId.Id, formatter(state, exception)));
         }
     }
 }
