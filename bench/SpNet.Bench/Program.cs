@@ -3,7 +3,7 @@ using SpNet.Bench.Harness;
 
 namespace SpNet.Bench;
 
-/// <summary>spbench: NNG perf's roles for SpNet, plus <c>compare</c> (SpNet vs NNG vs nanomsg) and scale cases.</summary>
+/// <summary>spbench: NNG perf's roles for SpNet, plus <c>compare</c> (SpNet vs NNG vs nanomsg vs NetMQ, two processes per case) and its cases one at a time.</summary>
 internal static class Program
 {
     public const string Usage = """
@@ -14,17 +14,21 @@ internal static class Program
           remote_lat URL SIZE TRIPS      dial, time TRIPS round trips, print average latency  (as NNG perf)
           inproc_thr SIZE COUNT          both throughput roles in one process over inproc://
           inproc_lat SIZE TRIPS          both latency roles in one process over inproc://
-          compare [--quick] [--out DIR]  SpNet vs NNG vs nanomsg matrix; writes DIR/benchmarks.md, DIR/img/throughput.svg
-          fanout [--subs N] [--count M] [--size B] [--transport T] [--lib L]   1 PUB -> N SUB
+          compare [--quick] [--lib L,...] [--one-process] [--out DIR]
+                                         SpNet vs NNG vs nanomsg vs NetMQ, each side in its own process (inproc: one);
+                                         writes DIR/benchmarks.md, DIR/img/throughput.svg, DIR/img/latency-by-count.svg
+          fanout [--subs N] [--processes P] [--count M] [--size B] [--transport T] [--lib L]
+                                         1 PUB -> N SUB, the SUBs spread over P processes (default 4)
           pubsub [--count M] [--size B] [--depth Q] [--rate R] [--transport T] [--lib L]   1 PUB -> 1 SUB, flooding or paced at R msg/s
-          subs [--counts 1,1000,100000] [--count M] [--transport T] [--lib L]  SUB matching cost vs subscription count
+          subs [--counts 1,1000,100000] [--count M] [--transport T] [--lib L]  a SUB holding N subscriptions
           reqrep [--clients 1000] [--seconds S | --trips N] [--size 64] [--transport tcp] [--workers 16] [--sockets] [--lib L]
                                          C REQ clients (contexts on one REQ socket; --sockets: a socket each) -> 1 REP
                                          with W worker contexts echoing: round trips/s, p50/p99/p99.9, lost, mismatched
-                                         (default 5 s; SpNet clients are async loops; nanomsg: n/a, it has no contexts)
+                                         (default 5 s; SpNet clients are async loops; nanomsg, NetMQ: n/a, no contexts)
+          (fanout, pubsub, subs, reqrep: each side in its own process; --one-process puts them in one)
         options (roles):
-          -p pair0|pair1|push|pub|req    pattern (default pair1 when SpNet has PAIR1, else pair0)
-          --lib spnet|spnet-async|nng|nanomsg   which implementation plays this role (default spnet)
+          -p pair0|pair1|push|pub|req    pattern (default pair1 as NNG's perf; nanomsg and NetMQ: pair0)
+          --lib spnet|spnet-async|nng|nanomsg|netmq   which implementation plays this role (default spnet)
           --url URL                      address for inproc_thr/inproc_lat
           -t SECONDS                     longest wait for any message (default 60)
         """;
@@ -48,17 +52,18 @@ internal static class Program
             var roles = new PerfRoles(output, error);
             switch (role)
             {
-                case "local_thr": roles.LocalThroughput(Options(rest, error)); break;
-                case "remote_thr": roles.RemoteThroughput(Options(rest, error)); break;
-                case "local_lat": roles.LocalLatency(Options(rest, error)); break;
-                case "remote_lat": roles.RemoteLatency(Options(rest, error)); break;
-                case "inproc_thr": roles.InprocThroughput(Options(rest, error)); break;
-                case "inproc_lat": roles.InprocLatency(Options(rest, error)); break;
+                case "local_thr": roles.LocalThroughput(Options(rest)); break;
+                case "remote_thr": roles.RemoteThroughput(Options(rest)); break;
+                case "local_lat": roles.LocalLatency(Options(rest)); break;
+                case "remote_lat": roles.RemoteLatency(Options(rest)); break;
+                case "inproc_thr": roles.InprocThroughput(Options(rest)); break;
+                case "inproc_lat": roles.InprocLatency(Options(rest)); break;
                 case "compare": return new CompareCommand(output, error).Run(rest);
                 case "fanout": return new ScaleCommands(output, error).FanOut(rest);
                 case "pubsub": return new ScaleCommands(output, error).PubSub(rest);
                 case "subs": return new ScaleCommands(output, error).Subscriptions(rest);
                 case "reqrep": return new ScaleCommands(output, error).ReqRep(rest);
+                case "side": return SideCommand.Run(rest, output);
                 default:
                     error.WriteLine($"Unknown program mode '{role}'.");
                     error.WriteLine(Usage);
@@ -73,14 +78,10 @@ internal static class Program
         }
     }
 
-    private static PerfOptions Options(string[] args, TextWriter error)
+    private static PerfOptions Options(string[] args)
     {
         PerfOptions options = PerfOptions.Parse(args);
-        if (!options.PatternGiven && !SpNetBenchSocket.HasPair1 && options.Library is Library.SpNet or Library.SpNetAsync)
-        {
-            error.WriteLine("note: SpNet has no PAIR1 yet; using PAIR0 (NNG perf defaults to PAIR1: run its peer with -p pair0 or --pair0)");
-        }
-        if (!options.PatternGiven && options.Library == Library.Nanomsg)
+        if (!options.PatternGiven && options.Library is Library.Nanomsg or Library.NetMQ)
         {
             return PerfOptions.Parse([.. args, "-p", "pair0"]);
         }

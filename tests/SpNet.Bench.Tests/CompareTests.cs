@@ -11,25 +11,34 @@ public sealed class CompareTests
         string dir = Path.Combine(Path.GetTempPath(), $"spbench-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
         try
         {
-            SpBench.Result result = SpBench.Run("compare", "--quick", "--out", dir);
+            // Two libraries keep it short: every case still runs, each side in its own process.
+            SpBench.Result result = SpBench.Run("compare", "--quick", "--lib", "spnet-async,nanomsg", "--out", dir);
             Assert.True(result.ExitCode == 0, result.Error);
             string markdown = File.ReadAllText(Path.Combine(dir, "benchmarks.md"));
+            Assert.Contains("## Targets (issue 12), from this run", markdown, StringComparison.Ordinal);
             Assert.Contains("## PAIR0 throughput", markdown, StringComparison.Ordinal);
-            Assert.Contains("| Transport | Size | SpNet (sync) | SpNet (async) | NNG 1.5.2 | nanomsg 1.1.5 |", markdown, StringComparison.Ordinal);
-            Assert.Matches(@"\| tcp \| 64 B \| [\d,]+ · [\d.]+ MB/s \|", markdown);
+            Assert.Contains("| Transport | Size | SpNet (async) | nanomsg 1.1.5 |", markdown, StringComparison.Ordinal);
+            Assert.Matches(@"\| tcp \(2 processes\) \| 1 KiB \| [\d,]+ · [\d.]+ \|", markdown);
+            Assert.Matches(@"\| inproc \(1 process\) \| 1 KiB \| [\d,]+ · [\d.]+ \|", markdown);
+            Assert.Contains("## Mean latency against messages sent back to back", markdown, StringComparison.Ordinal);
+            Assert.Matches(@"\| 1,000 \| [\d,.]+ (µs|ms) \|", markdown);
             Assert.Contains("PUB/SUB", markdown, StringComparison.Ordinal);
             Assert.Contains("Managed allocation per message", markdown, StringComparison.Ordinal);
             Assert.Contains("## REQ/REP with contexts: 100 REQ clients", markdown, StringComparison.Ordinal);
             Assert.Matches(@"\| SpNet \(async\) \| [\d,]+ \| [\d,]+ \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+ ms \| 0 \| 0 \|", markdown);
-            Assert.Contains("| nanomsg 1.1.5 | n/a (nanomsg has no contexts", markdown, StringComparison.Ordinal);
+            Assert.Contains("| nanomsg 1.1.5 | n/a (nanomsg 1.1.5 has no contexts", markdown, StringComparison.Ordinal);
+            Assert.Matches(@"\| throughput ≥ 1\.5× best peer \| PAIR0 tcp 1 KiB \| async \| [\d,]+ msg/s \| (nanomsg 1\.1\.5: [\d,]+ msg/s \| [\d.]+|not measured \| ) \| ≥ 1\.50 \| (\*\*met\*\*|missed|not measured) \|", markdown);
             Assert.Contains("[  1/", result.Error, StringComparison.Ordinal); // progress on stderr
-            if (NativeProbe.IsAvailable(Library.Nng) && NativeProbe.IsAvailable(Library.Nanomsg))
+            if (NativeProbe.IsAvailable(Library.Nanomsg))
             {
                 Assert.DoesNotContain("error:", markdown, StringComparison.Ordinal);
             }
-            string svg = File.ReadAllText(Path.Combine(dir, "img", "throughput.svg"));
-            Assert.StartsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"", svg, StringComparison.Ordinal);
-            System.Xml.Linq.XDocument.Parse(svg);
+            foreach (string chart in new[] { "throughput.svg", "latency-by-count.svg" })
+            {
+                string svg = File.ReadAllText(Path.Combine(dir, "img", chart));
+                Assert.StartsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"", svg, StringComparison.Ordinal);
+                System.Xml.Linq.XDocument.Parse(svg);
+            }
         }
         finally
         {
@@ -41,8 +50,9 @@ public sealed class CompareTests
     }
 
     [Fact]
-    public void Pair1Default_FallsBackToPair0UntilSpNetHasIt()
+    public void Pair1IsTheDefault_AsNngPerf()
     {
-        Assert.Equal(SpNetBenchSocket.HasPair1 ? Pattern.Pair1 : Pattern.Pair0, Patterns.DefaultPattern);
+        Assert.Equal(Pattern.Pair1, Patterns.DefaultPattern);
+        Assert.Equal(Pattern.Pair1, Commands.PerfOptions.Parse(["tcp://127.0.0.1:1", "1", "1"]).Pattern);
     }
 }

@@ -9,7 +9,7 @@ namespace SpNet.Bench.Tests;
 /// </summary>
 public sealed partial class ReqRepCommandTests
 {
-    [GeneratedRegex(@"^(?<lib>[^:]+): clients: (?<clients>[^,]+), workers: (?<workers>\d+), round trips: (?<trips>\d+) in (?<seconds>[\d.]+) \[s\], rate: (?<rate>\d+) \[trips/s\], latency p50: (?<p50>[\d.]+) p99: (?<p99>[\d.]+) p99\.9: (?<p999>[\d.]+) \[ms\], lost: (?<lost>\d+), mismatched: (?<mismatched>\d+), allocated: \d+ \[B/trip\]$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?<lib>[^:]+): clients: (?<clients>[^,]+), workers: (?<workers>\d+), round trips: (?<trips>\d+) in (?<seconds>[\d.]+) \[s\], rate: (?<rate>\d+) \[trips/s\], latency p50: (?<p50>[\d.]+) p99: (?<p99>[\d.]+) p99\.9: (?<p999>[\d.]+) \[ms\], lost: (?<lost>\d+), mismatched: (?<mismatched>\d+), allocated: \d+ \[B/trip\] \(REQ \d+ \+ REP \d+\)$", RegexOptions.Multiline)]
     private static partial Regex ResultLine();
 
     [Theory]
@@ -48,11 +48,12 @@ public sealed partial class ReqRepCommandTests
     }
 
     [Fact]
-    public void Nanomsg_is_not_applicable_and_says_why()
+    public void Nanomsg_and_NetMQ_are_not_applicable_and_say_why()
     {
-        SpBench.Result result = SpBench.Run("reqrep", "--clients", "10", "--trips", "10", "--lib", "nanomsg");
+        SpBench.Result result = SpBench.Run("reqrep", "--clients", "10", "--trips", "10", "--lib", "nanomsg,netmq");
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("nanomsg 1.1.5: n/a (nanomsg has no contexts", result.Output, StringComparison.Ordinal);
+        Assert.Contains("nanomsg 1.1.5: n/a (nanomsg 1.1.5 has no contexts", result.Output, StringComparison.Ordinal);
+        Assert.Contains("NetMQ 4.0.4.5: n/a (NetMQ 4.0.4.5 has no contexts", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,74 +1,73 @@
 using System.Diagnostics;
 using System.Globalization;
 using SpNet.Bench.Harness;
+using SpNet.Bench.Harness.Sides;
 using SpNet.Bench.Report;
 
 namespace SpNet.Bench.Commands;
 
 /// <summary>
-/// <c>spbench compare [--quick] [--out DIR]</c>: the fixed matrix, SpNet vs NNG vs nanomsg, written to
-/// DIR/benchmarks.md and DIR/img/throughput.svg (DIR defaults to the repository's docs/).
+/// <c>spbench compare [--quick] [--lib L,…] [--one-process] [--out DIR]</c>: the fixed matrix, SpNet vs NNG vs nanomsg
+/// vs NetMQ, each side of each case in its own process (inproc: one process), written to DIR/benchmarks.md with its
+/// charts under DIR/img (DIR defaults to the repository's docs/).
 /// </summary>
 internal sealed class CompareCommand(TextWriter output, TextWriter error)
 {
-    public static readonly int[] Sizes = [64, 1024, 16384];
-    public static readonly Library[] Libraries = [Library.SpNet, Library.SpNetAsync, Library.Nng, Library.Nanomsg];
-
     public int Run(string[] args)
     {
-        bool quick = args.Contains("--quick");
+        bool quick = false, oneProcess = false;
         string? outDir = null;
+        IReadOnlyList<Library>? only = null;
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--out" && i + 1 < args.Length)
+            switch (args[i])
             {
-                outDir = args[++i];
-            }
-            else if (args[i] != "--quick")
-            {
-                throw new BenchException($"compare: unknown argument {args[i]} (--quick, --out DIR)");
+                case "--quick":
+                    quick = true;
+                    break;
+                case "--one-process":
+                    oneProcess = true;
+                    break;
+                case "--out" when i + 1 < args.Length:
+                    outDir = args[++i];
+                    break;
+                case "--lib" when i + 1 < args.Length:
+                    only = [.. args[++i].Split(',').Select(Patterns.ParseLibrary)];
+                    break;
+                default:
+                    throw new BenchException($"compare: unknown argument {args[i]} (--quick, --lib L,…, --one-process, --out DIR)");
             }
         }
         outDir ??= Path.Combine(RepositoryRoot() ?? Directory.GetCurrentDirectory(), "docs");
-        var plan = CompareMatrix.Create(quick);
-        var results = new CompareResults(plan);
+        var plan = CompareMatrix.Create(quick, only);
+        var results = new CompareResults(oneProcess ? Placement.OneProcess : Placement.Processes);
+        string loadBefore = MachineInfo.ReadLoad();
         var clock = Stopwatch.StartNew();
-
-        WarmUp();
         int step = 0;
-        foreach (CompareMatrix.Run run in plan.Runs)
+        foreach (BenchCase c in plan.Cases)
         {
             step++;
-            error.Write(string.Create(CultureInfo.InvariantCulture, $"[{step,3}/{plan.Runs.Count}] {clock.Elapsed:mm\\:ss} {run.Describe(),-52} "));
+            error.Write(string.Create(CultureInfo.InvariantCulture, $"[{step,3}/{plan.Cases.Count}] {clock.Elapsed:mm\\:ss} {c.Describe(),-52} "));
             error.Flush();
-            string cell = results.Execute(run);
-            error.WriteLine(cell);
+            error.WriteLine(results.Execute(c));
         }
-        string command = "spbench compare" + (quick ? " --quick" : "");
-        string markdown = new CompareReport(plan, results, MachineInfo.Capture(), command, clock.Elapsed).Markdown();
+        TimeSpan duration = clock.Elapsed;
+        string command = "spbench compare" + string.Concat(args.Where(a => a != "--out" && !IsOutValue(args, a)).Select(a => " " + a));
+        var report = new CompareReport(plan, results, MachineInfo.Capture(loadBefore), command, duration);
         Directory.CreateDirectory(Path.Combine(outDir, "img"));
-        File.WriteAllText(Path.Combine(outDir, "benchmarks.md"), markdown);
-        File.WriteAllText(Path.Combine(outDir, "img", "throughput.svg"), CompareReport.Chart(plan, results));
-        output.Write(markdown);
+        File.WriteAllText(Path.Combine(outDir, "benchmarks.md"), report.Markdown());
+        File.WriteAllText(Path.Combine(outDir, "img", "throughput.svg"), report.ThroughputChart());
+        File.WriteAllText(Path.Combine(outDir, "img", "latency-by-count.svg"), report.StreamLatencyChart());
+        output.Write(report.Markdown());
         output.Flush();
-        error.WriteLine($"wrote {Path.Combine(outDir, "benchmarks.md")} and {Path.Combine(outDir, "img", "throughput.svg")} in {clock.Elapsed:mm\\:ss}");
+        error.WriteLine($"wrote {Path.Combine(outDir, "benchmarks.md")} and its charts in {outDir}/img in {duration:mm\\:ss}");
         return 0;
     }
 
-    /// <summary>JIT SpNet's paths before anything is timed (tiered compilation would otherwise charge the first run).</summary>
-    private static void WarmUp()
+    private static bool IsOutValue(string[] args, string arg)
     {
-        foreach (Library library in new[] { Library.SpNet, Library.SpNetAsync })
-        {
-            foreach (string transport in new[] { "tcp", "inproc" })
-            {
-                _ = Runs.Throughput(library, transport, Pattern.Pair0, 64, 20_000);
-                _ = Runs.Throughput(library, transport, Pattern.Push, 64, 20_000);
-                _ = Runs.Latency(library, transport, Pattern.Pair0, 64, 500);
-            }
-            // Contexts take paths the socket-level runs do not (REQ/REP contexts, mailboxes).
-            _ = ReqRepRuns.Run(library, new ReqRepOptions(50, 4, 64, "tcp", Duration: null, Trips: 2_000, Sockets: false));
-        }
+        int i = Array.IndexOf(args, arg);
+        return i > 0 && args[i - 1] == "--out";
     }
 
     private static string? RepositoryRoot()

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using SpNet.Bench.Harness;
+using SpNet.Bench.Harness.Sides;
 
 namespace SpNet.Bench.Commands;
 
@@ -21,110 +21,68 @@ internal sealed class PerfRoles(TextWriter output, TextWriter error)
     public void LocalThroughput(PerfOptions options)
     {
         (string url, int size, int count) = Three(options, "local_thr <listen-addr> <msg-size> <count>", "count");
-        ThroughputServer(options, url, size, count, announce: true);
+        var link = new LoneSideLink("receiver", url, error);
+        ThroughputSides.Receive(link, Throughput(options, size, count), url).GetAwaiter().GetResult();
+        PrintThroughput(link.Reports, size, count);
     }
 
     public void RemoteThroughput(PerfOptions options)
     {
         (string url, int size, int count) = Three(options, "remote_thr <connect-to> <msg-size> <count>", "count");
-        ThroughputClient(options, url, size, count);
+        ThroughputSides.Send(new LoneSideLink("sender", url, error), Throughput(options, size, count), url).GetAwaiter().GetResult();
     }
 
     public void LocalLatency(PerfOptions options)
     {
         (string url, int size, int trips) = Three(options, "local_lat <listen-addr> <msg-size> <roundtrips>", "round-trips");
-        LatencyServer(options, url, size, trips, announce: true);
+        LatencySides.Echo(new LoneSideLink("echo", url, error), Latency(options, size, trips), url).GetAwaiter().GetResult();
     }
 
     public void RemoteLatency(PerfOptions options)
     {
         (string url, int size, int trips) = Three(options, "remote_lat <connect-to> <msg-size> <roundtrips>", "round-trips");
-        LatencyClient(options, url, size, trips);
+        var link = new LoneSideLink("ping", url, error);
+        LatencySides.Ping(link, Latency(options, size, trips), url).GetAwaiter().GetResult();
+        PrintLatency(link.Reports, size, trips);
     }
 
+    /// <summary>Both throughput roles as threads of this process (the sides of <c>compare</c>, placed together).</summary>
     public void InprocThroughput(PerfOptions options)
     {
         (int size, int count) = Two(options, "inproc_thr <msg-size> <count>", "count");
-        string url = options.Url ?? "inproc://throughput-test";
-        Task server = Workers.Start(Library.SpNet, "local_thr", () =>
-        {
-            ThroughputServer(options, url, size, count, announce: false);
-            return Task.CompletedTask;
-        });
-        Thread.Sleep(100);
-        ThroughputClient(options, url, size, count);
-        Workers.Wait(server, TimeSpan.FromMilliseconds(options.TimeoutMs + 5000), "local_thr");
+        ThroughputPlan plan = Throughput(options, size, count);
+        CaseReports reports = BothHere(options, "inproc://throughput-test",
+            new("receiver", (link, url) => ThroughputSides.Receive(link, plan, url)), new("sender", (link, url) => ThroughputSides.Send(link, plan, url)));
+        PrintThroughput(reports.Of("receiver"), size, count);
     }
 
+    /// <summary>Both latency roles as threads of this process.</summary>
     public void InprocLatency(PerfOptions options)
     {
         (int size, int trips) = Two(options, "inproc_lat <msg-size> <count>", "count");
-        string url = options.Url ?? "inproc://latency_test";
-        Task server = Workers.Start(Library.SpNet, "local_lat", () =>
-        {
-            LatencyServer(options, url, size, trips, announce: false);
-            return Task.CompletedTask;
-        });
-        Thread.Sleep(100);
-        LatencyClient(options, url, size, trips);
-        Workers.Wait(server, TimeSpan.FromMilliseconds(options.TimeoutMs + 5000), "local_lat");
+        LatencyPlan plan = Latency(options, size, trips);
+        CaseReports reports = BothHere(options, "inproc://latency_test",
+            new("echo", (link, url) => LatencySides.Echo(link, plan, url)), new("ping", (link, url) => LatencySides.Ping(link, plan, url)));
+        PrintLatency(reports.Of("ping"), size, trips);
     }
 
-    private void ThroughputServer(PerfOptions options, string url, int size, int count, bool announce)
+    private static CaseReports BothHere(PerfOptions options, string defaultUrl, Side listening, Side dialing) =>
+        CaseRunner.RunHere([listening, dialing], options.Url ?? defaultUrl, TimeSpan.FromMilliseconds(options.TimeoutMs + 5000));
+
+    private static ThroughputPlan Throughput(PerfOptions options, int size, int count) =>
+        new(options.Library, options.Pattern, size, count, WarmUp: 0, options.TimeoutMs);
+
+    private static LatencyPlan Latency(PerfOptions options, int size, int trips) =>
+        new(options.Library, options.Pattern, size, trips, WarmUp: 0, options.TimeoutMs);
+
+    private void PrintThroughput(IReadOnlyDictionary<string, double> figures, int size, int count)
     {
-        using BenchSocket socket = BenchSocket.Open(options.Library, Patterns.ThroughputReceiver(options.Pattern));
-        socket.SetQueueDepth(128);
-        socket.SetReceiveTimeout(options.TimeoutMs);
-        if (options.Pattern == Pattern.Pub)
+        int received = (int)figures["received"];
+        if (received < count)
         {
-            socket.Subscribe([]);
-        }
-        string bound = socket.Listen(url);
-        if (announce && bound != url)
-        {
-            error.WriteLine($"listening on {bound}");
-            error.Flush();
-        }
-        byte[] buffer = new byte[Math.Max(size, 1)];
-        _ = Run(socket.ReceiveAsync(buffer)); // first synchronisation message
-        if (options.Pattern == Pattern.Pub)
-        {
-            socket.SetReceiveTimeout(Math.Min(options.TimeoutMs, 2000)); // silence this long ends a lossy run
-        }
-        long start = Stopwatch.GetTimestamp();
-        long last = start;
-        int received = 0;
-        try
-        {
-            for (; received < count; received++)
-            {
-                int length = Run(socket.ReceiveAsync(buffer));
-                if (length != size)
-                {
-                    throw new BenchException($"wrong message size: {length} != {size}");
-                }
-                last = Stopwatch.GetTimestamp();
-            }
-        }
-        catch (BenchTimeoutException) when (options.Pattern == Pattern.Pub && received > 0)
-        {
-            // PUB drops when a queue is full: report what arrived.
             error.WriteLine($"pub/sub: {count - received} of {count} messages lost");
         }
-        double total = Stopwatch.GetElapsedTime(start, last).TotalSeconds;
-        if (Patterns.IsBidirectional(options.Pattern))
-        {
-            socket.SetSendTimeout(1000);
-            try
-            {
-                socket.Send([]);
-            }
-            catch (BenchTimeoutException)
-            {
-                // the sender is gone already; perf ignores this too
-            }
-            Thread.Sleep(200);
-        }
+        double total = figures["seconds"];
         double messagesPerSecond = received / total;
         double megabits = messagesPerSecond * 8 * size / (1024 * 1024);
         output.WriteLine(string.Create(Invariant, $"total time: {total:F3} [s]"));
@@ -135,92 +93,14 @@ internal sealed class PerfRoles(TextWriter output, TextWriter error)
         output.Flush();
     }
 
-    private void ThroughputClient(PerfOptions options, string url, int size, int count)
+    private void PrintLatency(IReadOnlyDictionary<string, double> figures, int size, int trips)
     {
-        count++; // perf sends one message more than asked
-        using BenchSocket socket = BenchSocket.Open(options.Library, Patterns.ThroughputSender(options.Pattern));
-        socket.SetQueueDepth(128);
-        socket.SetReceiveTimeout(5000);
-        socket.SetSendTimeout(options.TimeoutMs);
-        socket.Dial(url);
-        byte[] body = new byte[size];
-        Run(socket.SendAsync(ReadOnlyMemory<byte>.Empty));
-        for (int i = 0; i < count; i++)
-        {
-            Run(socket.SendAsync(body));
-        }
-        if (Patterns.IsBidirectional(options.Pattern))
-        {
-            try
-            {
-                _ = socket.Receive(new byte[16]); // the completion message
-            }
-            catch (BenchTimeoutException)
-            {
-                // perf ignores a missing completion message too
-            }
-        }
-        else
-        {
-            Thread.Sleep(200); // no way back: give the queue a moment (the close lingers as well)
-        }
-    }
-
-    private void LatencyServer(PerfOptions options, string url, int size, int trips, bool announce)
-    {
-        using BenchSocket socket = BenchSocket.Open(options.Library, Patterns.LatencyServer(options.Pattern));
-        socket.SetReceiveTimeout(options.TimeoutMs);
-        string bound = socket.Listen(url);
-        if (announce && bound != url)
-        {
-            error.WriteLine($"listening on {bound}");
-            error.Flush();
-        }
-        byte[] buffer = new byte[Math.Max(size, 1)];
-        for (int i = 0; i < trips; i++)
-        {
-            int length = Run(socket.ReceiveAsync(buffer));
-            if (length != size)
-            {
-                throw new BenchException($"wrong message size: {length} != {size}");
-            }
-            Run(socket.SendAsync(buffer.AsMemory(0, length)));
-        }
-        Thread.Sleep(100);
-    }
-
-    private void LatencyClient(PerfOptions options, string url, int size, int trips)
-    {
-        using BenchSocket socket = BenchSocket.Open(options.Library, Patterns.LatencyClient(options.Pattern));
-        socket.SetReceiveTimeout(options.TimeoutMs);
-        socket.Dial(url);
-        Thread.Sleep(100);
-        byte[] body = new byte[size];
-        byte[] buffer = new byte[Math.Max(size, 1)];
-        long start = Stopwatch.GetTimestamp();
-        for (int i = 0; i < trips; i++)
-        {
-            Run(socket.SendAsync(body));
-            _ = Run(socket.ReceiveAsync(buffer));
-        }
-        double total = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        double latency = total * 1_000_000 / (trips * 2.0);
-        output.WriteLine(string.Create(Invariant, $"total time: {total:F3} [s]"));
+        output.WriteLine(string.Create(Invariant, $"total time: {figures["seconds"]:F3} [s]"));
         output.WriteLine(string.Create(Invariant, $"message size: {size} [B]"));
         output.WriteLine(string.Create(Invariant, $"round trip count: {trips}"));
-        output.WriteLine(string.Create(Invariant, $"average latency: {latency:F3} [us]"));
+        output.WriteLine(string.Create(Invariant, $"average latency: {figures["mean"]:F3} [us]"));
         output.Flush();
     }
-
-    private static void Run(ValueTask pending)
-    {
-        if (!pending.IsCompletedSuccessfully)
-        {
-            pending.AsTask().GetAwaiter().GetResult();
-        }
-    }
-
-    private static T Run<T>(ValueTask<T> pending) => pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
     private static (string Url, int Size, int Count) Three(PerfOptions options, string usage, string countName) =>
         options.Positional.Count == 3

@@ -29,7 +29,11 @@ internal static class Addresses
         }
     }
 
-    /// <summary>True when <paramref name="library"/> can run over <paramref name="transport"/> in this build.</summary>
-    public static bool Supports(Library library, string transport) =>
-        transport != "ipc" || library is Library.Nng or Library.Nanomsg || SpNetBenchSocket.HasIpc;
+    /// <summary>Why <paramref name="library"/> cannot run over <paramref name="transport"/> here, or null when it can.</summary>
+    public static string? Unsupported(Library library, string transport) => (library, transport) switch
+    {
+        (Library.NetMQ, "ipc") => "NetMQ's ipc:// is loopback tcp under another name",
+        (Library.SpNet or Library.SpNetAsync, "ipc") when !SpNetBenchSocket.HasIpc => "no ipc in SpNet yet",
+        _ => null,
+    };
 }

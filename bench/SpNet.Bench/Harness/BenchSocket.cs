@@ -13,6 +13,7 @@ internal abstract class BenchSocket : IDisposable
         Library.SpNetAsync => new SpNetBenchSocket(kind, asynchronous: true),
         Library.Nng => new NngBenchSocket(kind),
         Library.Nanomsg => new NanomsgBenchSocket(kind),
+        Library.NetMQ => new NetMQBenchSocket(kind),
         _ => throw new ArgumentOutOfRangeException(nameof(library)),
     };
 

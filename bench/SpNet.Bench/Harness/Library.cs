@@ -14,6 +14,9 @@ internal enum Library
 
     /// <summary>nanomsg 1.1.5 through <c>libnanomsg.so.5</c>.</summary>
     Nanomsg,
+
+    /// <summary>NetMQ 4.0.4.5, the pure-C# ZeroMQ port (ZeroMQ's own wire, ZMTP), from NuGet.</summary>
+    NetMQ,
 }
 
 /// <summary>One socket type, as the wire names it.</summary>

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using SpNet.Bench.Harness.Sides;
 using SpNet.Bench.Native;
 
 namespace SpNet.Bench.Harness;
 
 /// <summary>
-/// <c>reqrep</c> on NNG 1.5.2, as NNG's own context examples run it. NNG 1.5.2 has no blocking context calls, so:
+/// The sides of <c>reqrep</c> on NNG 1.5.2, as NNG's own context examples run it. NNG 1.5.2 has no blocking context calls, so:
 /// <list type="bullet">
 /// <item>Each REP worker is a dedicated thread with its own context and aio (no callback): <c>nng_ctx_recv</c> +
 /// <c>nng_aio_wait</c>, then the same message back with <c>nng_ctx_send</c> + <c>nng_aio_wait</c>. W threads.</item>
@@ -17,24 +18,14 @@ namespace SpNet.Bench.Harness;
 /// </summary>
 internal static unsafe class NngReqRep
 {
-    public static ReqRepResult Run(ReqRepOptions options, TimeSpan limit)
+    /// <summary>The REP side: W worker threads, each a context and an aio; serves until the clients say "done".</summary>
+    public static void Serve(SideLink link, ReqRepOptions options, string url)
     {
-        uint rep;
-        try
-        {
-            rep = Open(NngNative.nng_rep0_open(out uint repSocket), repSocket, "nng_rep0_open");
-        }
-        catch (DllNotFoundException ex)
-        {
-            throw new BenchException($"{NngNative.Library} not found: install NNG 1.5.2 (Debian libnng1)", ex);
-        }
-        var reqSockets = new List<uint>();
-        var clients = new List<Client>();
+        uint rep = Open(() => NngNative.nng_rep0_open(out uint socket) is int rv && rv == 0 ? socket : throw Failure(rv, "nng_rep0_open"));
         var workers = new List<Thread>();
-        string url = Addresses.For(options.Transport);
         try
         {
-            url = Listen(rep, url);
+            link.Ready(Listen(rep, url));
             for (int w = 0; w < options.Workers; w++)
             {
                 Check(NngNative.nng_ctx_open(out uint context, rep), "nng_ctx_open(rep)");
@@ -42,15 +33,33 @@ internal static unsafe class NngReqRep
                 workers.Add(worker);
                 worker.Start();
             }
+            ReqRepSides.MeasureWhileServed(link);
+        }
+        finally
+        {
+            _ = NngNative.nng_close(rep); // fails the workers' pending receives with NNG_ECLOSED
+            foreach (Thread worker in workers)
+            {
+                worker.Join(TimeSpan.FromSeconds(10));
+            }
+        }
+    }
+
+    /// <summary>The REQ side: C clients driven by aio callbacks on NNG's task threads; reports the tally, then says "done".</summary>
+    public static void Clients(SideLink link, ReqRepOptions options, string url)
+    {
+        var reqSockets = new List<uint>();
+        var clients = new List<Client>();
+        try
+        {
             int sockets = options.Sockets ? options.Clients : 1;
             for (int i = 0; i < sockets; i++)
             {
-                uint req = Open(NngNative.nng_req0_open(out uint reqSocket), reqSocket, "nng_req0_open");
+                uint req = Open(() => NngNative.nng_req0_open(out uint socket) is int rv && rv == 0 ? socket : throw Failure(rv, "nng_req0_open"));
                 reqSockets.Add(req);
                 Check(NngNative.nng_dial(req, url, out _, 0), "nng_dial"); // flags 0: returns once connected
             }
-
-            var tally = new ReqRepTally(options);
+            ReqRepTally tally = ReqRepSides.Tally(link, options);
             for (int c = 0; c < options.Clients; c++)
             {
                 clients.Add(new Client(tally, c, reqSockets[options.Sockets ? c : 0], options.Size));
@@ -59,7 +68,7 @@ internal static unsafe class NngReqRep
             {
                 client.StartNext();
             }
-            return tally.Result(limit);
+            ReqRepSides.Finish(link, tally, options);
         }
         finally
         {
@@ -71,12 +80,6 @@ internal static unsafe class NngReqRep
             {
                 _ = NngNative.nng_close(req);
             }
-            _ = NngNative.nng_close(rep); // fails the workers' pending receives with NNG_ECLOSED
-            foreach (Thread worker in workers)
-            {
-                worker.Join(TimeSpan.FromSeconds(10));
-            }
-            Addresses.CleanUp(url);
         }
     }
 
@@ -258,11 +261,19 @@ internal static unsafe class NngReqRep
         return url;
     }
 
-    private static uint Open(int rv, uint socket, string what)
+    private static uint Open(Func<uint> open)
     {
-        Check(rv, what);
-        return socket;
+        try
+        {
+            return open();
+        }
+        catch (DllNotFoundException ex)
+        {
+            throw new BenchException($"{NngNative.Library} not found: install NNG 1.5.2 (Debian libnng1)", ex);
+        }
     }
+
+    private static BenchException Failure(int rv, string what) => new($"{what}: {NngNative.Error(rv)}");
 
     private static void Check(int rv, string what)
     {

@@ -44,8 +44,8 @@ internal static class Patterns
     /// <summary>True when the pattern has a way back from receiver to sender (the end-of-run synchronisation message).</summary>
     public static bool IsBidirectional(Pattern pattern) => pattern is Pattern.Pair0 or Pattern.Pair1 or Pattern.Req;
 
-    /// <summary>PAIR1 when SpNet has it (it comes from another branch), else PAIR0. NNG's perf defaults to PAIR1.</summary>
-    public static Pattern DefaultPattern => SpNetBenchSocket.HasPair1 ? Pattern.Pair1 : Pattern.Pair0;
+    /// <summary>PAIR1, as NNG's perf (nanomsg has only PAIR0: its roles default to that).</summary>
+    public const Pattern DefaultPattern = Pattern.Pair1;
 
     public static Pattern Parse(string name) => name.ToUpperInvariant() switch
     {
@@ -57,6 +57,9 @@ internal static class Patterns
         _ => throw new BenchException($"unknown pattern '{name}' (pair0, pair1, push, pub, req)"),
     };
 
+    /// <summary>True for the libraries running in the CLR (their sides run async loops or dedicated threads the same way).</summary>
+    public static bool IsSpNet(Library library) => library is Library.SpNet or Library.SpNetAsync;
+
     public static string Name(Pattern pattern) => pattern.ToString().ToLowerInvariant();
 
     public static Library ParseLibrary(string name) => name.ToUpperInvariant() switch
@@ -65,7 +68,8 @@ internal static class Patterns
         "SPNET-ASYNC" => Library.SpNetAsync,
         "NNG" => Library.Nng,
         "NANOMSG" or "NN" => Library.Nanomsg,
-        _ => throw new BenchException($"unknown library '{name}' (spnet, spnet-async, nng, nanomsg)"),
+        "NETMQ" => Library.NetMQ,
+        _ => throw new BenchException($"unknown library '{name}' (spnet, spnet-async, nng, nanomsg, netmq)"),
     };
 
     public static string DisplayName(Library library) => library switch
@@ -74,6 +78,7 @@ internal static class Patterns
         Library.SpNetAsync => "SpNet (async)",
         Library.Nng => "NNG 1.5.2",
         Library.Nanomsg => "nanomsg 1.1.5",
+        Library.NetMQ => "NetMQ 4.0.4.5",
         _ => library.ToString(),
     };
 }

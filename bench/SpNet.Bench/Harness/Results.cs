@@ -1,6 +1,6 @@
 namespace SpNet.Bench.Harness;
 
-/// <summary>Allocation seen by the process around a measured loop (both sides run in this process).</summary>
+/// <summary>Managed allocation around a measured loop (summed over the sides of a case when they report it apart).</summary>
 internal readonly record struct AllocationSample(long Bytes, int Gen0, long Messages)
 {
     public double BytesPerMessage => Messages == 0 ? 0 : (double)Bytes / Messages;
@@ -30,3 +30,15 @@ internal sealed record PubSubResult(int Size, int Sent, long Received, double Se
 {
     public double LossPercent => Sent == 0 ? 0 : 100.0 * (Sent - Received) / Sent;
 }
+
+/// <summary>Mean latency of COUNT messages sent back to back (the benchmark essay's figure), in microseconds.</summary>
+internal sealed record StreamLatencyResult(int Size, long Count, double MeanMicroseconds, double Seconds);
+
+/// <summary>1 PUB → N SUB: what the publisher sent, what all subscribers together received, and how fast.</summary>
+internal sealed record FanOutResult(int Subscribers, int Size, int Sent, long Delivered, double SenderRate, double DeliveredRate)
+{
+    public double LossPercent => 100.0 * (1 - (double)Delivered / ((long)Sent * Subscribers));
+}
+
+/// <summary>A SUB holding many topics: how long subscribing took, the flood it received, and (SpNet) the match cost alone.</summary>
+internal sealed record SubscriptionResult(int Subscriptions, TimeSpan SubscribeTime, PubSubResult Flow, double? MatchNanoseconds);

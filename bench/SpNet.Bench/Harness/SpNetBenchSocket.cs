@@ -6,7 +6,6 @@ namespace SpNet.Bench.Harness;
 /// <summary>SpNet behind the harness, in sync mode (blocking wrappers) or async mode (SendAsync/ReceiveAsync).</summary>
 internal sealed class SpNetBenchSocket : BenchSocket
 {
-    private static readonly Type? s_pair1Type = typeof(Socket).Assembly.GetType("SpNet.Pair1Socket");
     private readonly Socket _socket;
     private readonly bool _asynchronous;
 
@@ -15,9 +14,6 @@ internal sealed class SpNetBenchSocket : BenchSocket
         _asynchronous = asynchronous;
         _socket = Create(kind);
     }
-
-    /// <summary>True once the PAIR1 branch is merged (SpNet.Pair1Socket exists); found by reflection so this compiles either way.</summary>
-    public static bool HasPair1 => s_pair1Type is not null;
 
     /// <summary>True when SpNet registers the ipc:// transport.</summary>
     public static bool HasIpc => TransportRegistry.Schemes.Contains("ipc");
@@ -137,9 +133,7 @@ internal sealed class SpNetBenchSocket : BenchSocket
     private static Socket Create(SocketKind kind) => kind switch
     {
         SocketKind.Pair0 => new PairSocket(),
-        SocketKind.Pair1 => s_pair1Type is null
-            ? throw new BenchException("SpNet has no PAIR1 socket in this build (SpNet.Pair1Socket); use -p pair0")
-            : (Socket)Activator.CreateInstance(s_pair1Type)!,
+        SocketKind.Pair1 => new Pair1Socket(),
         SocketKind.Push => new PushSocket(),
         SocketKind.Pull => new PullSocket(),
         SocketKind.Pub => new PubSocket(),

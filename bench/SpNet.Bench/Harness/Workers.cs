@@ -4,12 +4,12 @@ namespace SpNet.Bench.Harness;
 internal static class Workers
 {
     /// <summary>Starts <paramref name="body"/>: on the thread pool for <see cref="Library.SpNetAsync"/>, else on a new dedicated thread.</summary>
-    public static Task Start(Library library, string name, Func<Task> body)
+    public static Task Start(Library library, string name, Func<Task> body) =>
+        library == Library.SpNetAsync ? Task.Run(body) : Dedicated(name, body);
+
+    /// <summary>Runs <paramref name="body"/> on a new dedicated background thread (its awaits may continue elsewhere).</summary>
+    public static Task Dedicated(string name, Func<Task> body)
     {
-        if (library == Library.SpNetAsync)
-        {
-            return Task.Run(body);
-        }
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
@@ -28,25 +28,28 @@ internal static class Workers
         return done.Task;
     }
 
-    /// <summary>Waits for <paramref name="tasks"/> up to <paramref name="timeout"/>; throws the first failure, or a <see cref="BenchException"/> on a stall.</summary>
+    /// <summary>
+    /// Waits for <paramref name="tasks"/> up to <paramref name="timeout"/>; throws the first failure as soon as it
+    /// happens (the others may be waiting for the failed one), or a <see cref="BenchException"/> on a stall.
+    /// </summary>
     public static void Join(TimeSpan timeout, string what, params Task[] tasks)
     {
-        if (!Task.WaitAll(tasks, timeout))
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        var pending = new List<Task>(tasks);
+        while (pending.Count > 0)
         {
-            throw new BenchException($"{what}: stalled (no result within {timeout.TotalSeconds:F0} s)");
-        }
-    }
-
-    /// <summary>Waits for <paramref name="task"/>; if it failed, unwraps its exception.</summary>
-    public static void Wait(Task task, TimeSpan timeout, string what)
-    {
-        try
-        {
-            Join(timeout, what, task);
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+            long left = deadline - Environment.TickCount64;
+            int done = left > 0 ? Task.WaitAny([.. pending], (int)Math.Min(left, int.MaxValue)) : -1;
+            if (done < 0)
+            {
+                throw new BenchException($"{what}: stalled (no result within {timeout.TotalSeconds:F0} s)");
+            }
+            Task task = pending[done];
+            pending.RemoveAt(done);
+            if (task.IsFaulted)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(task.Exception!.InnerExceptions[0]).Throw();
+            }
         }
     }
 }

@@ -3,11 +3,12 @@ using System.Runtime.InteropServices;
 
 namespace SpNet.Bench.Report;
 
-/// <summary>What a result was measured on: CPU model, cores, OS, runtime, load, commit.</summary>
-internal sealed record MachineInfo(string Cpu, int Cores, string Os, string Runtime, string Load, string Commit)
+/// <summary>What a result was measured on: CPU model, cores, OS, runtime, load before and after, commit.</summary>
+internal sealed record MachineInfo(string Cpu, int Cores, string Os, string Runtime, string LoadBefore, string LoadAfter, string Commit)
 {
-    public static MachineInfo Capture() => new(ReadCpu(), Environment.ProcessorCount, RuntimeInformation.OSDescription,
-        RuntimeInformation.FrameworkDescription, ReadLoad(), ReadCommit());
+    /// <summary>The machine now, with the load average read when the run began.</summary>
+    public static MachineInfo Capture(string loadBefore) => new(ReadCpu(), Environment.ProcessorCount, RuntimeInformation.OSDescription,
+        RuntimeInformation.FrameworkDescription, loadBefore, ReadLoad(), ReadCommit());
 
     private static string ReadCpu()
     {
@@ -32,7 +33,8 @@ internal sealed record MachineInfo(string Cpu, int Cores, string Os, string Runt
         return RuntimeInformation.ProcessArchitecture.ToString();
     }
 
-    private static string ReadLoad()
+    /// <summary>The 1, 5 and 15 minute load averages, as <c>uptime</c> prints them.</summary>
+    public static string ReadLoad()
     {
         try
         {

@@ -93,7 +93,7 @@ internal static class SvgChart
         _ => value.ToString("0.#", CultureInfo.InvariantCulture),
     };
 
-    private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+    internal static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
-    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    internal static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
