@@ -15,6 +15,10 @@ public static class Program
         {
             return await Discovery.DiscoveryCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
         }
+        if (args.Length > 0 && args[0] == "service")
+        {
+            return await Service.ServiceCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
+        }
         Stream stdout = Console.OpenStandardOutput();
         Stream stdin = Console.OpenStandardInput();
         await using (stdout.ConfigureAwait(false))

@@ -78,26 +78,4 @@ public sealed class CliTests
         Assert.Equal(1, await DiscoveryCommand.RunAsync(["serve", "--survey", registry.SurveyUrl, "--publish", "tcp://127.0.0.1:0"], TextWriter.Null, error, CancellationToken.None));
         Assert.Contains("AddressInUse", error.ToString(), StringComparison.Ordinal);
     }
-
-    private sealed class Captured : IDisposable
-    {
-        private readonly StringWriter _inner = new();
-
-        public Captured() => Writer = TextWriter.Synchronized(_inner);
-
-        public TextWriter Writer { get; }
-
-        public void Dispose() => _inner.Dispose();
-
-        public IReadOnlyList<string> Lines
-        {
-            get
-            {
-                lock (Writer)
-                {
-                    return _inner.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-                }
-            }
-        }
-    }
 }

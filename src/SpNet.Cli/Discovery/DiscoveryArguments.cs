@@ -51,6 +51,8 @@ internal sealed class DiscoveryArguments
         return parsed;
     }
 
+    public string? Optional(string flag) => _values.GetValueOrDefault(flag);
+
     public string Required(string flag) =>
         _values.TryGetValue(flag, out string? value) ? value : throw new FormatException($"{flag} is required");
 

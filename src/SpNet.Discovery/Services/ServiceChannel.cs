@@ -28,8 +28,6 @@ internal sealed class ServiceChannel : IAsyncDisposable
             socket.ReconnectMinTime = TimeSpan.FromMilliseconds(100);
             socket.ReconnectMaxTime = options.ReconnectMaxTime;
         }
-        BroadcastPipes = new ConnectedPipes(Broadcasts);
-        GatherPipes = new ConnectedPipes(Gathers);
     }
 
     public string Service { get; }
@@ -39,10 +37,6 @@ internal sealed class ServiceChannel : IAsyncDisposable
     public PubSocket Broadcasts { get; } = new();
 
     public SurveyorSocket Gathers { get; } = new();
-
-    public ConnectedPipes BroadcastPipes { get; }
-
-    public ConnectedPipes GatherPipes { get; }
 
     /// <summary>The live members as of the last snapshot.</summary>
     public IReadOnlyList<ServiceMember> Members => Volatile.Read(ref _members);

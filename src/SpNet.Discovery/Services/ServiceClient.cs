@@ -58,10 +58,10 @@ public sealed class ServiceClient : IAsyncDisposable
     public DiscoveryClient Discovery => _discovery;
 
     /// <summary>Subscribers currently connected to this node's topic publisher (0 before the first <see cref="PublishAsync"/>).</summary>
-    public int TopicSubscribers => Volatile.Read(ref _publisher)?.Subscribers.Count ?? 0;
+    public int TopicSubscribers => Volatile.Read(ref _publisher)?.Socket.PipeCount ?? 0;
 
     /// <summary>Topic publishers this node's subscriber is connected to (0 before the first <see cref="SubscribeAsync"/>).</summary>
-    public int TopicPublishers => Volatile.Read(ref _subscriber)?.Publishers.Count ?? 0;
+    public int TopicPublishers => Volatile.Read(ref _subscriber)?.Socket.PipeCount ?? 0;
 
     /// <summary>Topic handler calls that threw (counted; the subscription goes on).</summary>
     public long TopicHandlerErrors => Volatile.Read(ref _subscriber)?.HandlerErrors ?? 0;
@@ -118,7 +118,7 @@ public sealed class ServiceClient : IAsyncDisposable
         {
             throw new ServiceUnavailableException(service);
         }
-        await channel.BroadcastPipes.WaitForAsync(listed, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        await PipeWait.ForAsync(channel.Broadcasts, listed, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
         await channel.Broadcasts.SendAsync(body, cancellationToken).ConfigureAwait(false);
     }
 
@@ -139,14 +139,14 @@ public sealed class ServiceClient : IAsyncDisposable
             throw new ServiceUnavailableException(service);
         }
         long started = Environment.TickCount64;
-        await channel.GatherPipes.WaitForAsync(listed, TimeSpan.FromTicks(Math.Min(deadline.Ticks, _options.ConnectTimeout.Ticks)), cancellationToken).ConfigureAwait(false);
+        await PipeWait.ForAsync(channel.Gathers, listed, TimeSpan.FromTicks(Math.Min(deadline.Ticks, _options.ConnectTimeout.Ticks)), cancellationToken).ConfigureAwait(false);
         TimeSpan left = deadline - TimeSpan.FromMilliseconds(Environment.TickCount64 - started);
         var replies = new List<GatherReply>();
         if (left <= TimeSpan.Zero)
         {
             return replies;
         }
-        int expected = channel.GatherPipes.Count;
+        int expected = channel.Gathers.PipeCount;
         using SocketContext context = channel.Gathers.OpenContext();
         context.SurveyTime = left;
         await context.SendAsync(body, cancellationToken).ConfigureAwait(false);
@@ -199,6 +199,15 @@ public sealed class ServiceClient : IAsyncDisposable
         byte[] prefix = TopicFormat.Prefix(topic);
         return Publisher().PublishAsync(prefix, body.Span, cancellationToken);
     }
+
+    /// <summary>
+    /// Starts this node's topic publisher (as the first <see cref="PublishAsync"/> would) and waits until at least
+    /// <paramref name="count"/> subscribers are connected to it; false when <paramref name="timeout"/> passed first.
+    /// Subscribers dial a new publisher about one registry heartbeat after it is listed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No registries are set in the options.</exception>
+    public Task<bool> WaitForTopicSubscribersAsync(int count, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        PipeWait.ForAsync(Publisher().Socket, count, timeout, cancellationToken);
 
     /// <summary>
     /// Calls <paramref name="handler"/> with the body of every message published on <paramref name="topic"/> by any node,

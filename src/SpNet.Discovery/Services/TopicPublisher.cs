@@ -13,7 +13,6 @@ internal sealed class TopicPublisher : IAsyncDisposable
     public TopicPublisher(string address, TlsOptions? tls, IReadOnlyList<RegistryEndpoint> registries)
     {
         _socket.Tls = tls;
-        Subscribers = new ConnectedPipes(_socket);
         Url = _socket.Listen(address).Url;
         var meta = new Dictionary<string, string>(StringComparer.Ordinal);
         if (ClusterTls.NameOf(tls) is { } name)
@@ -26,7 +25,7 @@ internal sealed class TopicPublisher : IAsyncDisposable
 
     public string Url { get; }
 
-    public ConnectedPipes Subscribers { get; }
+    public PubSocket Socket => _socket;
 
     public ValueTask PublishAsync(byte[] prefix, ReadOnlySpan<byte> body, CancellationToken cancellationToken) =>
         _socket.SendAsync(TopicFormat.Encode(prefix, body), cancellationToken);

@@ -21,11 +21,10 @@ internal sealed class TopicSubscriber : IAsyncDisposable
         _tls = tls;
         _socket.ReconnectMinTime = TimeSpan.FromMilliseconds(100);
         _socket.ReconnectMaxTime = reconnectMaxTime;
-        Publishers = new ConnectedPipes(_socket);
         _loop = new SocketLoop(_socket, ReceiveAsync);
     }
 
-    public ConnectedPipes Publishers { get; }
+    public SubSocket Socket => _socket;
 
     public long HandlerErrors => Volatile.Read(ref _handlerErrors);
 

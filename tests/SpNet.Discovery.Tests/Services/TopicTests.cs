@@ -19,8 +19,7 @@ public sealed class TopicTests
         await using IAsyncDisposable other = await b.SubscribeAsync("newsletter", (body, _) => Enqueue(gotB, body));
 
         ServiceClient publisher = cluster.Client();
-        await publisher.PublishAsync("news", "warming up"u8.ToArray()); // starts and lists the publisher
-        await Eventually.True(() => publisher.TopicSubscribers == 2, "both subscribers connected to the publisher", Timing.Hang);
+        Assert.True(await publisher.WaitForTopicSubscribersAsync(2, Timing.Hang), "both subscribers connected to the publisher");
         await publisher.PublishAsync("news", "hello"u8.ToArray());
         await publisher.PublishAsync("newsletter", "digest"u8.ToArray());
         await Eventually.True(() => gotA.Contains("hello") && gotB.Contains("hello") && gotB.Contains("digest"), "delivered", Timing.Hang);
@@ -28,8 +27,7 @@ public sealed class TopicTests
 
         // A second publisher joins (subscribers dial it), the first leaves (subscribers drop it).
         ServiceClient second = cluster.Client();
-        await second.PublishAsync("news", "warming up"u8.ToArray());
-        await Eventually.True(() => second.TopicSubscribers == 2, "subscribers connected to the new publisher", Timing.Hang);
+        Assert.True(await second.WaitForTopicSubscribersAsync(2, Timing.Hang), "subscribers connected to the new publisher");
         await publisher.DisposeAsync();
         await Eventually.True(() => a.TopicPublishers == 1 && b.TopicPublishers == 1, "the leaver is dropped", Timing.Hang);
         await second.PublishAsync("news", "from second"u8.ToArray());

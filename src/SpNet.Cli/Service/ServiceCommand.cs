@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Text;
+using SpNet.Discovery;
+
+namespace SpNet.Cli.Service;
+
+/// <summary>
+/// <c>spcat service host|request|broadcast|gather|publish|subscribe|tunnel</c>: a thin shell over
+/// <see cref="ServiceHost"/> and <see cref="ServiceClient"/> (docs/services.md). Every command names its registries by
+/// <c>--survey URL --publish URL</c> pairs. Exit codes as <c>spcat discovery</c>: 0 done, 1 runtime error (e.g. no live
+/// member), 2 bad arguments.
+/// </summary>
+public static class ServiceCommand
+{
+    private const string Usage =
+        """
+        usage: spcat service host --service NAME REG [--reply TEXT | --echo] [--zone Z] [--cert F --key F --cacert F]
+               spcat service request --service NAME REG --data TEXT [--count N]
+               spcat service broadcast --service NAME REG --data TEXT
+               spcat service gather --service NAME REG --data TEXT [--deadline S]
+               spcat service publish --topic T REG --data TEXT [--count N] [--interval S]
+               spcat service subscribe --topic T REG [--count N]
+               spcat service tunnel --service NAME REG [--file F]
+          REG       --survey URL --publish URL, repeated in order for several registries
+          host      serve NAME (reply TEXT, or echo; default echo); one line per request, broadcast and tunnel
+          request   print each reply on its own line
+          broadcast send to every live member, no reply
+          gather    print one line per member reply (address, tab, reply) within S seconds (default 1)
+          publish   publish TEXT N times (default 1), S seconds apart (default 0.1), once a subscriber is connected
+          subscribe print one message per line; stop after N
+          tunnel    stream the lines of F (or stdin) through a tunnel and print what comes back, in order
+          every command also takes --cert F --key F --cacert F (per-cluster TLS)
+        """;
+
+    private static readonly string[] s_tls = ["--cert", "--key", "--cacert"];
+
+    /// <summary>Runs the command until Ctrl-C. Used by <c>Program.Main</c>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        using var interrupted = new CancellationTokenSource();
+        void OnCancel(object? sender, ConsoleCancelEventArgs e)
+        {
+            e.Cancel = true;
+            interrupted.Cancel();
+        }
+        Console.CancelKeyPress += OnCancel;
+        try
+        {
+            return await RunAsync(args, output, error, Console.In, interrupted.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= OnCancel;
+        }
+    }
+
+    /// <summary>Runs the command until it ends or <paramref name="cancellationToken"/> is canceled (then returns 0).</summary>
+    /// <param name="args">Arguments after <c>service</c>.</param>
+    /// <param name="output">Where results go.</param>
+    /// <param name="error">Where diagnostics go.</param>
+    /// <param name="input">What <c>tunnel</c> streams when no <c>--file</c> is given.</param>
+    /// <param name="cancellationToken">Ends the command.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(input);
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            await output.WriteLineAsync(Usage).ConfigureAwait(false);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            Func<ServiceArguments, TextWriter, CancellationToken, Task> command = args[0] switch
+            {
+                "host" => HostAsync,
+                "request" => RequestAsync,
+                "broadcast" => BroadcastAsync,
+                "gather" => GatherAsync,
+                "publish" => PublishAsync,
+                "subscribe" => SubscribeAsync,
+                "tunnel" => (a, o, ct) => TunnelAsync(a, o, input, ct),
+                _ => throw new FormatException($"unknown command '{args[0]}'"),
+            };
+            string[] allowed = args[0] switch
+            {
+                "host" => ["--service", "--reply", "--echo", "--zone", .. s_tls],
+                "request" => ["--service", "--data", "--count", .. s_tls],
+                "broadcast" => ["--service", "--data", .. s_tls],
+                "gather" => ["--service", "--data", "--deadline", .. s_tls],
+                "publish" => ["--topic", "--data", "--count", "--interval", .. s_tls],
+                "subscribe" => ["--topic", "--count", .. s_tls],
+                _ => ["--service", "--file", .. s_tls],
+            };
+            ServiceArguments arguments = ServiceArguments.Parse(args[1..], allowed);
+            if (arguments.Help)
+            {
+                await output.WriteLineAsync(Usage).ConfigureAwait(false);
+                return 0;
+            }
+            await command(arguments, output, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+        catch (FormatException ex)
+        {
+            await error.WriteLineAsync($"spcat service: {ex.Message}\n{Usage}").ConfigureAwait(false);
+            return 2;
+        }
+        catch (ArgumentException ex)
+        {
+            await error.WriteLineAsync($"spcat service: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        catch (SpNetException ex)
+        {
+            await error.WriteLineAsync($"spcat service: {ex.Error}: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+    }
+
+    private static ServiceClient Client(ServiceArguments arguments) =>
+        ServiceClient.Start(new ServiceClientOptions { Registries = arguments.Registries, Tls = arguments.Tls() });
+
+    private static async Task WriteAsync(TextWriter output, string line, CancellationToken cancellationToken)
+    {
+        await output.WriteLineAsync(line).ConfigureAwait(false);
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task HostAsync(ServiceArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    {
+        string? replyText = arguments.Values.Optional("--reply");
+        if (replyText is not null && arguments.Echo)
+        {
+            throw new FormatException("--reply and --echo exclude each other");
+        }
+        byte[]? reply = replyText is null ? null : Encoding.UTF8.GetBytes(replyText);
+        var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        ServiceHost host = await ServiceHost.StartAsync(new ServiceHostOptions
+        {
+            Service = arguments.Values.Required("--service"),
+            Registries = arguments.Registries,
+            Zone = arguments.Values.Optional("--zone"),
+            Tls = arguments.Tls(),
+        }, cancellationToken).ConfigureAwait(false);
+        await using (host.ConfigureAwait(false))
+        {
+            host.OnRequest((request, _) =>
+            {
+                lines.Writer.TryWrite($"request {request}");
+                return ValueTask.FromResult(reply is null ? Message.Create(request.Body) : Message.Create(reply));
+            });
+            host.OnBroadcast((message, _) =>
+            {
+                lines.Writer.TryWrite($"broadcast {message}");
+                return ValueTask.CompletedTask;
+            });
+            host.OnTunnel(async (tunnel, ct) =>
+            {
+                int count = 0;
+                while (await tunnel.ReceiveAsync(ct).ConfigureAwait(false) is { } message)
+                {
+                    count++;
+                    await tunnel.SendAsync(reply ?? message, ct).ConfigureAwait(false);
+                }
+                lines.Writer.TryWrite(string.Create(CultureInfo.InvariantCulture, $"tunnel {count} messages"));
+            });
+            await WriteAsync(output, $"host {host.Service} at {host.RequestUrl}", cancellationToken).ConfigureAwait(false);
+            await foreach (string line in lines.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await WriteAsync(output, line, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task RequestAsync(ServiceArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    {
+        string service = arguments.Values.Required("--service");
+        byte[] data = Encoding.UTF8.GetBytes(arguments.Values.Required("--data"));
+        int count = arguments.Values.Count("--count") ?? 1;
+        ServiceClient client = Client(arguments);
+        await using (client.ConfigureAwait(false))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                byte[] reply = await client.RequestAsync(service, data, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(output, Encoding.UTF8.GetString(reply), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task BroadcastAsync(ServiceArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    {
+        ServiceClient client = Client(arguments);
+        await using (client.ConfigureAwait(false))
+        {
+            await client.BroadcastAsync(arguments.Values.Required("--service"), Encoding.UTF8.GetBytes(arguments.Values.Required("--data")), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task GatherAsync(ServiceArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    {
+        ServiceClient client = Client(arguments);
+        await using (client.ConfigureAwait(false))
+        {
+            IReadOnlyList<GatherReply> replies = await client.GatherAsync(arguments.Values.Required("--service"),
+                Encoding.UTF8.GetBytes(arguments.Values.Required("--data")), arguments.Values.Seconds("--deadline") ?? TimeSpan.FromSeconds(1),
+                cancellationToken).ConfigureAwait(false);
+            foreach (GatherReply reply in replies)
+            {
+                string text = reply.Succeeded ? Encoding.UTF8.GetString(reply.Reply!) : $"error: {reply.Error}";
+                await WriteAsync(output, $"{reply.Member.Address}\t{text}", cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task PublishAsync(ServiceArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    {
+        string topic = arguments.Values.Required("--topic");
+        byte[] data = Encoding.UTF8.GetBytes(arguments.Values.Required("--data"));
+        int count = arguments.Values.Count("--count") ?? 1;
+        TimeSpan interval = arguments.Values.Seconds("--interval") ?? TimeSpan.FromSeconds(0.1);
+        ServiceClient client = Client(arguments);
+        await using (client.ConfigureAwait(false))
+        {
+            // PUB sends only to subscribers already connected: wait (bounded) for the first one to dial us.
+            if (!await client.WaitForTopicSubscribersAsync(1, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false))
+            {
+                throw new SpNetException(SpError.TimedOut, $"topic '{topic}': no subscriber connected within 10 s");
+            }
+            for (int i = 0; i < count; i++)
+            {
+                if (i > 0)
+                {
+                    await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+                }
+                await client.PublishAsync(topic, data, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task SubscribeAsync(ServiceArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    {
+        int limit = arguments.Values.Count("--count") ?? int.MaxValue;
+        var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        ServiceClient client = Client(arguments);
+        await using (client.ConfigureAwait(false))
+        {
+            IAsyncDisposable subscription = await client.SubscribeAsync(arguments.Values.Required("--topic"), (body, _) =>
+            {
+                lines.Writer.TryWrite(Encoding.UTF8.GetString(body));
+                return ValueTask.CompletedTask;
+            }, cancellationToken).ConfigureAwait(false);
+            await using (subscription.ConfigureAwait(false))
+            {
+                int printed = 0;
+                await foreach (string line in lines.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await WriteAsync(output, line, cancellationToken).ConfigureAwait(false);
+                    if (++printed >= limit)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    private static async Task TunnelAsync(ServiceArguments arguments, TextWriter output, TextReader input, CancellationToken cancellationToken)
+    {
+        string? file = arguments.Values.Optional("--file");
+        using TextReader source = file is null ? TextReader.Null : new StreamReader(file);
+        TextReader lines = file is null ? input : source;
+        ServiceClient client = Client(arguments);
+        await using (client.ConfigureAwait(false))
+        {
+            Tunnel tunnel = await client.OpenTunnelAsync(arguments.Values.Required("--service"), cancellationToken).ConfigureAwait(false);
+            await using (tunnel.ConfigureAwait(false))
+            {
+                Task sending = Task.Run(async () =>
+                {
+                    while (await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+                    {
+                        await tunnel.SendAsync(Encoding.UTF8.GetBytes(line), cancellationToken).ConfigureAwait(false);
+                    }
+                    await tunnel.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                }, cancellationToken);
+                while (await tunnel.ReceiveAsync(cancellationToken).ConfigureAwait(false) is { } back)
+                {
+                    await WriteAsync(output, Encoding.UTF8.GetString(back), cancellationToken).ConfigureAwait(false);
+                }
+                await sending.ConfigureAwait(false);
+            }
+        }
+    }
+}

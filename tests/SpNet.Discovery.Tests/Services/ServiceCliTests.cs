@@ -1,0 +1,57 @@
+using SpNet.Cli.Service;
+using SpNet.TestKit;
+
+namespace SpNet.Discovery.Tests.Services;
+
+/// <summary><c>spcat service …</c>, run in-process against a registry.</summary>
+public sealed class ServiceCliTests
+{
+    [Fact]
+    public async Task Host_request_broadcast_gather_tunnel_publish_and_subscribe_work_together()
+    {
+        await using ServiceCluster cluster = await ServiceCluster.StartAsync();
+        string[] reg = ["--survey", cluster.Registry.SurveyUrl, "--publish", cluster.Registry.PublishUrl];
+        using var stop = new CancellationTokenSource(Timing.Hang * 3);
+        using var hostOut = new Captured();
+        Task<int> host = ServiceCommand.RunAsync(["host", "--service", "echo", .. reg, "--echo"], hostOut.Writer, TextWriter.Null, TextReader.Null, stop.Token);
+        await Eventually.True(() => hostOut.Lines.Count >= 1, "host prints its address", Timing.Hang);
+        Assert.StartsWith("host echo at tcp://127.0.0.1:", hostOut.Lines[0], StringComparison.Ordinal);
+
+        using var requestOut = new Captured();
+        Assert.Equal(0, await ServiceCommand.RunAsync(["request", "--service", "echo", .. reg, "--data", "hi", "--count", "2"], requestOut.Writer, TextWriter.Null, TextReader.Null, stop.Token));
+        Assert.Equal(["hi", "hi"], requestOut.Lines);
+
+        Assert.Equal(0, await ServiceCommand.RunAsync(["broadcast", "--service", "echo", .. reg, "--data", "all"], TextWriter.Null, TextWriter.Null, TextReader.Null, stop.Token));
+        await Eventually.True(() => hostOut.Lines.Contains("broadcast all"), "host prints the broadcast", Timing.Hang);
+
+        using var gatherOut = new Captured();
+        Assert.Equal(0, await ServiceCommand.RunAsync(["gather", "--service", "echo", .. reg, "--data", "g", "--deadline", "5"], gatherOut.Writer, TextWriter.Null, TextReader.Null, stop.Token));
+        Assert.EndsWith("\tg", Assert.Single(gatherOut.Lines), StringComparison.Ordinal);
+
+        using var tunnelOut = new Captured();
+        Assert.Equal(0, await ServiceCommand.RunAsync(["tunnel", "--service", "echo", .. reg], tunnelOut.Writer, TextWriter.Null, new StringReader("one\ntwo\nthree\n"), stop.Token));
+        Assert.Equal(["one", "two", "three"], tunnelOut.Lines);
+        await Eventually.True(() => hostOut.Lines.Contains("tunnel 3 messages"), "host prints the tunnel", Timing.Hang);
+
+        using var subscribeOut = new Captured();
+        Task<int> subscribe = ServiceCommand.RunAsync(["subscribe", "--topic", "news", .. reg, "--count", "2"], subscribeOut.Writer, TextWriter.Null, TextReader.Null, stop.Token);
+        Assert.Equal(0, await ServiceCommand.RunAsync(["publish", "--topic", "news", .. reg, "--data", "flash", "--count", "2", "--interval", "0.05"], TextWriter.Null, TextWriter.Null, TextReader.Null, stop.Token));
+        Assert.Equal(0, await subscribe.WaitAsync(Timing.Hang));
+        Assert.Equal(["flash", "flash"], subscribeOut.Lines);
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await host.WaitAsync(Timing.Hang));
+    }
+
+    [Fact]
+    public async Task An_unknown_service_exits_1_naming_it_and_bad_arguments_exit_2()
+    {
+        await using ServiceCluster cluster = await ServiceCluster.StartAsync();
+        string[] reg = ["--survey", cluster.Registry.SurveyUrl, "--publish", cluster.Registry.PublishUrl];
+        using var error = new Captured();
+        Assert.Equal(1, await ServiceCommand.RunAsync(["request", "--service", "nobody", .. reg, "--data", "x"], TextWriter.Null, error.Writer, TextReader.Null, CancellationToken.None).WaitAsync(Timing.Hang));
+        Assert.Contains("no live member of service 'nobody'", error.Lines[0], StringComparison.Ordinal);
+        Assert.Equal(2, await ServiceCommand.RunAsync(["request", "--service", "x", "--survey", cluster.Registry.SurveyUrl, "--data", "x"], TextWriter.Null, TextWriter.Null, TextReader.Null, CancellationToken.None));
+        Assert.Equal(2, await ServiceCommand.RunAsync(["launch"], TextWriter.Null, TextWriter.Null, TextReader.Null, CancellationToken.None));
+    }
+}
