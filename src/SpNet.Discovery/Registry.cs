@@ -14,6 +14,8 @@ public sealed class Registry : IAsyncDisposable
 {
     private static readonly byte[] s_surveyBody = Encoding.UTF8.GetBytes("{\"discovery\":1}");
 
+    private const int SurveyQueue = 4096;
+
     private readonly RegistryOptions _options;
     private readonly TimeSpan _interval;
     private readonly TimeSpan _deadline;
@@ -43,7 +45,9 @@ public sealed class Registry : IAsyncDisposable
         _missedRounds = options.MissedRounds;
         _maxAnswerSize = options.MaxAnswerSize;
         Epoch = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        Statistics = new RegistryStatistics(() => _surveyor.Statistics.OversizedMessages + Volatile.Read(ref _oversizedAccepted));
+        Statistics = new RegistryStatistics(
+            () => _surveyor.Statistics.OversizedMessages + Volatile.Read(ref _oversizedAccepted),
+            () => _pub.Statistics.MessagesDropped);
         _members = new MemberTable(options, Statistics);
         _surveyor.PipeRemoved += (_, e) => _members.PipeClosed(e.PipeId);
         SurveyUrl = options.SurveyUrl;
@@ -81,6 +85,10 @@ public sealed class Registry : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         _surveyor.MaxReceiveSize = _maxAnswerSize + 64; // room for the survey id header
         _surveyor.SurveyTime = _deadline;
+        // Members answer together, right after the survey: with NNG's 128 a burst of a few hundred answers overflowed
+        // the queue and the dropped members counted as missed rounds. 4,096 answers of the default MaxAnswerSize (8 KiB)
+        // bound the queue at 32 MiB.
+        _surveyor.ReceiveBufferSize = SurveyQueue;
         _surveyor.Linger = TimeSpan.Zero;
         _pub.Linger = TimeSpan.Zero;
         _surveyor.Tls = _options.Tls;

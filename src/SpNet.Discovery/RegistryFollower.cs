@@ -20,6 +20,10 @@ internal sealed class RegistryFollower : IAsyncDisposable
         _socket.Subscribe(ReadOnlySpan<byte>.Empty);
         _socket.MaxReceiveSize = DiscoveryFormat.MaxSnapshotSize(RegistryOptions.DefaultMaxMembers);
         _socket.ReceiveTimeout = silenceTimeout;
+        // Snapshots are complete, so a slow client needs only the newest: two queued (oldest dropped) bound its memory
+        // to two snapshots however far behind it falls.
+        _socket.ReceiveBufferSize = 2;
+        _socket.PreferNew = true;
         _socket.ReconnectMinTime = TimeSpan.FromMilliseconds(100);
         _socket.ReconnectMaxTime = reconnectMaxTime;
         _socket.Linger = TimeSpan.Zero;

@@ -9,8 +9,8 @@ public sealed class RegistryOptions
     /// <summary>Default number of rounds a member may miss in a row before it is removed: 2.</summary>
     public const int DefaultMissedRounds = 2;
 
-    /// <summary>Default largest answer accepted: 64 KiB.</summary>
-    public const int DefaultMaxAnswerSize = 64 * 1024;
+    /// <summary>Default largest answer accepted: 8 KiB (a legal member encodes to at most <see cref="DiscoveryFormat.MaxMemberSize"/>, 5 KiB; the rest is room for another encoder's escapes and spacing).</summary>
+    public const int DefaultMaxAnswerSize = 8 * 1024;
 
     /// <summary>Default most members a registry lists: 10,000 (its snapshot then stays below <see cref="DiscoveryFormat.MaxSnapshotSize"/> = 51.2 MB).</summary>
     public const int DefaultMaxMembers = 10_000;

@@ -14,8 +14,13 @@ public sealed class RegistryStatistics
     private long _oversizedMembers;
     private long _conflicts;
     private readonly Func<long> _oversized;
+    private readonly Func<long> _snapshotsDropped;
 
-    internal RegistryStatistics(Func<long> oversized) => _oversized = oversized;
+    internal RegistryStatistics(Func<long> oversized, Func<long> snapshotsDropped)
+    {
+        _oversized = oversized;
+        _snapshotsDropped = snapshotsDropped;
+    }
 
     /// <summary>Surveys completed.</summary>
     public long Rounds => Volatile.Read(ref _rounds);
@@ -31,6 +36,12 @@ public sealed class RegistryStatistics
 
     /// <summary>Snapshot messages published (changes and periodic repeats).</summary>
     public long SnapshotsPublished => Volatile.Read(ref _snapshots);
+
+    /// <summary>
+    /// Snapshot copies not queued for a subscriber because it had not taken the previous one yet (each subscriber
+    /// holds at most one queued snapshot plus one being written; it gets a newer one once it catches up).
+    /// </summary>
+    public long SnapshotsDropped => _snapshotsDropped();
 
     /// <summary>Members added (including re-added ones).</summary>
     public long MembersAdded => Volatile.Read(ref _added);
@@ -72,5 +83,5 @@ public sealed class RegistryStatistics
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"rounds {Rounds}; answers {Answers}; malformed {MalformedAnswers}; oversized {OversizedAnswers}; snapshots {SnapshotsPublished}; added {MembersAdded}; removed {MembersRemoved}; refused {MembersRefused}; over cap {AnswersOverCap}; oversized members {OversizedMembers}; conflicts {OwnershipConflicts}";
+        $"rounds {Rounds}; answers {Answers}; malformed {MalformedAnswers}; oversized {OversizedAnswers}; snapshots {SnapshotsPublished} (dropped for slow subscribers {SnapshotsDropped}); added {MembersAdded}; removed {MembersRemoved}; refused {MembersRefused}; over cap {AnswersOverCap}; oversized members {OversizedMembers}; conflicts {OwnershipConflicts}";
 }
