@@ -36,11 +36,12 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// <param name="policy">How <see cref="Resolve"/> picks a member.</param>
     /// <param name="reconnectMaxTime">Largest redial wait; null means 500 ms.</param>
     /// <param name="tls">TLS for <c>tls+tcp://</c> registries: the CA that issued their certificates, and our certificate when they require one; null for none.</param>
+    /// <param name="logger">Receives the sockets' events (failed dials to a registry, lost connections); null logs nothing.</param>
     /// <exception cref="SpNetException">The URL is invalid.</exception>
-    public static DiscoveryClient Start(string publishUrl, ResolvePolicy policy = ResolvePolicy.RoundRobin, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null)
+    public static DiscoveryClient Start(string publishUrl, ResolvePolicy policy = ResolvePolicy.RoundRobin, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(publishUrl);
-        return Start([RegistryEndpoint.Publish(publishUrl)], policy, reconnectMaxTime, tls);
+        return Start([RegistryEndpoint.Publish(publishUrl)], policy, reconnectMaxTime, tls, logger);
     }
 
     /// <summary>Starts following every registry in <paramref name="registries"/> (their publish addresses) and merging their views; returns at once.</summary>
@@ -48,10 +49,11 @@ public sealed class DiscoveryClient : IAsyncDisposable
     /// <param name="policy">How <see cref="Resolve"/> picks a member.</param>
     /// <param name="reconnectMaxTime">Largest redial wait; null means 500 ms.</param>
     /// <param name="tls">TLS for <c>tls+tcp://</c> registries: the CA that issued their certificates, and our certificate when they require one; null for none.</param>
+    /// <param name="logger">Receives the sockets' events (failed dials to a registry, lost connections); null logs nothing.</param>
     /// <exception cref="ArgumentException">No registry has a publish address.</exception>
     /// <exception cref="SpNetException">A URL is invalid.</exception>
-    public static DiscoveryClient Start(IEnumerable<RegistryEndpoint> registries, ResolvePolicy policy = ResolvePolicy.RoundRobin, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null) =>
-        Start(new RegistryBackend(registries, reconnectMaxTime, tls: tls), policy);
+    public static DiscoveryClient Start(IEnumerable<RegistryEndpoint> registries, ResolvePolicy policy = ResolvePolicy.RoundRobin, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null, Microsoft.Extensions.Logging.ILogger? logger = null) =>
+        Start(new RegistryBackend(registries, reconnectMaxTime, tls: tls, logger: logger), policy);
 
     /// <summary>Starts following <paramref name="backend"/>; returns at once.</summary>
     /// <param name="backend">Where members are listed (not owned: dispose it, when disposable, after this client).</param>

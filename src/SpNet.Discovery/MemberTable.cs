@@ -59,6 +59,10 @@ internal sealed partial class MemberTable(RegistryOptions options, RegistryStati
             {
                 _entries.Remove(key);
                 statistics.Removed();
+                if (options.Logger is { } logger)
+                {
+                    LogLeft(logger, options.SurveyUrl, entry.Member.Service, entry.Member.Address, entry.Missed);
+                }
                 changed = true;
             }
         }
@@ -81,6 +85,10 @@ internal sealed partial class MemberTable(RegistryOptions options, RegistryStati
             {
                 _entries[key] = new Entry { Member = member, Owner = pipe };
                 statistics.Added();
+                if (options.Logger is { } logger)
+                {
+                    LogJoined(logger, options.SurveyUrl, member.Service, member.Address);
+                }
                 changed = true;
             }
         }
@@ -128,6 +136,12 @@ internal sealed partial class MemberTable(RegistryOptions options, RegistryStati
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "discovery registry {SurveyUrl} is full ({MaxMembers} members): refused {Refused} new members this round (RegistryOptions.MaxMembers)")]
     private static partial void LogFull(ILogger logger, string surveyUrl, int maxMembers, int refused);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "discovery registry {SurveyUrl}: {Service} member {Address} joined")]
+    private static partial void LogJoined(ILogger logger, string surveyUrl, string service, string address);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "discovery registry {SurveyUrl}: {Service} member {Address} left (silent for {Rounds} rounds)")]
+    private static partial void LogLeft(ILogger logger, string surveyUrl, string service, string address, int rounds);
 
     private sealed class Entry
     {

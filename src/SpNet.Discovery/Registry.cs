@@ -92,6 +92,8 @@ public sealed class Registry : IAsyncDisposable
         _surveyor.Linger = TimeSpan.Zero;
         _pub.Linger = TimeSpan.Zero;
         _surveyor.Tls = _options.Tls;
+        _surveyor.Logger = _options.Logger;
+        _pub.Logger = _options.Logger;
         _pub.Tls = _options.Tls;
         // Snapshots are complete: a subscriber behind by one is only worth the newest. One queued (plus one being
         // written) bounds what a never-reading subscriber can pin to two snapshots.

@@ -14,8 +14,9 @@ internal sealed class RegistryAnnouncement : IDiscoveryAnnouncement
     private readonly SocketLoop _loop;
     private long _answered;
 
-    public RegistryAnnouncement(IReadOnlyList<string> surveyUrls, ServiceMember member, TimeSpan reconnectMaxTime, TlsOptions? tls)
+    public RegistryAnnouncement(IReadOnlyList<string> surveyUrls, ServiceMember member, TimeSpan reconnectMaxTime, TlsOptions? tls, Microsoft.Extensions.Logging.ILogger? logger)
     {
+        _socket.Logger = logger;
         _answer = DiscoveryFormat.EncodeAnnouncement(member);
         _socket.ReconnectMinTime = TimeSpan.FromMilliseconds(100);
         _socket.ReconnectMaxTime = reconnectMaxTime;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace SpNet.Discovery;
 
 /// <summary>
@@ -23,9 +25,11 @@ public sealed class RegistryBackend : IDiscoveryBackend
     /// TLS for <c>tls+tcp://</c> registries: the CA that issued the registries' certificates, and our certificate
     /// when they require one (members offer it as their client certificate); null for none.
     /// </param>
+    /// <param name="logger">Receives the members' and clients' socket events (failed dials to a registry, lost connections); null logs nothing.</param>
     /// <exception cref="ArgumentException">No registry is given, or one names neither address.</exception>
-    public RegistryBackend(IEnumerable<RegistryEndpoint> registries, TimeSpan? reconnectMaxTime = null, TimeSpan? silenceTimeout = null, TlsOptions? tls = null)
+    public RegistryBackend(IEnumerable<RegistryEndpoint> registries, TimeSpan? reconnectMaxTime = null, TimeSpan? silenceTimeout = null, TlsOptions? tls = null, ILogger? logger = null)
     {
+        Logger = logger;
         ArgumentNullException.ThrowIfNull(registries);
         Registries = [.. registries];
         if (Registries.Count == 0)
@@ -58,6 +62,9 @@ public sealed class RegistryBackend : IDiscoveryBackend
     /// <summary>TLS used on every dial, or null.</summary>
     public TlsOptions? Tls { get; }
 
+    /// <summary>The logger given to every socket this backend opens, or null.</summary>
+    public ILogger? Logger { get; }
+
     /// <inheritdoc />
     public string Description => string.Join(", ", Registries);
 
@@ -70,7 +77,7 @@ public sealed class RegistryBackend : IDiscoveryBackend
         {
             throw new ArgumentException($"no survey address to register {member} with: {Description}");
         }
-        return new RegistryAnnouncement(surveys, member, ReconnectMaxTime, Tls);
+        return new RegistryAnnouncement(surveys, member, ReconnectMaxTime, Tls, Logger);
     }
 
     /// <inheritdoc />
@@ -87,7 +94,7 @@ public sealed class RegistryBackend : IDiscoveryBackend
         {
             foreach (string url in publishes)
             {
-                followers.Add(new RegistryFollower(url, observer, ReconnectMaxTime, SilenceTimeout, Tls));
+                followers.Add(new RegistryFollower(url, observer, ReconnectMaxTime, SilenceTimeout, Tls, Logger));
             }
         }
         catch

@@ -13,8 +13,9 @@ internal sealed class RegistryFollower : IAsyncDisposable
     private readonly string _url;
     private readonly SocketLoop _loop;
 
-    public RegistryFollower(string publishUrl, IDiscoveryObserver observer, TimeSpan reconnectMaxTime, TimeSpan silenceTimeout, TlsOptions? tls)
+    public RegistryFollower(string publishUrl, IDiscoveryObserver observer, TimeSpan reconnectMaxTime, TimeSpan silenceTimeout, TlsOptions? tls, Microsoft.Extensions.Logging.ILogger? logger)
     {
+        _socket.Logger = logger;
         _url = publishUrl;
         _observer = observer;
         _socket.Subscribe(ReadOnlySpan<byte>.Empty);

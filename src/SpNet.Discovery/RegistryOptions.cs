@@ -68,7 +68,7 @@ public sealed class RegistryOptions
     /// </summary>
     public int MaxMembersPerAnswer { get; set; } = DefaultMaxMembersPerAnswer;
 
-    /// <summary>Where the registry logs a full member table (warning); null (default) logs nothing.</summary>
+    /// <summary>Where the registry logs members joining and leaving, a full member table (warning) and its sockets' events; null (default) logs nothing.</summary>
     public Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
 
     internal TimeSpan EffectiveDeadline => SurveyDeadline ?? Interval / 2;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace SpNet.Discovery;
 
 /// <summary>
@@ -33,11 +35,12 @@ public sealed class ServiceRegistration : IAsyncDisposable
     /// <param name="reconnectMaxTime">Largest redial wait; null means <see cref="DefaultReconnectMaxTime"/>.</param>
     /// <param name="tls">TLS for <c>tls+tcp://</c> registries: the CA that issued their certificates, and the member's certificate (offered as the client certificate); null for none.</param>
     /// <exception cref="ArgumentException">The member is above the size limits (<see cref="DiscoveryFormat.CheckLimits"/>).</exception>
+    /// <param name="logger">Receives the sockets' events (failed dials to a registry, lost connections); null logs nothing.</param>
     /// <exception cref="SpNetException">The URL is invalid.</exception>
-    public static ServiceRegistration Start(string surveyUrl, ServiceMember member, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null)
+    public static ServiceRegistration Start(string surveyUrl, ServiceMember member, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(surveyUrl);
-        return Start([RegistryEndpoint.Survey(surveyUrl)], member, reconnectMaxTime, tls);
+        return Start([RegistryEndpoint.Survey(surveyUrl)], member, reconnectMaxTime, tls, logger);
     }
 
     /// <summary>
@@ -49,9 +52,10 @@ public sealed class ServiceRegistration : IAsyncDisposable
     /// <param name="reconnectMaxTime">Largest redial wait; null means <see cref="DefaultReconnectMaxTime"/>.</param>
     /// <param name="tls">TLS for <c>tls+tcp://</c> registries: the CA that issued their certificates, and the member's certificate (offered as the client certificate); null for none.</param>
     /// <exception cref="ArgumentException">No registry has a survey address, or the member is above the size limits.</exception>
+    /// <param name="logger">Receives the sockets' events (failed dials to a registry, lost connections); null logs nothing.</param>
     /// <exception cref="SpNetException">A URL is invalid.</exception>
-    public static ServiceRegistration Start(IEnumerable<RegistryEndpoint> registries, ServiceMember member, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null) =>
-        Start(new RegistryBackend(registries, reconnectMaxTime, tls: tls), member);
+    public static ServiceRegistration Start(IEnumerable<RegistryEndpoint> registries, ServiceMember member, TimeSpan? reconnectMaxTime = null, TlsOptions? tls = null, ILogger? logger = null) =>
+        Start(new RegistryBackend(registries, reconnectMaxTime, tls: tls, logger: logger), member);
 
     /// <summary>Starts announcing <paramref name="member"/> through <paramref name="backend"/>. Returns at once.</summary>
     /// <param name="backend">Where to announce (not owned: dispose it, when disposable, after this registration).</param>

@@ -24,6 +24,7 @@ internal sealed class ServiceChannel : IAsyncDisposable
         foreach (Socket socket in (Socket[])[Requests, Broadcasts, Gathers])
         {
             socket.Tls = tls;
+            socket.Logger = options.Logger;
             socket.Linger = TimeSpan.Zero;
             socket.ReconnectMinTime = TimeSpan.FromMilliseconds(100);
             socket.ReconnectMaxTime = options.ReconnectMaxTime;

@@ -50,7 +50,7 @@ public sealed class ServiceClient : IAsyncDisposable
             throw new ArgumentException("at least one registry is required", nameof(options));
         }
         options.Validate();
-        var discovery = DiscoveryClient.Start(options.Registries, reconnectMaxTime: options.ReconnectMaxTime, tls: options.Tls);
+        var discovery = DiscoveryClient.Start(options.Registries, reconnectMaxTime: options.ReconnectMaxTime, tls: options.Tls, logger: options.Logger);
         return new ServiceClient(discovery, options, ownsDiscovery: true);
     }
 

@@ -50,6 +50,9 @@ public sealed class ServiceClientOptions
     /// <summary>Largest redial wait of the member dialers. Default 500 ms.</summary>
     public TimeSpan ReconnectMaxTime { get; set; } = ServiceRegistration.DefaultReconnectMaxTime;
 
+    /// <summary>Where the client's sockets (and the discovery client <see cref="ServiceClient.Start"/> makes) log failed dials and lost connections; null (default) logs nothing.</summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
+
     internal void Validate()
     {
         Tunnel.CheckWindow(TunnelWindow);

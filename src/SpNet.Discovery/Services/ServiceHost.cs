@@ -37,6 +37,7 @@ public sealed class ServiceHost : IAsyncDisposable
         foreach (Socket socket in (Socket[])[_requests, _gathers, _broadcasts])
         {
             socket.Tls = options.Tls;
+            socket.Logger = options.Logger;
             socket.Linger = TimeSpan.Zero;
         }
         _broadcasts.Subscribe(ReadOnlySpan<byte>.Empty);
@@ -178,7 +179,7 @@ public sealed class ServiceHost : IAsyncDisposable
             _loops.Add(Task.Run(() => ServeRepliesAsync(_gathers.OpenContext(), gather: true, stop), CancellationToken.None));
         }
         _loops.Add(Task.Run(() => ServeBroadcastsAsync(stop), CancellationToken.None));
-        _registration = ServiceRegistration.Start(_options.Registries, Member, tls: _options.Tls);
+        _registration = ServiceRegistration.Start(_options.Registries, Member, tls: _options.Tls, logger: _options.Logger);
     }
 
     private async Task ServeRepliesAsync(SocketContext context, bool gather, CancellationToken stop)

@@ -44,7 +44,7 @@ public sealed class ServiceHostOptions
     /// <summary>How long a tunnel send waits for credit before failing with <see cref="SpError.TimedOut"/>. Default 30 s.</summary>
     public TimeSpan TunnelSendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Where handler failures are logged; null logs nothing (they are still counted).</summary>
+    /// <summary>Where handler failures (still counted) and the host's sockets' and registration's events are logged; null logs nothing.</summary>
     public ILogger? Logger { get; set; }
 
     internal void Validate()
