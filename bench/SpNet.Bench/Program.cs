@@ -63,7 +63,7 @@ internal static class Program
                 case "pubsub": return new ScaleCommands(output, error).PubSub(rest);
                 case "subs": return new ScaleCommands(output, error).Subscriptions(rest);
                 case "reqrep": return new ScaleCommands(output, error).ReqRep(rest);
-                case "side": return SideCommand.Run(rest, output);
+                case "side": return SideCommand.Run(rest, output, error);
                 default:
                     error.WriteLine($"Unknown program mode '{role}'.");
                     error.WriteLine(Usage);

@@ -72,6 +72,15 @@ public sealed class TwoProcessCaseTests
         Assert.Contains("on purpose", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_side_that_throws_prints_one_line_and_exits_2()
+    {
+        // What the parent puts in the cell: the exception's type, message and the first frame outside the runtime.
+        SpBench.Result result = SpBench.Run("side", "NoSuchKind", "SpNet", "tcp", "64", "10", "0", "1", "0", "0", "ms", "contexts", "0");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Matches(@"^ArgumentException: .*NoSuchKind.* \(at .+\)\r?\n$", result.Error);
+    }
+
     [NativeFact(nng: true, nanomsg: true)]
     public void Native_peers_run_as_two_processes_over_ipc()
     {

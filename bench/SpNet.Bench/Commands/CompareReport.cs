@@ -109,7 +109,8 @@ internal sealed class CompareReport(CompareMatrix plan, CompareResults results, 
         Line();
         Line("Each SpNet figure against the best peer that ran (NNG, nanomsg or NetMQ; NetMQ has no ipc) or against nanomsg where the target names it. "
             + "Ratio = SpNet ÷ peer (for latency lower is better). *SpNet (sync)* is the blocking API the perf tools use; *SpNet (async)* is listed beside it. "
-            + (TwoProcesses ? "All from the two-process cases." : "**These come from a one-process run and do not show the targets as deployed.**"));
+            + (TwoProcesses ? "All from the two-process cases. " : "**These come from a one-process run and do not show the targets as deployed.** ")
+            + "Where the time goes on a missed target: [data-path.md](data-path.md).");
         Line();
         Line("| Target | Case | SpNet | SpNet figure | Peer figure | Ratio | Goal | Met |");
         Line("|---|---|---|---:|---:|---:|---:|---|");

@@ -15,7 +15,23 @@ internal static class SideCommand
     /// <summary>Backstop only: every wait inside a side is bounded already, and the parent kills a stalled child.</summary>
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(30);
 
-    public static int Run(string[] args, TextWriter output)
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            return RunSide(args, output);
+        }
+        catch (Exception ex) when (ex is not BenchException)
+        {
+            // One line the parent can put in the cell: what failed and where (a peer library's own fault shows its frame).
+            string[] frames = [.. (ex.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(f => f.Trim())];
+            string where = frames.FirstOrDefault(f => !f.StartsWith("at System.", StringComparison.Ordinal)) ?? frames.FirstOrDefault() ?? "";
+            error.WriteLine($"{ex.GetType().Name}: {ex.Message} ({where})");
+            return 2;
+        }
+    }
+
+    private static int RunSide(string[] args, TextWriter output)
     {
         const int n = BenchCase.ArgCount;
         if (args.Length < n + 1)
