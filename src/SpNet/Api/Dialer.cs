@@ -112,7 +112,7 @@ public sealed class Dialer : IEndpoint
                 SpNetException error = ex as SpNetException ?? new SpNetException(SpError.ConnectionAborted, $"{Url}: {ex.Message}", ex);
                 LastError = error;
                 _host.Statistics.RecordConnectFailure();
-                if (error.Error is SpError.Protocol or SpError.TimedOut or SpError.ConnectionShutdown)
+                if (error.Error is SpError.Protocol or SpError.TimedOut or SpError.ConnectionShutdown or SpError.PeerAuth or SpError.Crypto)
                 {
                     _host.Statistics.RecordHandshakeFailure();
                 }
