@@ -41,6 +41,10 @@ public sealed class TestCertificates : IDisposable
         return new TestCertificates(ca, server, client);
     }
 
+    /// <summary>Issues another server certificate from <see cref="Ca"/>, naming <paramref name="dnsName"/> in CN and SAN (with its key; dispose it).</summary>
+    public X509Certificate2 IssueServer(string dnsName) =>
+        Issue(Ca, $"CN={dnsName}", dnsName, "1.3.6.1.5.5.7.3.1", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+
     /// <summary>Options for a listener serving <see cref="Server"/>.</summary>
     public TlsOptions ServerOptions(TlsAuthMode clientAuth = TlsAuthMode.None) =>
         new() { Certificate = Server, CaCertificates = [Ca], ClientAuth = clientAuth };

@@ -39,6 +39,10 @@ internal sealed class ServiceChannel : IAsyncDisposable
 
     public SurveyorSocket Gathers { get; } = new();
 
+    /// <summary>Handshakes refused on the three sockets (a member's certificate failed the cluster check).</summary>
+    public long RefusedConnections =>
+        Requests.Statistics.HandshakeFailures + Broadcasts.Statistics.HandshakeFailures + Gathers.Statistics.HandshakeFailures;
+
     /// <summary>The live members as of the last snapshot.</summary>
     public IReadOnlyList<ServiceMember> Members => Volatile.Read(ref _members);
 

@@ -63,6 +63,21 @@ public sealed class ServiceClient : IAsyncDisposable
     /// <summary>Topic publishers this node's subscriber is connected to (0 before the first <see cref="SubscribeAsync"/>).</summary>
     public int TopicPublishers => Volatile.Read(ref _subscriber)?.Socket.PipeCount ?? 0;
 
+    /// <summary>
+    /// Connections to members refused at the TLS handshake so far (with <see cref="ServiceClientOptions.Tls"/>: a
+    /// certificate not issued by the cluster CA, or not naming the service). A refused member is never used.
+    /// </summary>
+    public long RefusedConnections
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _channels.Values.Sum(c => c.RefusedConnections);
+            }
+        }
+    }
+
     /// <summary>Topic handler calls that threw (counted; the subscription goes on).</summary>
     public long TopicHandlerErrors => Volatile.Read(ref _subscriber)?.HandlerErrors ?? 0;
 
