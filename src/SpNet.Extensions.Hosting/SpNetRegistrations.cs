@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Logging;
+using SpNet.Discovery;
+
+namespace SpNet.Extensions.Hosting;
+
+/// <summary>The host's running service registrations by name; they start after the sockets listen and stop before the sockets close.</summary>
+public sealed class SpNetRegistrations : IAsyncDisposable
+{
+    private readonly SpNetSetup _setup;
+    private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+
+    internal SpNetRegistrations(SpNetSetup setup) => _setup = setup;
+
+    /// <summary>The configured registration names.</summary>
+    public IReadOnlyCollection<string> Names => _setup.Registrations.Keys;
+
+    /// <summary>The running registration <paramref name="name"/>, or null before the host started it or after it stopped.</summary>
+    /// <exception cref="KeyNotFoundException">No registration has that name.</exception>
+    public ServiceRegistration? this[string name]
+    {
+        get
+        {
+            if (!_setup.Registrations.ContainsKey(name))
+            {
+                throw new KeyNotFoundException($"no SpNet service registration named '{name}' (configured: {string.Join(", ", Names)})");
+            }
+            lock (_gate)
+            {
+                return _running.TryGetValue(name, out Running? running) ? running.Registration : null;
+            }
+        }
+    }
+
+    /// <summary>Stops every registration; the registry drops these members after its missed rounds. Idempotent.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        List<ServiceRegistration> running;
+        lock (_gate)
+        {
+            running = [.. _running.Values.Select(r => r.Registration)];
+            _running.Clear();
+        }
+        foreach (ServiceRegistration registration in running)
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Each running registration with how long the registry has not confirmed it (since its last renewal was first observed, or since it started).</summary>
+    internal List<(string Name, ServiceRegistration Registration, TimeSpan Silent, RegistrationSettings Settings)> Observe(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var observed = new List<(string, ServiceRegistration, TimeSpan, RegistrationSettings)>(_running.Count);
+            foreach (var (name, running) in _running)
+            {
+                long renewals = running.Registration.Renewals;
+                if (renewals != running.Renewals)
+                {
+                    running.Renewals = renewals;
+                    running.ConfirmedAt = now;
+                }
+                observed.Add((name, running.Registration, now - running.ConfirmedAt, _setup.Registrations[name]));
+            }
+            return observed;
+        }
+    }
+
+    internal void StartAll(SpNetSockets sockets, ILoggerFactory loggerFactory, TimeProvider clock)
+    {
+        foreach (var (name, settings) in _setup.Registrations)
+        {
+            var member = new ServiceMember(string.IsNullOrEmpty(settings.Service) ? name : settings.Service, AddressOf(name, settings, sockets), settings.Meta.AsReadOnly());
+            ServiceRegistration registration = ServiceRegistration.Start(
+                settings.SurveyUrl, member, settings.ReconnectMaxTime, logger: loggerFactory.CreateLogger($"SpNet.Registrations.{name}"));
+            lock (_gate)
+            {
+                _running[name] = new Running(registration) { ConfirmedAt = clock.GetUtcNow() };
+            }
+        }
+    }
+
+    private static string AddressOf(string name, RegistrationSettings settings, SpNetSockets sockets)
+    {
+        if (!string.IsNullOrEmpty(settings.Address))
+        {
+            return settings.Address;
+        }
+        if (string.IsNullOrEmpty(settings.Socket))
+        {
+            throw new InvalidOperationException($"SpNet service registration '{name}' needs an Address or the name of a Socket that listens");
+        }
+        IReadOnlyList<Listener> listeners = sockets[settings.Socket].Listeners;
+        return listeners.Count > 0
+            ? listeners[0].Url
+            : throw new InvalidOperationException($"SpNet service registration '{name}': socket '{settings.Socket}' listens nowhere, so it has no address to announce");
+    }
+
+    /// <summary>
+    /// A running registration and the last renewal count seen: the health check measures silence between its own
+    /// polls, so a registry that stopped surveying is noticed at most one poll late.
+    /// </summary>
+    private sealed class Running(ServiceRegistration registration)
+    {
+        public ServiceRegistration Registration { get; } = registration;
+
+        public long Renewals { get; set; }
+
+        public DateTimeOffset ConfirmedAt { get; set; }
+    }
+}
