@@ -3,42 +3,33 @@ namespace SpNet.Extensions.Hosting;
 /// <summary>Opens a socket from its protocol's NNG name, as configuration names it.</summary>
 internal static class SocketFactory
 {
+    private static readonly Dictionary<string, (Func<Socket> Cooked, Func<Socket> Raw)> s_protocols = new(StringComparer.Ordinal)
+    {
+        ["pair"] = (() => new PairSocket(), PairSocket.CreateRaw),
+        ["pair1"] = (() => new Pair1Socket(), Pair1Socket.CreateRaw),
+        ["push"] = (() => new PushSocket(), PushSocket.CreateRaw),
+        ["pull"] = (() => new PullSocket(), PullSocket.CreateRaw),
+        ["pub"] = (() => new PubSocket(), PubSocket.CreateRaw),
+        ["sub"] = (() => new SubSocket(), SubSocket.CreateRaw),
+        ["req"] = (() => new ReqSocket(), ReqSocket.CreateRaw),
+        ["rep"] = (() => new RepSocket(), RepSocket.CreateRaw),
+        ["surveyor"] = (() => new SurveyorSocket(), SurveyorSocket.CreateRaw),
+        ["respondent"] = (() => new RespondentSocket(), RespondentSocket.CreateRaw),
+        ["bus"] = (() => new BusSocket(), BusSocket.CreateRaw),
+        ["star"] = (() => new StarSocket(), StarSocket.CreateRaw),
+    };
+
     public static Socket Create(string protocol, bool raw)
     {
         string name = protocol.Trim().ToLowerInvariant();
-        if (name.EndsWith('0') && name != "pair0")
+        if (name.EndsWith('0'))
         {
-            name = name[..^1];
+            name = name[..^1]; // req0 = req, pair0 = pair (PAIR v0)
         }
-        return (name, raw) switch
-        {
-            ("pair" or "pair0", false) => new PairSocket(),
-            ("pair" or "pair0", true) => PairSocket.CreateRaw(),
-            ("pair1", false) => new Pair1Socket(),
-            ("pair1", true) => Pair1Socket.CreateRaw(),
-            ("push", false) => new PushSocket(),
-            ("push", true) => PushSocket.CreateRaw(),
-            ("pull", false) => new PullSocket(),
-            ("pull", true) => PullSocket.CreateRaw(),
-            ("pub", false) => new PubSocket(),
-            ("pub", true) => PubSocket.CreateRaw(),
-            ("sub", false) => new SubSocket(),
-            ("sub", true) => SubSocket.CreateRaw(),
-            ("req", false) => new ReqSocket(),
-            ("req", true) => ReqSocket.CreateRaw(),
-            ("rep", false) => new RepSocket(),
-            ("rep", true) => RepSocket.CreateRaw(),
-            ("surveyor", false) => new SurveyorSocket(),
-            ("surveyor", true) => SurveyorSocket.CreateRaw(),
-            ("respondent", false) => new RespondentSocket(),
-            ("respondent", true) => RespondentSocket.CreateRaw(),
-            ("bus", false) => new BusSocket(),
-            ("bus", true) => BusSocket.CreateRaw(),
-            ("star", false) => new StarSocket(),
-            ("star", true) => StarSocket.CreateRaw(),
-            _ => throw new SpNetException(SpError.InvalidArgument,
-                $"unknown protocol '{protocol}': use pair, pair1, push, pull, pub, sub, req, rep, surveyor, respondent, bus or star"),
-        };
+        return s_protocols.TryGetValue(name, out var create)
+            ? (raw ? create.Raw() : create.Cooked())
+            : throw new SpNetException(SpError.InvalidArgument,
+                $"unknown protocol '{protocol}': use {string.Join(", ", s_protocols.Keys)} (a trailing 0 is accepted)");
     }
 
     /// <summary>The typed value <see cref="Socket.SetOption"/> expects for an option written as text in configuration.</summary>
