@@ -136,9 +136,11 @@ public sealed class ClusterTests(ITestOutputHelper output)
             }
             TimeSpan rebuilt = Stopwatch.GetElapsedTime(restart);
             output.WriteLine($"snapshot rebuilt {rebuilt.TotalMilliseconds:F0} ms after the registry restarted");
-            // Bound: the members' redial wait (grown to at most its maximum while the registry was down), then the next
-            // survey (one interval) and its deadline (half an interval).
-            TimeSpan bound = Timing.Loose(ServiceRegistration.DefaultReconnectMaxTime + Timing.Interval * 1.5);
+            // Bound: the members' and the client's redial wait (grown to at most its maximum while the registry was
+            // down), then the next survey (one interval), its deadline (half an interval) and the next publish (one
+            // interval: a client that reconnects just after a publish waits for the next). CI runs the test projects
+            // side by side on two cores, where 2.5 s was seen against the 2.2 s this allowed without the last interval.
+            TimeSpan bound = Timing.Loose(ServiceRegistration.DefaultReconnectMaxTime + Timing.Interval * 2.5);
             Assert.True(rebuilt <= bound, $"rebuild took {rebuilt.TotalMilliseconds:F0} ms (bound {bound.TotalMilliseconds:F0} ms)");
             await Eventually(() => client.DialedAddresses("gamma").Count == 3, "3 gamma dialers");
             Assert.StartsWith("gamma", Encoding.UTF8.GetString(await client.RequestAsync("gamma", "y"u8.ToArray())), StringComparison.Ordinal);

@@ -31,7 +31,10 @@ public sealed class HardeningTests(ITestOutputHelper output)
 
         output.WriteLine($"{perSurvey} answers per survey: at most {Volatile.Read(ref mostFake)} fake members listed; {registry.Statistics}");
         Assert.InRange(Volatile.Read(ref mostFake), 0, RegistryOptions.DefaultMaxMembersPerAnswer);
-        Assert.Single(discovery.Current.MembersOf("real"));
+        // A flood that overflows the surveyor's queue can drop the honest member's answer too (NNG's surveyor drops
+        // the same way), so it may miss a round during the attack; once the attack stops it must be listed again.
+        ServiceSnapshot after = await discovery.WaitForAsync(s => s.MembersOf("real").Count == 1, Timing.Within(Timing.Hang));
+        Assert.InRange(after.MembersOf("fake").Count, 0, RegistryOptions.DefaultMaxMembersPerAnswer);
         if (perSurvey == 2_000)
         {
             Assert.True(registry.Statistics.AnswersOverCap > 0, "the cap was reached");
