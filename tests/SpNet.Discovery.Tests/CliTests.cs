@@ -46,6 +46,44 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Watch_follows_two_registries_and_register_announces_to_each_given()
+    {
+        await using var first = new Registry(Timing.Options());
+        await using var second = new Registry(Timing.Options());
+        await first.StartAsync();
+        await second.StartAsync();
+        using var stop = new CancellationTokenSource(Timing.Hang * 3);
+        var watchOut = new Captured();
+        Task<int> watch = DiscoveryCommand.RunAsync(["watch", "--publish", first.PublishUrl, "--publish", second.PublishUrl], watchOut.Writer, TextWriter.Null, stop.Token);
+        // One member per registry, and one (given as survey/publish pairs, in order) with both.
+        Task<int> onlyFirst = DiscoveryCommand.RunAsync(["register", "--survey", first.SurveyUrl, "--service", "web", "--address", "tcp://10.0.0.1:80"], TextWriter.Null, TextWriter.Null, stop.Token);
+        Task<int> onlySecond = DiscoveryCommand.RunAsync(["register", "--survey", second.SurveyUrl, "--service", "web", "--address", "tcp://10.0.0.2:80"], TextWriter.Null, TextWriter.Null, stop.Token);
+        Task<int> both = DiscoveryCommand.RunAsync(["register", "--survey", first.SurveyUrl, "--publish", first.PublishUrl, "--survey", second.SurveyUrl, "--publish", second.PublishUrl,
+            "--service", "web", "--address", "tcp://10.0.0.3:80"], TextWriter.Null, TextWriter.Null, stop.Token);
+        await Eventually.True(() => Addresses(watchOut).SetEquals(["tcp://10.0.0.1:80", "tcp://10.0.0.2:80", "tcp://10.0.0.3:80"]), "watch prints the members of both registries, merged", Timing.Hang);
+        await Eventually.True(() => first.Current.Members.Count == 2 && second.Current.Members.Count == 2, "each registry lists its own member and the shared one", Timing.Hang);
+
+        // A member is gone only when gone from every registry: losing the first takes only its own member.
+        await first.DisposeAsync();
+        await Eventually.True(() => Addresses(watchOut).SetEquals(["tcp://10.0.0.2:80", "tcp://10.0.0.3:80"]), "watch drops only the member the lost registry alone listed", Timing.Hang);
+
+        await stop.CancelAsync();
+        int[] exits = await Task.WhenAll(watch, onlyFirst, onlySecond, both).WaitAsync(Timing.Hang);
+        Assert.All(exits, code => Assert.Equal(0, code));
+    }
+
+    private static HashSet<string> Addresses(Captured output)
+    {
+        IReadOnlyList<string> lines = output.Lines;
+        if (lines.Count == 0)
+        {
+            return [];
+        }
+        using JsonDocument line = JsonDocument.Parse(lines[^1]);
+        return [.. line.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("address").GetString()!)];
+    }
+
+    [Fact]
     public async Task Watch_count_ends_after_n_snapshots()
     {
         await using var registry = new Registry(Timing.Options());
@@ -62,6 +100,10 @@ public sealed class CliTests
     [InlineData("register", "--survey", "tcp://127.0.0.1:1", "--service", "a", "--address", "tcp://x:1", "--meta", "novalue")]
     [InlineData("watch", "--publish")]
     [InlineData("watch", "--bogus", "1")]
+    [InlineData("watch", "--survey", "tcp://127.0.0.1:1")]
+    [InlineData("watch", "--publish", "tcp://127.0.0.1:1", "--publish", "tcp://127.0.0.1:2", "--survey", "tcp://127.0.0.1:3")]
+    [InlineData("register", "--publish", "tcp://127.0.0.1:1", "--service", "a", "--address", "tcp://x:1")]
+    [InlineData("register", "--survey", "tcp://127.0.0.1:1", "--survey", "tcp://127.0.0.1:2", "--publish", "tcp://127.0.0.1:3", "--service", "a", "--address", "tcp://x:1")]
     public async Task Bad_arguments_exit_2_with_a_reason(params string[] args)
     {
         var error = new StringWriter();

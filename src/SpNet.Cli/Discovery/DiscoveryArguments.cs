@@ -1,20 +1,54 @@
 using System.Globalization;
+using SpNet.Discovery;
 
 namespace SpNet.Cli.Discovery;
 
-/// <summary>The flags of <c>spcat discovery …</c>: <c>--name value</c> pairs, <c>--meta</c> repeatable.</summary>
+/// <summary>
+/// The flags of <c>spcat discovery …</c> and <c>spcat service …</c>: <c>--name value</c> pairs, <c>--meta</c>
+/// repeatable, the switch <c>--echo</c>, and the registries (<see cref="RegistryArguments"/>).
+/// </summary>
 internal sealed class DiscoveryArguments
 {
+    private static readonly string[] s_switches = ["--echo"];
+
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _switches = new(StringComparer.Ordinal);
     private readonly List<KeyValuePair<string, string>> _meta = [];
 
     public bool Help { get; private set; }
 
     public IReadOnlyList<KeyValuePair<string, string>> Meta => _meta;
 
-    /// <summary>Parses <paramref name="args"/>, accepting only <paramref name="allowed"/> flags (plus <c>--meta</c> when listed).</summary>
+    /// <summary>The registries named (empty unless parsed with a <see cref="RegistryNeed"/>).</summary>
+    public IReadOnlyList<RegistryEndpoint> Registries { get; private set; } = [];
+
+    /// <summary>Parses <paramref name="args"/>, accepting only <paramref name="allowed"/> flags, each at most once (<c>--meta</c> repeatable).</summary>
     /// <exception cref="FormatException">Unknown flag, missing value, repeated flag or bad <c>--meta</c>.</exception>
-    public static DiscoveryArguments Parse(IReadOnlyList<string> args, params string[] allowed)
+    public static DiscoveryArguments Parse(IReadOnlyList<string> args, params string[] allowed) => ParseFlags(args, allowed);
+
+    /// <summary>
+    /// Parses <paramref name="args"/> with the registries as repeatable <c>--survey</c>/<c>--publish</c> flags
+    /// (<see cref="RegistryArguments"/>), plus the <paramref name="allowed"/> flags.
+    /// </summary>
+    /// <exception cref="FormatException">As <see cref="Parse(IReadOnlyList{string}, string[])"/>, or registries missing or unpaired.</exception>
+    public static DiscoveryArguments Parse(IReadOnlyList<string> args, RegistryNeed need, params string[] allowed)
+    {
+        var rest = new List<string>();
+        IReadOnlyList<RegistryEndpoint> registries;
+        try
+        {
+            registries = RegistryArguments.Take(args, need, rest);
+        }
+        catch (FormatException) when (args.Any(a => a is "-h" or "--help"))
+        {
+            registries = [];
+        }
+        DiscoveryArguments parsed = ParseFlags(rest, allowed);
+        parsed.Registries = registries;
+        return parsed;
+    }
+
+    private static DiscoveryArguments ParseFlags(IReadOnlyList<string> args, string[] allowed)
     {
         var parsed = new DiscoveryArguments();
         for (int i = 0; i < args.Count; i++)
@@ -28,6 +62,11 @@ internal sealed class DiscoveryArguments
             if (!allowed.Contains(flag))
             {
                 throw new FormatException($"unknown option '{flag}'");
+            }
+            if (s_switches.Contains(flag))
+            {
+                parsed._switches.Add(flag);
+                continue;
             }
             if (i + 1 >= args.Count)
             {
@@ -50,6 +89,9 @@ internal sealed class DiscoveryArguments
         }
         return parsed;
     }
+
+    /// <summary>True when the switch <paramref name="flag"/> (e.g. <c>--echo</c>) was given.</summary>
+    public bool Switch(string flag) => _switches.Contains(flag);
 
     public string? Optional(string flag) => _values.GetValueOrDefault(flag);
 
@@ -76,5 +118,24 @@ internal sealed class DiscoveryArguments
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1
             ? n
             : throw new FormatException($"{flag} needs a positive whole number, got '{text}'");
+    }
+
+    /// <summary>The TLS settings from <c>--cert F --key F --cacert F</c>, or null when none is given.</summary>
+    /// <exception cref="FormatException">Only one of <c>--cert</c> and <c>--key</c>.</exception>
+    public TlsOptions? Tls()
+    {
+        string? cert = Optional("--cert");
+        string? key = Optional("--key");
+        string? ca = Optional("--cacert");
+        if (cert is null && key is null && ca is null)
+        {
+            return null;
+        }
+        if ((cert is null) != (key is null))
+        {
+            throw new FormatException("--cert and --key go together");
+        }
+        TlsOptions tls = cert is null ? new TlsOptions() : TlsOptions.FromPemFiles(cert, key!);
+        return ca is null ? tls : tls.AddCaPemFile(ca);
     }
 }

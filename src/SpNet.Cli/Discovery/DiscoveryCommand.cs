@@ -14,12 +14,14 @@ public static class DiscoveryCommand
     private const string Usage =
         """
         usage: spcat discovery serve --survey URL --publish URL [--interval S] [--missed N]
-               spcat discovery register --survey URL --service NAME --address ADDR [--meta k=v]...
-               spcat discovery watch --publish URL [--count N]
+               spcat discovery register --survey URL [--survey URL]... --service NAME --address ADDR [--meta k=v]...
+               spcat discovery watch --publish URL [--publish URL]... [--count N]
           serve     run a registry: survey members on URL every S seconds (default 1), publish snapshots on URL;
                     prints the bound addresses, then one line per change
-          register  answer the registry's surveys as NAME at ADDR until interrupted
-          watch     print one JSON line per change of the member set (see docs/discovery.md)
+          register  answer the surveys of every registry given as NAME at ADDR until interrupted
+          watch     follow every registry given and print one JSON line per change of the merged member set
+                    (see docs/discovery.md)
+          register and watch also take --survey URL --publish URL pairs (in order), as spcat service does
         """;
 
     /// <summary>Runs the command until Ctrl-C. Used by <c>Program.Main</c>.</summary>
@@ -62,8 +64,8 @@ public static class DiscoveryCommand
             return args[0] switch
             {
                 "serve" => await ServeAsync(DiscoveryArguments.Parse(args[1..], "--survey", "--publish", "--interval", "--missed"), output, cancellationToken).ConfigureAwait(false),
-                "register" => await RegisterAsync(DiscoveryArguments.Parse(args[1..], "--survey", "--service", "--address", "--meta"), output, cancellationToken).ConfigureAwait(false),
-                "watch" => await WatchAsync(DiscoveryArguments.Parse(args[1..], "--publish", "--count"), output, cancellationToken).ConfigureAwait(false),
+                "register" => await RegisterAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Survey, "--service", "--address", "--meta"), output, cancellationToken).ConfigureAwait(false),
+                "watch" => await WatchAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Publish, "--count"), output, cancellationToken).ConfigureAwait(false),
                 _ => throw new FormatException($"unknown command '{args[0]}'"),
             };
         }
@@ -128,10 +130,9 @@ public static class DiscoveryCommand
             await output.WriteLineAsync(Usage).ConfigureAwait(false);
             return 0;
         }
-        string survey = arguments.Required("--survey");
         var member = new ServiceMember(arguments.Required("--service"), arguments.Required("--address"),
             arguments.Meta.Count == 0 ? null : arguments.Meta.ToDictionary(StringComparer.Ordinal));
-        var registration = ServiceRegistration.Start(survey, member);
+        var registration = ServiceRegistration.Start(arguments.Registries, member);
         await using (registration.ConfigureAwait(false))
         {
             await output.WriteLineAsync(Encoding.UTF8.GetString(DiscoveryFormat.EncodeAnnouncement(member))).ConfigureAwait(false);
@@ -148,9 +149,8 @@ public static class DiscoveryCommand
             await output.WriteLineAsync(Usage).ConfigureAwait(false);
             return 0;
         }
-        string publish = arguments.Required("--publish");
         int limit = arguments.Count("--count") ?? int.MaxValue;
-        var client = DiscoveryClient.Start(publish);
+        var client = DiscoveryClient.Start(arguments.Registries);
         await using (client.ConfigureAwait(false))
         {
             int printed = 0;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SpNet.Cli.Discovery;
 using SpNet.Discovery;
 
 namespace SpNet.Cli.Service;
@@ -73,7 +74,7 @@ public static class ServiceCommand
         }
         try
         {
-            Func<ServiceArguments, TextWriter, CancellationToken, Task> command = args[0] switch
+            Func<DiscoveryArguments, TextWriter, CancellationToken, Task> command = args[0] switch
             {
                 "host" => HostAsync,
                 "request" => RequestAsync,
@@ -94,7 +95,7 @@ public static class ServiceCommand
                 "subscribe" => ["--topic", "--count", .. s_tls],
                 _ => ["--service", "--file", .. s_tls],
             };
-            ServiceArguments arguments = ServiceArguments.Parse(args[1..], allowed);
+            DiscoveryArguments arguments = DiscoveryArguments.Parse(args[1..], RegistryNeed.Both, allowed);
             if (arguments.Help)
             {
                 await output.WriteLineAsync(Usage).ConfigureAwait(false);
@@ -124,7 +125,7 @@ public static class ServiceCommand
         }
     }
 
-    private static ServiceClient Client(ServiceArguments arguments) =>
+    private static ServiceClient Client(DiscoveryArguments arguments) =>
         ServiceClient.Start(new ServiceClientOptions { Registries = arguments.Registries, Tls = arguments.Tls() });
 
     private static async Task WriteAsync(TextWriter output, string line, CancellationToken cancellationToken)
@@ -133,10 +134,10 @@ public static class ServiceCommand
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task HostAsync(ServiceArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    private static async Task HostAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        string? replyText = arguments.Values.Optional("--reply");
-        if (replyText is not null && arguments.Echo)
+        string? replyText = arguments.Optional("--reply");
+        if (replyText is not null && arguments.Switch("--echo"))
         {
             throw new FormatException("--reply and --echo exclude each other");
         }
@@ -144,9 +145,9 @@ public static class ServiceCommand
         var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
         ServiceHost host = await ServiceHost.StartAsync(new ServiceHostOptions
         {
-            Service = arguments.Values.Required("--service"),
+            Service = arguments.Required("--service"),
             Registries = arguments.Registries,
-            Zone = arguments.Values.Optional("--zone"),
+            Zone = arguments.Optional("--zone"),
             Tls = arguments.Tls(),
         }, cancellationToken).ConfigureAwait(false);
         await using (host.ConfigureAwait(false))
@@ -179,11 +180,11 @@ public static class ServiceCommand
         }
     }
 
-    private static async Task RequestAsync(ServiceArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    private static async Task RequestAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        string service = arguments.Values.Required("--service");
-        byte[] data = Encoding.UTF8.GetBytes(arguments.Values.Required("--data"));
-        int count = arguments.Values.Count("--count") ?? 1;
+        string service = arguments.Required("--service");
+        byte[] data = Encoding.UTF8.GetBytes(arguments.Required("--data"));
+        int count = arguments.Count("--count") ?? 1;
         ServiceClient client = Client(arguments);
         await using (client.ConfigureAwait(false))
         {
@@ -195,22 +196,22 @@ public static class ServiceCommand
         }
     }
 
-    private static async Task BroadcastAsync(ServiceArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    private static async Task BroadcastAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
         ServiceClient client = Client(arguments);
         await using (client.ConfigureAwait(false))
         {
-            await client.BroadcastAsync(arguments.Values.Required("--service"), Encoding.UTF8.GetBytes(arguments.Values.Required("--data")), cancellationToken).ConfigureAwait(false);
+            await client.BroadcastAsync(arguments.Required("--service"), Encoding.UTF8.GetBytes(arguments.Required("--data")), cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task GatherAsync(ServiceArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    private static async Task GatherAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
         ServiceClient client = Client(arguments);
         await using (client.ConfigureAwait(false))
         {
-            IReadOnlyList<GatherReply> replies = await client.GatherAsync(arguments.Values.Required("--service"),
-                Encoding.UTF8.GetBytes(arguments.Values.Required("--data")), arguments.Values.Seconds("--deadline") ?? TimeSpan.FromSeconds(1),
+            IReadOnlyList<GatherReply> replies = await client.GatherAsync(arguments.Required("--service"),
+                Encoding.UTF8.GetBytes(arguments.Required("--data")), arguments.Seconds("--deadline") ?? TimeSpan.FromSeconds(1),
                 cancellationToken).ConfigureAwait(false);
             foreach (GatherReply reply in replies)
             {
@@ -220,12 +221,12 @@ public static class ServiceCommand
         }
     }
 
-    private static async Task PublishAsync(ServiceArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    private static async Task PublishAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        string topic = arguments.Values.Required("--topic");
-        byte[] data = Encoding.UTF8.GetBytes(arguments.Values.Required("--data"));
-        int count = arguments.Values.Count("--count") ?? 1;
-        TimeSpan interval = arguments.Values.Seconds("--interval") ?? TimeSpan.FromSeconds(0.1);
+        string topic = arguments.Required("--topic");
+        byte[] data = Encoding.UTF8.GetBytes(arguments.Required("--data"));
+        int count = arguments.Count("--count") ?? 1;
+        TimeSpan interval = arguments.Seconds("--interval") ?? TimeSpan.FromSeconds(0.1);
         ServiceClient client = Client(arguments);
         await using (client.ConfigureAwait(false))
         {
@@ -245,14 +246,14 @@ public static class ServiceCommand
         }
     }
 
-    private static async Task SubscribeAsync(ServiceArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    private static async Task SubscribeAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        int limit = arguments.Values.Count("--count") ?? int.MaxValue;
+        int limit = arguments.Count("--count") ?? int.MaxValue;
         var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
         ServiceClient client = Client(arguments);
         await using (client.ConfigureAwait(false))
         {
-            IAsyncDisposable subscription = await client.SubscribeAsync(arguments.Values.Required("--topic"), (body, _) =>
+            IAsyncDisposable subscription = await client.SubscribeAsync(arguments.Required("--topic"), (body, _) =>
             {
                 lines.Writer.TryWrite(Encoding.UTF8.GetString(body));
                 return ValueTask.CompletedTask;
@@ -272,15 +273,15 @@ public static class ServiceCommand
         }
     }
 
-    private static async Task TunnelAsync(ServiceArguments arguments, TextWriter output, TextReader input, CancellationToken cancellationToken)
+    private static async Task TunnelAsync(DiscoveryArguments arguments, TextWriter output, TextReader input, CancellationToken cancellationToken)
     {
-        string? file = arguments.Values.Optional("--file");
+        string? file = arguments.Optional("--file");
         using TextReader source = file is null ? TextReader.Null : new StreamReader(file);
         TextReader lines = file is null ? input : source;
         ServiceClient client = Client(arguments);
         await using (client.ConfigureAwait(false))
         {
-            Tunnel tunnel = await client.OpenTunnelAsync(arguments.Values.Required("--service"), cancellationToken).ConfigureAwait(false);
+            Tunnel tunnel = await client.OpenTunnelAsync(arguments.Required("--service"), cancellationToken).ConfigureAwait(false);
             await using (tunnel.ConfigureAwait(false))
             {
                 Task sending = Task.Run(async () =>

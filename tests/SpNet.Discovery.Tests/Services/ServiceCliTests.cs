@@ -44,6 +44,28 @@ public sealed class ServiceCliTests
     }
 
     [Fact]
+    public async Task Service_commands_take_several_registries_as_ordered_pairs()
+    {
+        await using ServiceCluster cluster = await ServiceCluster.StartAsync();
+        await using var second = new Registry(Timing.Options());
+        await second.StartAsync();
+        string[] reg = ["--survey", cluster.Registry.SurveyUrl, "--publish", cluster.Registry.PublishUrl, "--survey", second.SurveyUrl, "--publish", second.PublishUrl];
+        using var stop = new CancellationTokenSource(Timing.Hang * 3);
+        using var hostOut = new Captured();
+        Task<int> host = ServiceCommand.RunAsync(["host", "--service", "echo", .. reg, "--reply", "pong"], hostOut.Writer, TextWriter.Null, TextReader.Null, stop.Token);
+        await Eventually.True(() => cluster.Registry.Current.MembersOf("echo").Count == 1 && second.Current.MembersOf("echo").Count == 1,
+            "the host registers with both registries", Timing.Hang);
+
+        // With the first registry gone, a client given both still finds the host through the second.
+        await cluster.Registry.DisposeAsync();
+        using var requestOut = new Captured();
+        Assert.Equal(0, await ServiceCommand.RunAsync(["request", "--service", "echo", .. reg, "--data", "ping"], requestOut.Writer, TextWriter.Null, TextReader.Null, stop.Token));
+        Assert.Equal(["pong"], requestOut.Lines);
+        await stop.CancelAsync();
+        Assert.Equal(0, await host.WaitAsync(Timing.Hang));
+    }
+
+    [Fact]
     public async Task An_unknown_service_exits_1_naming_it_and_bad_arguments_exit_2()
     {
         await using ServiceCluster cluster = await ServiceCluster.StartAsync();
