@@ -1,20 +1,27 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
+using System.Xml.Linq;
 using SpNet.Cli.Tests.Compare;
 using SpNet.TestKit;
 
 namespace SpNet.Cli.Tests;
 
 /// <summary>
-/// spcat as a .NET tool: packs the already built SpNet.Cli (dotnet pack --no-build), installs it with
-/// dotnet tool install --tool-path from that folder alone (a nuget.config that clears every other source, so it works
-/// offline), then runs the installed spcat: --version, and a REQ/REP exchange between two installed spcats.
+/// The packages as a user gets them. spcat as a .NET tool: packs the already built SpNet.Cli (dotnet pack
+/// --no-build), installs it with dotnet tool install --tool-path from that folder alone (a nuget.config that clears
+/// every other source, so it works offline), then runs the installed spcat: --version, and a REQ/REP exchange between
+/// two installed spcats. The libraries: packs every src project, checks each package's metadata, then restores a
+/// fresh Generic Host console app from that folder and the local NuGet cache only, builds it and runs a REQ/REP.
 /// Filter with --filter Category=Packaging.
 /// </summary>
 [Trait("Category", "Packaging")]
 public sealed class PackagingTests
 {
     private static readonly TimeSpan StepLimit = TimeSpan.FromSeconds(50);
+    // A restore and build of a fresh project, which on a loaded 2-core machine can take a minute or more.
+    private static readonly TimeSpan BuildLimit = TimeSpan.FromMinutes(4);
+    private static readonly string[] Libraries = ["SpNet", "SpNet.Discovery", "SpNet.Extensions.Hosting", "SpNet.Cli"];
     private const string Version = "0.1.0";
 
     [Fact]
@@ -67,6 +74,144 @@ public sealed class PackagingTests
             Directory.Delete(work, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Every_package_has_its_metadata_and_restores_offline_into_a_host_app_that_runs_req_rep()
+    {
+        string root = Peers.RepositoryRoot() ?? throw new InvalidOperationException("repository root not found");
+        string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
+        string work = Directory.CreateTempSubdirectory("spnet-packages-").FullName;
+        try
+        {
+            string packages = Path.Combine(work, "packages");
+            var dotnet = new PeerTool("dotnet", DotnetHost(), []);
+            var env = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
+            foreach (string project in Libraries)
+            {
+                CatResult pack = await CatProcess.RunAsync(dotnet,
+                    ["pack", Path.Combine(root, "src", project, project + ".csproj"), "-c", configuration, "--no-build", "-o", packages],
+                    null, StepLimit, work, env);
+                Assert.True(pack.ExitCode == 0, $"dotnet pack {project}: {pack}");
+                CheckPackage(root, packages, project);
+            }
+
+            // The user's machine: only the packed folder and what is already in the NuGet cache, read as a feed;
+            // restored packages go to a private folder so SpNet 0.1.0 never lands in (or comes from) the real cache.
+            CatResult locals = await CatProcess.RunAsync(dotnet, ["nuget", "locals", "global-packages", "--list"], null, StepLimit, work, env);
+            string cache = locals.StdoutText.Trim().Split(": ", 2)[^1].Trim();
+            Assert.True(Directory.Exists(cache), $"no NuGet cache: {locals}");
+            string app = Path.Combine(work, "app");
+            Directory.CreateDirectory(app);
+            await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"),
+                $"""<?xml version="1.0" encoding="utf-8"?><configuration><packageSources><clear /><add key="packed" value="{packages}" /><add key="cache" value="{cache}" /></packageSources></configuration>""");
+            await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), ConsumerProject);
+            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), ConsumerProgram);
+            env["NUGET_PACKAGES"] = Path.Combine(work, "restored");
+
+            CatResult build = await CatProcess.RunAsync(dotnet, ["build", app, "-c", "Release", "-o", Path.Combine(app, "out")], null, BuildLimit, app, env);
+            Assert.True(build.ExitCode == 0, $"dotnet build of the consumer: {build.StdoutText}\n{build.Stderr}");
+            Assert.True(Directory.Exists(Path.Combine(work, "restored", "spnet.extensions.hosting", Version)), "SpNet.Extensions.Hosting was not restored from the packed folder");
+
+            CatResult run = await CatProcess.RunAsync(dotnet, [Path.Combine(app, "out", "app.dll")], null, BuildLimit, app, env);
+            Assert.True(run.ExitCode == 0, $"the consumer: {run}");
+            Assert.Contains("reply: pong to ping", run.StdoutText, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>Reads one packed package: its own README, description, tags, license, repository and symbols.</summary>
+    private static void CheckPackage(string root, string packages, string id)
+    {
+        string nupkg = Path.Combine(packages, $"{id}.{Version}.nupkg");
+        Assert.True(File.Exists(nupkg), $"no {nupkg}");
+        string snupkg = Path.Combine(packages, $"{id}.{Version}.snupkg");
+        Assert.True(File.Exists(snupkg), $"no symbol package for {id}");
+        using (ZipArchive symbols = ZipFile.OpenRead(snupkg))
+        {
+            Assert.Contains(symbols.Entries, e => e.FullName.EndsWith(".pdb", StringComparison.Ordinal));
+        }
+
+        using ZipArchive package = ZipFile.OpenRead(nupkg);
+        ZipArchiveEntry nuspecEntry = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        XElement metadata;
+        using (Stream stream = nuspecEntry.Open())
+        {
+            metadata = XDocument.Load(stream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        }
+        string Field(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value ?? "";
+        XElement? Element(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name);
+
+        Assert.True(Field("description").Length > 40 && Field("description") != "Package Description", $"{id}: description '{Field("description")}'");
+        Assert.Contains("nng", Field("tags"), StringComparison.Ordinal);
+        Assert.Equal("expression", Element("license")?.Attribute("type")?.Value);
+        Assert.Equal("MIT", Field("license"));
+        Assert.Equal("git", Element("repository")?.Attribute("type")?.Value);
+        Assert.Matches("^[0-9a-f]{40}$", Element("repository")?.Attribute("commit")?.Value ?? "");
+        Assert.Equal("README.md", Field("readme"));
+
+        // The package's README is its own (src/<id>/README.md), not the repository's, which opens with clone commands.
+        string expected = File.ReadAllText(Path.Combine(root, "src", id, "README.md"));
+        using var reader = new StreamReader(package.GetEntry("README.md")!.Open());
+        Assert.Equal(expected, reader.ReadToEnd());
+        Assert.StartsWith($"# {id}", expected, StringComparison.Ordinal);
+    }
+
+    private const string ConsumerProject =
+        $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <Nullable>enable</Nullable>
+            <ImplicitUsings>enable</ImplicitUsings>
+            <UseAppHost>false</UseAppHost>
+            <NuGetAudit>false</NuGetAudit>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="SpNet.Extensions.Hosting" Version="{Version}" />
+            <PackageReference Include="Microsoft.Extensions.Hosting" Version="10.0.14" />
+          </ItemGroup>
+        </Project>
+        """;
+
+    // A Generic Host app configured as the docs say: a REP socket from configuration, answered by a REQ in code.
+    private const string ConsumerProgram =
+        """
+        using Microsoft.Extensions.Configuration;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Hosting;
+        using Microsoft.Extensions.Logging;
+        using SpNet;
+        using SpNet.Extensions.Hosting;
+
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["SpNet:Sockets:echo:Protocol"] = "rep",
+            ["SpNet:Sockets:echo:Listen:0"] = "tcp://127.0.0.1:0",
+        });
+        builder.Services.AddSpNet(builder.Configuration.GetSection("SpNet"));
+        using IHost host = builder.Build();
+        await host.StartAsync();
+
+        Socket rep = host.Services.GetRequiredKeyedService<Socket>("echo");
+        await using var req = new ReqSocket { ReceiveTimeout = TimeSpan.FromSeconds(60) };
+        await req.DialAsync(rep.Listeners[0].Url);
+        await req.SendAsync("ping"u8.ToArray());
+        using (Message request = await rep.ReceiveAsync())
+        {
+            await rep.SendAsync(Message.Create($"pong to {request}"));
+        }
+        using (Message reply = await req.ReceiveAsync())
+        {
+            Console.WriteLine($"reply: {reply}");
+        }
+        await host.StopAsync();
+        """;
 
     private static string DotnetHost()
     {
