@@ -10,16 +10,21 @@ namespace SpNet.Core;
 /// and a read loop that hands whole messages to the owning socket. Protocols see only this type; transports
 /// derive from it (stream framing, inproc).
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The writer-role semaphore never allocates a wait handle (no AvailableWaitHandle, no blocking Wait): nothing to dispose.")]
 internal abstract class Pipe
 {
     private static int s_lastId = Random.Shared.Next(1, 0x3FFFFFFF);
 
+    /// <summary>
+    /// Queued messages at which a sender flushes the queue itself instead of leaving it to the write loop. A flooding
+    /// sender keeps a core busy, and the write loop, a thread-pool continuation, then waits for the other core behind
+    /// the peer's threads: with a 1,024-message PUB queue, 1 KiB at 400k msg/s lost 44 % of the messages at the
+    /// publisher while the subscriber dropped none. 32 queued messages make one system call carry 32 frames.
+    /// </summary>
+    private const int InlineFlushThreshold = 32;
+
     private readonly Channel<Message> _sendQueue;
 
-    // The writer role: whoever holds it (the write loop, or a sender writing inline) is the only one touching the
-    // connection's send side, so inline writes never interleave with the loop's and per-pipe order holds.
-    private readonly SemaphoreSlim _writerRole = new(1, 1);
+    private readonly WriterRole _writerRole = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IPipeHost? _host;
     private int _closing;
@@ -115,7 +120,8 @@ internal abstract class Pipe
             return false;
         }
         // Not before Start: a protocol may send while adopting the pipe (REQ resends), before there is a host to count it.
-        if (Volatile.Read(ref _host) is not null && CanWriteInline(message.Length) && _sendQueue.Reader.Count == 0 && _writerRole.Wait(0))
+        bool started = Volatile.Read(ref _host) is not null;
+        if (started && CanWriteInline(message.Length) && _sendQueue.Reader.Count == 0 && TryAcquireWriterRole())
         {
             // Re-check under the role: the loop may have queued-and-taken nothing, but a sender on another thread
             // may have queued since; writing now would overtake it.
@@ -124,13 +130,24 @@ internal abstract class Pipe
                 WriteInline(message); // releases the role (possibly later, when an unfinished write completes)
                 return true;
             }
-            _writerRole.Release();
+            ReleaseWriterRole();
         }
-        return _sendQueue.Writer.TryWrite(message);
+        if (!_sendQueue.Writer.TryWrite(message))
+        {
+            return false;
+        }
+        if (started && _sendQueue.Reader.Count >= InlineFlushThreshold && CanFlushInline && TryAcquireWriterRole())
+        {
+            FlushInline(); // releases the role
+        }
+        return true;
     }
 
     /// <summary>True when <see cref="WriteInline"/> can write a message of this size without blocking the caller.</summary>
     protected virtual bool CanWriteInline(int length) => false;
+
+    /// <summary>True when <see cref="FlushInline"/> can write queued messages without blocking the caller.</summary>
+    protected virtual bool CanFlushInline => false;
 
     /// <summary>
     /// Writes one message on the caller's thread while the caller holds the writer role; must not block. Takes
@@ -139,13 +156,19 @@ internal abstract class Pipe
     /// </summary>
     protected virtual void WriteInline(Message message) => throw new NotSupportedException();
 
-    /// <summary>Takes the writer role for the write loop (waits while an inline write holds it).</summary>
-    protected Task AcquireWriterRoleAsync() => _writerRole.WaitAsync();
+    /// <summary>
+    /// Writes what is queued (as much as one write takes) on the caller's thread while the caller holds the writer
+    /// role; must not block. Releases the role as <see cref="WriteInline"/> does.
+    /// </summary>
+    protected virtual void FlushInline() => throw new NotSupportedException();
 
-    /// <summary>Takes the writer role if nobody holds it (housekeeping that must not wait behind a write).</summary>
-    protected bool TryAcquireWriterRole() => _writerRole.Wait(0);
+    /// <summary>Takes the writer role for the write loop, waiting while a sender holds it. Only the write loop calls this.</summary>
+    protected ValueTask AcquireWriterRoleAsync() => _writerRole.AcquireAsync();
 
-    /// <summary>Gives the writer role back.</summary>
+    /// <summary>Takes the writer role if nobody holds it.</summary>
+    protected bool TryAcquireWriterRole() => _writerRole.TryAcquire();
+
+    /// <summary>Gives the writer role back (and wakes the write loop if it waits for it).</summary>
     protected void ReleaseWriterRole() => _writerRole.Release();
 
     /// <summary>Queues a message, waiting for room. Throws <see cref="SpNetException"/> (Closed) if the pipe closes first.</summary>

@@ -346,26 +346,72 @@ internal sealed class StreamPipe : Pipe
         _socket is not null && length < DirectWriteThreshold
         && System.Diagnostics.Stopwatch.GetTimestamp() - Volatile.Read(ref _lastWrite) > QuietTicks;
 
+    protected override bool CanFlushInline => _socket is not null;
+
     protected override void WriteInline(Message message)
     {
         byte[] buffer = WriteBuffer;
         int length = message.Length;
-        int used = FrameCodec.WritePrefix(buffer, (ulong)length, _ipc);
-        message.Header.CopyTo(buffer.AsSpan(used));
-        used += message.HeaderLength;
-        message.Body.CopyTo(buffer.AsSpan(used));
-        used += message.BodyLength;
+        int used = Encode(message, buffer);
         message.Dispose();
+        SendWriteBuffer(used, length);
+    }
 
+    protected override void FlushInline()
+    {
+        byte[] buffer = WriteBuffer;
+        int prefixSize = FrameCodec.PrefixSize(_ipc);
+        var queue = SendQueue;
+        int used = 0;
+        while (queue.TryPeek(out Message? next) && next.Length < DirectWriteThreshold && used + prefixSize + next.Length <= buffer.Length)
+        {
+            // Under the role nobody else reads the queue, except the final drain of a pipe whose loops have ended:
+            // then the message taken may not be the one measured, and the pipe is closing anyway.
+            if (!queue.TryRead(out Message? message) || message != next)
+            {
+                message?.Dispose();
+                break;
+            }
+            int length = message.Length;
+            used += Encode(message, buffer.AsSpan(used));
+            message.Dispose();
+            Host.Statistics.CountSent(length);
+        }
+        if (used == 0)
+        {
+            ReleaseWriterRole();
+            return;
+        }
+        SendWriteBuffer(used, countAs: -1);
+        Host.OnWritable(this);
+    }
+
+    /// <summary>Writes a message's frame (prefix, header, body) at the start of <paramref name="destination"/>; returns its size.</summary>
+    private int Encode(Message message, Span<byte> destination)
+    {
+        int used = FrameCodec.WritePrefix(destination, (ulong)message.Length, _ipc);
+        message.Header.CopyTo(destination[used..]);
+        used += message.HeaderLength;
+        message.Body.CopyTo(destination[used..]);
+        return used + message.BodyLength;
+    }
+
+    /// <summary>
+    /// Sends the first <paramref name="used"/> bytes of the write buffer without blocking, holding the writer role: it
+    /// is released at once when the kernel took everything, or after the rest was written asynchronously. Counts one
+    /// message of <paramref name="countAs"/> bytes as sent (none when negative: the caller counted).
+    /// </summary>
+    private void SendWriteBuffer(int used, int countAs)
+    {
         int sent;
         SocketError error;
         try
         {
-            sent = _socket!.Send(buffer.AsSpan(0, used), SocketFlags.None, out error);
+            sent = _socket!.Send(_writeBuffer.AsSpan(0, used), SocketFlags.None, out error);
         }
         catch (Exception ex)
         {
-            // Closed under us (ObjectDisposedException): the message goes the way of everything queued on a closed
+            // Closed under us (ObjectDisposedException): the messages go the way of everything queued on a closed
             // pipe. Anything else breaks the connection like a failed write in the loop would.
             ReleaseWriterRole();
             if (!IsClosed)
@@ -375,19 +421,21 @@ internal sealed class StreamPipe : Pipe
             }
             return;
         }
-        if (error == SocketError.Success && sent == used)
-        {
-            Host.Statistics.CountSent(length);
-            Volatile.Write(ref _lastWrite, System.Diagnostics.Stopwatch.GetTimestamp());
-            ReleaseWriterRole();
-            return;
-        }
         if (error is SocketError.Success or SocketError.WouldBlock)
         {
-            // The kernel's buffer is full: finish this frame asynchronously, still holding the role, so the write
-            // loop (and any later inline sender) waits behind it and order is kept.
-            Host.Statistics.CountSent(length);
-            _ = FinishInlineAsync(error == SocketError.Success ? sent : 0, used);
+            if (countAs >= 0)
+            {
+                Host.Statistics.CountSent(countAs);
+            }
+            if (error == SocketError.Success && sent == used)
+            {
+                Volatile.Write(ref _lastWrite, System.Diagnostics.Stopwatch.GetTimestamp());
+                ReleaseWriterRole();
+                return;
+            }
+            // The kernel's buffer is full: finish asynchronously, still holding the role, so the write loop (and any
+            // later inline sender) waits behind it and order is kept.
+            StartFinish(error == SocketError.Success ? sent : 0, used);
             return;
         }
         ReleaseWriterRole();
@@ -398,24 +446,58 @@ internal sealed class StreamPipe : Pipe
         }
     }
 
-    private async Task FinishInlineAsync(int offset, int end)
+    // The rest of an inline write the kernel did not take at once, finished by socket sends that continue each other
+    // through one cached delegate: a publisher that fills the kernel's buffer thousands of times a second allocates
+    // nothing for it (an async method allocated its state machine each time).
+    private ValueTask<int> _finishing;
+    private int _finishOffset;
+    private int _finishEnd;
+    private Action? _continueFinish;
+
+    /// <summary>Sends bytes <paramref name="offset"/> to <paramref name="end"/> of the write buffer asynchronously, then releases the writer role.</summary>
+    private void StartFinish(int offset, int end)
     {
-        try
+        _finishOffset = offset;
+        _finishEnd = end;
+        _finishing = new ValueTask<int>(0);
+        ContinueFinish();
+    }
+
+    private void ContinueFinish()
+    {
+        while (true)
         {
-            await _stream.WriteAsync(_writeBuffer!.AsMemory(offset, end - offset)).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            if (!IsClosed)
+            try
             {
-                Host.Statistics.RecordConnectionError();
-                Close(SpError.ConnectionReset, ex.Message);
+                _finishOffset += _finishing.GetAwaiter().GetResult();
+                if (_finishOffset < _finishEnd)
+                {
+#pragma warning disable CA2012 // kept in a field to be continued without an async state machine; consumed exactly once
+                    _finishing = _socket!.SendAsync(_writeBuffer.AsMemory(_finishOffset, _finishEnd - _finishOffset), SocketFlags.None);
+#pragma warning restore CA2012
+                    if (!_finishing.IsCompleted)
+                    {
+                        _finishing.GetAwaiter().UnsafeOnCompleted(_continueFinish ??= ContinueFinish);
+                        return;
+                    }
+                    continue;
+                }
             }
-        }
-        finally
-        {
+            catch (Exception ex)
+            {
+                _finishing = default;
+                ReleaseWriterRole();
+                if (!IsClosed)
+                {
+                    Host.Statistics.RecordConnectionError();
+                    Close(SpError.ConnectionReset, ex.Message);
+                }
+                return;
+            }
+            _finishing = default;
             Volatile.Write(ref _lastWrite, System.Diagnostics.Stopwatch.GetTimestamp());
             ReleaseWriterRole();
+            return;
         }
     }
 
@@ -478,11 +560,7 @@ internal sealed class StreamPipe : Pipe
                 }
                 else
                 {
-                    used += FrameCodec.WritePrefix(buffer.AsSpan(used), (ulong)length, _ipc);
-                    message.Header.CopyTo(buffer.AsSpan(used));
-                    used += message.HeaderLength;
-                    message.Body.CopyTo(buffer.AsSpan(used));
-                    used += message.BodyLength;
+                    used += Encode(message, buffer.AsSpan(used));
                 }
                 Host.Statistics.CountSent(length);
             }
