@@ -5,9 +5,10 @@ namespace SpNet.Protocols;
 
 /// <summary>
 /// PUB: every message goes to every subscriber, sharing one buffer. A subscriber whose queue is full misses the
-/// message (counted as dropped); the publisher never waits. A queue counts as full at 16 messages over 64 KiB (about
-/// 1 MiB of smaller ones), so a stalled subscriber holds what it would under NNG. A peer that sends to a PUB is in violation and its
-/// pipe is closed, as NNG does.
+/// message (counted as dropped); the publisher never waits. A queue holds <see cref="Socket.SendBufferSize"/> messages,
+/// but at most 8 KiB per slot of them in bytes (16 messages at least): at the default 128 that is 1 MiB, so a stalled
+/// subscriber of 64 KiB or 1 MiB messages holds 16 of them, as under NNG. A peer that sends to a PUB is in violation
+/// and its pipe is closed, as NNG does.
 /// </summary>
 /// <remarks>Raw mode is the same: PUB has no header.</remarks>
 internal sealed class Pub(SocketStatistics statistics, bool raw = false) : ProtocolBase(ProtocolIds.Pub, statistics)
@@ -49,10 +50,11 @@ internal sealed class Pub(SocketStatistics statistics, bool raw = false) : Proto
         {
             ThrowHelper.ThrowClosed("socket");
         }
-        int depth = DepthFor(message.Length);
+        int length = message.Length;
         foreach (Pipe pipe in Volatile.Read(ref _pipes))
         {
             message.AddReference();
+            int depth = DepthFor(length, pipe.QueueCapacity);
             if ((depth < pipe.QueueCapacity && pipe.QueuedCount >= depth) || !pipe.TrySend(message))
             {
                 Drop(message);
@@ -63,15 +65,15 @@ internal sealed class Pub(SocketStatistics statistics, bool raw = false) : Proto
     }
 
     /// <summary>
-    /// Messages of this size a subscriber's queue may hold: <see cref="QueueBytes"/> worth, but never fewer than
-    /// <see cref="MinDepth"/> (and never more than the socket's send buffer). A stalled subscriber then holds 16
-    /// messages of 64 KiB or 1 MiB, as NNG's, where 128 of them (~131 MiB at 1 MiB) did before; small messages keep the
-    /// full depth that bursts need.
+    /// Messages of this size a subscriber's queue of <paramref name="capacity"/> slots may hold: <see cref="SlotBytes"/>
+    /// per slot in all, but never fewer than <see cref="MinDepth"/> (the caller caps it at the capacity). At the default
+    /// 128 slots a stalled subscriber holds 1 MiB, or 16 messages of 64 KiB or 1 MiB as under NNG, where 128 of them
+    /// (~131 MiB at 1 MiB) did before; a larger SendBufferSize buys proportionally more room for bursts.
     /// </summary>
-    private static int DepthFor(int length) => Math.Max(MinDepth, QueueBytes / Math.Max(1, length));
+    private static int DepthFor(int length, int capacity) => (int)Math.Max(MinDepth, (long)capacity * SlotBytes / Math.Max(1, length));
 
-    /// <summary>Bytes of messages one subscriber's queue holds, at most, beyond <see cref="MinDepth"/> messages.</summary>
-    private const int QueueBytes = 1024 * 1024;
+    /// <summary>Bytes one queue slot stands for when a subscriber's queue is bounded in bytes.</summary>
+    private const int SlotBytes = 8 * 1024;
 
     /// <summary>NNG's PUB send buffer, in messages (pub0: 16 per pipe).</summary>
     private const int MinDepth = 16;
