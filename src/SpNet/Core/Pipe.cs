@@ -113,7 +113,12 @@ internal abstract class Pipe
     /// hand-off to the write loop: lower latency, and a producer that never waits is paced by the connection
     /// instead of filling the queue); otherwise the message is queued for the write loop.
     /// </summary>
-    public bool TrySend(Message message)
+    /// <param name="message">The message; on true the pipe owns it.</param>
+    /// <param name="inBurst">
+    /// True when the sender knows more messages follow at once (a publisher flooding many pipes): the message is then
+    /// queued for coalescing even when the pipe is quiet, rather than written at once.
+    /// </param>
+    public bool TrySend(Message message, bool inBurst = false)
     {
         if (IsClosed)
         {
@@ -121,7 +126,7 @@ internal abstract class Pipe
         }
         // Not before Start: a protocol may send while adopting the pipe (REQ resends), before there is a host to count it.
         bool started = Volatile.Read(ref _host) is not null;
-        if (started && CanWriteInline(message.Length) && _sendQueue.Reader.Count == 0 && TryAcquireWriterRole())
+        if (started && !inBurst && CanWriteInline(message.Length) && _sendQueue.Reader.Count == 0 && TryAcquireWriterRole())
         {
             // Re-check under the role: the loop may have queued-and-taken nothing, but a sender on another thread
             // may have queued since; writing now would overtake it.
