@@ -1,6 +1,8 @@
 namespace SpNet.Cli;
 
-/// <summary>Entry point: <c>spcat demo …</c> runs the demo, anything else is nngcat-style spcat.</summary>
+/// <summary>
+/// Entry point: <c>spcat demo|discovery|service|version …</c> run those commands; anything else is nngcat-style spcat.
+/// </summary>
 public static class Program
 {
     /// <summary>Runs spcat on the process's standard streams and returns the exit code.</summary>
@@ -18,6 +20,10 @@ public static class Program
         if (args.Length > 0 && args[0] == "service")
         {
             return await Service.ServiceCommand.RunAsync(args[1..], Console.Out, Console.Error).ConfigureAwait(false);
+        }
+        if (args.Length > 0 && args[0] == "version")
+        {
+            return await VersionCommand.RunAsync(Console.Out).ConfigureAwait(false);
         }
         Stream stdout = Console.OpenStandardOutput();
         Stream stdin = Console.OpenStandardInput();

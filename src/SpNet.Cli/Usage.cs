@@ -5,7 +5,11 @@ internal static class Usage
 {
     public const string Text =
         """
-        Usage: spcat <protocol> <address>... [<format>] [<option>...] [<source>]
+        Usage: spcat <protocol> <address>... [<format>] [<option>...] [<source>]   (nngcat 1.5.2's command line)
+               spcat demo [--messages N] [--round-trips N] [--size BYTES]   every pattern over inproc and tcp, checked
+               spcat discovery serve|register|watch ...   a discovery registry, a member, a watcher (discovery --help)
+               spcat service host|request|broadcast|gather|publish|subscribe|tunnel ...   services by name (service --help)
+               spcat version         spcat's version, the SpNet library's and the .NET runtime's
 
         Protocol (exactly one):
           --req0, --req         send a request, print the reply
@@ -28,9 +32,15 @@ internal static class Usage
           --bind-local PORT     also -L PORT: listen on tcp://127.0.0.1:PORT
           --connect-ipc PATH    also -x PATH: dial ipc:///PATH
           --bind-ipc PATH       also -X PATH: listen on ipc:///PATH
-          URLs: tcp://, ipc:// (unix://), abstract://, tls+tcp://, inproc://
+          URLs: tcp:// (tcp4://, tcp6://)        tcp://127.0.0.1:5555, tcp://[::1]:5555, tcp://*:5555 to listen
+                ipc:// (unix://)                ipc:///tmp/sock: a Unix domain socket (a named pipe on Windows)
+                abstract://                     abstract://name: Linux abstract namespace
+                inproc://                       inproc://name: within this process
+                ws:// (ws4://, ws6://)          ws://127.0.0.1:8080/path: WebSocket
+                wss:// (wss4://, wss6://)       WebSocket over TLS (--cert, --key, --cacert)
+                tls+tcp:// (tls+tcp4://, tls+tcp6://)   TLS over tcp (--cert, --key, --cacert)
 
-        TLS (tls+tcp://):
+        TLS (tls+tcp://, wss://):
           --cert FILE, -E FILE  own certificate (PEM): required to listen
           --key FILE            its private key (PEM; default: in the --cert file)
           --cacert FILE         CA certificates (PEM) the peer must chain to (default: system store)
@@ -51,7 +61,7 @@ internal static class Usage
           --async               dial in the background
           --compat              nanocat compatibility
           --verbose, -v         report addresses; --silent, -q undoes it
-          --version, -V         print the NNG version spcat is compatible with
+          --version, -V         print the NNG version spcat is compatible with (spcat version: its own)
           --stats               at exit, print pipe/message counters on stderr ("stats: ..." lines)
           --pipe-events         print "pipe: added ..." / "pipe: removed ..." on stderr as pipes come and go
 
