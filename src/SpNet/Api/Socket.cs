@@ -22,8 +22,7 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
     private readonly List<Listener> _listeners = [];
     private readonly HashSet<Pipe> _pipes = [];
     private readonly PipeHost _host;
-    private TimeSpan _sendTimeout = Timeout.InfiniteTimeSpan;
-    private TimeSpan _receiveTimeout = Timeout.InfiniteTimeSpan;
+    private readonly MessageIo _io;
     private TimeSpan _reconnectMinTime = TimeSpan.FromMilliseconds(100);
     private TimeSpan _reconnectMaxTime = TimeSpan.Zero;
     private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
@@ -40,6 +39,7 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
         Protocol = protocol;
         Statistics = statistics;
         _host = new PipeHost(this);
+        _io = new MessageIo(protocol, ThrowIfClosed);
         SpNetMetrics.Register(statistics, protocol.Info.SelfName);
     }
 
@@ -76,10 +76,10 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
     /// How long a send may wait for room (NNG_OPT_SENDTIMEO). <see cref="Timeout.InfiniteTimeSpan"/> (default) waits forever;
     /// on expiry a send throws <see cref="SpNetException"/> with <see cref="SpError.TimedOut"/>.
     /// </summary>
-    public TimeSpan SendTimeout { get => _sendTimeout; set => _sendTimeout = CheckTimeout(value); }
+    public TimeSpan SendTimeout { get => _io.SendTimeout; set => _io.SendTimeout = value; }
 
     /// <summary>How long a receive may wait (NNG_OPT_RECVTIMEO). Default infinite; on expiry <see cref="SpError.TimedOut"/>.</summary>
-    public TimeSpan ReceiveTimeout { get => _receiveTimeout; set => _receiveTimeout = CheckTimeout(value); }
+    public TimeSpan ReceiveTimeout { get => _io.ReceiveTimeout; set => _io.ReceiveTimeout = value; }
 
     /// <summary>First wait before a dialer redials (NNG_OPT_RECONNMINT). Default 100 ms, as nanomsg and mangos. Applies to dialers created afterwards.</summary>
     public TimeSpan ReconnectMinTime { get => _reconnectMinTime; set => _reconnectMinTime = CheckPositive(value); }
@@ -337,9 +337,6 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
             return [.. _pipes];
         }
     }
-
-    private static TimeSpan CheckTimeout(TimeSpan value) =>
-        value == Timeout.InfiniteTimeSpan || value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), "a timeout is zero, positive or infinite");
 
     private static TimeSpan CheckPositive(TimeSpan value) =>
         value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), "must be positive");

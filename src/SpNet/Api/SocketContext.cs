@@ -20,26 +20,28 @@ namespace SpNet;
 public sealed class SocketContext : IAsyncDisposable, IDisposable
 {
     private readonly IProtocolContext _context;
-    private TimeSpan _sendTimeout;
-    private TimeSpan _receiveTimeout;
+    private readonly MessageIo _io;
     private int _closed;
 
     internal SocketContext(Socket socket, IProtocolContext context)
     {
         Socket = socket;
         _context = context;
-        _sendTimeout = socket.SendTimeout;
-        _receiveTimeout = socket.ReceiveTimeout;
+        _io = new MessageIo(context, ThrowIfClosed)
+        {
+            SendTimeout = socket.SendTimeout,
+            ReceiveTimeout = socket.ReceiveTimeout,
+        };
     }
 
     /// <summary>The socket this context belongs to.</summary>
     public Socket Socket { get; }
 
     /// <summary>How long a send may wait; starts as the socket's <see cref="Socket.SendTimeout"/>. On expiry <see cref="SpError.TimedOut"/>.</summary>
-    public TimeSpan SendTimeout { get => _sendTimeout; set => _sendTimeout = CheckTimeout(value); }
+    public TimeSpan SendTimeout { get => _io.SendTimeout; set => _io.SendTimeout = value; }
 
     /// <summary>How long a receive may wait; starts as the socket's <see cref="Socket.ReceiveTimeout"/>. On expiry <see cref="SpError.TimedOut"/>.</summary>
-    public TimeSpan ReceiveTimeout { get => _receiveTimeout; set => _receiveTimeout = CheckTimeout(value); }
+    public TimeSpan ReceiveTimeout { get => _io.ReceiveTimeout; set => _io.ReceiveTimeout = value; }
 
     /// <summary>True after dispose.</summary>
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
@@ -112,105 +114,48 @@ public sealed class SocketContext : IAsyncDisposable, IDisposable
 
     /// <summary>Sends a copy of <paramref name="body"/> on this context (a request, a survey, or the reply to the request it holds).</summary>
     public ValueTask SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
-    {
-        Message message = Message.Create(body.Span);
-        ValueTask sent;
-        try
-        {
-            sent = SendAsync(message, cancellationToken);
-        }
-        catch
-        {
-            message.Dispose();
-            throw;
-        }
-        return sent.IsCompletedSuccessfully ? sent : DisposeOnFailure(sent, message);
-
-        static async ValueTask DisposeOnFailure(ValueTask pending, Message m)
-        {
-            try
-            {
-                await pending.ConfigureAwait(false);
-            }
-            catch
-            {
-                m.Dispose();
-                throw;
-            }
-        }
-    }
+        => _io.SendAsync(body, cancellationToken);
 
     /// <summary>Sends <paramref name="message"/> on this context. On success SpNet owns it; on an exception the caller still does.</summary>
     public ValueTask SendAsync(Message message, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        ThrowIfClosed();
-        cancellationToken.ThrowIfCancellationRequested();
-        if (_context.TrySend(message))
-        {
-            return ValueTask.CompletedTask;
-        }
-        if (_sendTimeout == TimeSpan.Zero)
-        {
-            ThrowHelper.ThrowTimedOut("send");
-        }
-        return _sendTimeout == Timeout.InfiniteTimeSpan ? _context.SendAsync(message, cancellationToken) : SendWithTimeoutAsync(message, _sendTimeout, cancellationToken);
-    }
+        => _io.SendAsync(message, cancellationToken);
 
     /// <summary>Receives this context's next message (a reply, an answer, or a request to answer). The caller owns it.</summary>
     public ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfClosed();
-        cancellationToken.ThrowIfCancellationRequested();
-        if (_context.TryReceive(out Message? message))
-        {
-            return ValueTask.FromResult(message!);
-        }
-        if (_receiveTimeout == TimeSpan.Zero)
-        {
-            ThrowHelper.ThrowTimedOut("receive");
-        }
-        return _receiveTimeout == Timeout.InfiniteTimeSpan ? _context.ReceiveAsync(cancellationToken) : ReceiveWithTimeoutAsync(_receiveTimeout, cancellationToken);
-    }
+        => _io.ReceiveAsync(cancellationToken);
+
+    /// <summary>Sends a copy of <paramref name="body"/> only if that needs no waiting. Returns false when it would block.</summary>
+    /// <exception cref="SpNetException">Closed, or a state error such as a REP context without a request.</exception>
+    public bool TrySend(ReadOnlySpan<byte> body)
+        => _io.TrySend(body);
+
+    /// <summary>Sends <paramref name="message"/> only if that needs no waiting. On true SpNet owns it; on false the caller still does.</summary>
+    public bool TrySend(Message message)
+        => _io.TrySend(message);
+
+    /// <summary>
+    /// Receives messages until the context or socket closes, or until <see cref="ReceiveTimeout"/> passes with no
+    /// message (either ends the enumeration without an exception), as <see cref="Socket.ReceiveAllAsync"/>. Each message
+    /// is the caller's to dispose.
+    /// </summary>
+    public IAsyncEnumerable<Message> ReceiveAllAsync(CancellationToken cancellationToken = default)
+        => _io.ReceiveAllAsync(cancellationToken);
 
     /// <summary>Takes a message if one is ready, without waiting.</summary>
     public bool TryReceive([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Message? message)
-    {
-        ThrowIfClosed();
-        return _context.TryReceive(out message);
-    }
+        => _io.TryReceive(out message);
 
     /// <summary>Blocking form of <see cref="SendAsync(ReadOnlyMemory{byte}, CancellationToken)"/> (for scripts and tools).</summary>
     public void Send(ReadOnlySpan<byte> body)
-    {
-        Message message = Message.Create(body);
-        try
-        {
-            Send(message);
-        }
-        catch
-        {
-            message.Dispose();
-            throw;
-        }
-    }
+        => _io.Send(body);
 
     /// <summary>Blocking form of <see cref="SendAsync(Message, CancellationToken)"/>.</summary>
     public void Send(Message message)
-    {
-        ValueTask sent = SendAsync(message);
-        if (!sent.IsCompletedSuccessfully)
-        {
-            sent.AsTask().GetAwaiter().GetResult();
-        }
-    }
+        => _io.Send(message);
 
     /// <summary>Blocking form of <see cref="ReceiveAsync"/>.</summary>
     public Message Receive()
-    {
-        ValueTask<Message> received = ReceiveAsync();
-        return received.IsCompletedSuccessfully ? received.Result : received.AsTask().GetAwaiter().GetResult();
-    }
+        => _io.Receive();
 
     /// <summary>Closes the context: its pending operations fail with <see cref="SpError.Closed"/>, its request or survey is abandoned. Idempotent.</summary>
     public void Dispose()
@@ -240,39 +185,7 @@ public sealed class SocketContext : IAsyncDisposable, IDisposable
         }
     }
 
-    private async ValueTask SendWithTimeoutAsync(Message message, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        try
-        {
-            await _context.SendAsync(message, cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            ThrowHelper.ThrowTimedOut("send");
-        }
-    }
-
-    private async ValueTask<Message> ReceiveWithTimeoutAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        try
-        {
-            return await _context.ReceiveAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            ThrowHelper.ThrowTimedOut("receive");
-            return null!;
-        }
-    }
-
     private Sub.SubContext SubContext(string option) => _context as Sub.SubContext ?? throw NotSupported(option);
 
     private static SpNetException NotSupported(string option) => new(SpError.NotSupported, $"{option} does not apply to this protocol's contexts");
-
-    private static TimeSpan CheckTimeout(TimeSpan value) =>
-        value == Timeout.InfiniteTimeSpan || value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), "a timeout is zero, positive or infinite");
 }

@@ -7,10 +7,11 @@ namespace SpNet.Protocols;
 /// to and that deliver messages to it; it never touches the socket, dialers, listeners or any transport.
 /// </summary>
 /// <remarks>
+/// The socket's own send and receive are the protocol's default context (<see cref="IProtocolContext"/>).
 /// Methods may be called from any thread at once. A protocol never holds a lock while calling into a pipe's
 /// send queue from a path that could wait, nor while completing a waiter.
 /// </remarks>
-internal interface IProtocol
+internal interface IProtocol : IProtocolContext
 {
     /// <summary>Our id and name, and the id and name a peer must have.</summary>
     ProtocolInfo Info { get; }
@@ -29,21 +30,6 @@ internal interface IProtocol
 
     /// <summary>The pipe's send queue has room again.</summary>
     void OnPipeWritable(Pipe pipe);
-
-    /// <summary>Sends without waiting. True = sent (ownership taken). False = would block (the caller keeps the message). Throws for state errors.</summary>
-    bool TrySend(Message message);
-
-    /// <summary>Sends, waiting for room as the pattern requires. On success ownership is taken; on exception the caller keeps the message.</summary>
-    ValueTask SendAsync(Message message, CancellationToken cancellationToken);
-
-    /// <summary>Receives without waiting; throws for state errors.</summary>
-    bool TryReceive(out Message? message);
-
-    /// <summary>Receives, waiting for a message.</summary>
-    ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken);
-
-    /// <summary>Fails every waiter with <see cref="SpError.Closed"/> and frees queued messages. Idempotent.</summary>
-    void Close();
 
     /// <summary>Resizes the socket-level receive queue (NNG_OPT_RECVBUF, messages). Protocols without one ignore it.</summary>
     void SetReceiveBufferSize(int messages)
