@@ -4,7 +4,7 @@ using SpNet.Discovery;
 
 namespace SpNet.Extensions.Hosting;
 
-/// <summary>Adds sockets, a registry and service registrations to the host; returned by <c>AddSpNet</c>.</summary>
+/// <summary>Adds sockets, a registry, service registrations and service hosts to the host; returned by <c>AddSpNet</c>.</summary>
 public sealed class SpNetBuilder
 {
     private readonly SpNetSetup _setup;
@@ -89,8 +89,35 @@ public sealed class SpNetBuilder
     }
 
     /// <summary>
-    /// Reads a whole <c>SpNet</c> section: every child of <c>Sockets</c> and of <c>Registrations</c> by name, and
-    /// <c>Registry</c> when present.
+    /// Serves the service <paramref name="name"/> with a <see cref="ServiceHost"/> while the host runs, set in code; its
+    /// handlers are the keyed services <see cref="IServiceRequestHandler"/>, <see cref="IServiceBroadcastHandler"/> and
+    /// <see cref="IServiceTunnelHandler"/> named <paramref name="name"/>, and <see cref="ServiceHostSettings.Configure"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A service host of that name was already added.</exception>
+    public SpNetBuilder AddServiceHost(string name, Action<ServiceHostSettings> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        var settings = new ServiceHostSettings();
+        configure(settings);
+        if (!_setup.ServiceHosts.TryAdd(name, settings))
+        {
+            throw new ArgumentException($"an SpNet service host named '{name}' was already added", nameof(name));
+        }
+        return this;
+    }
+
+    /// <summary>Serves a service from a configuration section (Service, SurveyUrls, Address, Zone, Meta, MaxConcurrency, Tls, …); handlers as in the other overload.</summary>
+    /// <exception cref="ArgumentException">A service host of that name was already added.</exception>
+    public SpNetBuilder AddServiceHost(string name, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return AddServiceHost(name, section.Bind);
+    }
+
+    /// <summary>
+    /// Reads a whole <c>SpNet</c> section: every child of <c>Sockets</c>, <c>Registrations</c> and <c>Services</c> by
+    /// name, and <c>Registry</c> when present.
     /// </summary>
     public SpNetBuilder AddConfiguration(IConfiguration section)
     {
@@ -107,6 +134,10 @@ public sealed class SpNetBuilder
         foreach (IConfigurationSection registration in section.GetSection("Registrations").GetChildren())
         {
             AddServiceRegistration(registration.Key, registration);
+        }
+        foreach (IConfigurationSection service in section.GetSection("Services").GetChildren())
+        {
+            AddServiceHost(service.Key, service);
         }
         return this;
     }

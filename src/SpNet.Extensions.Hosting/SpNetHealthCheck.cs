@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SpNet.Discovery;
 
 namespace SpNet.Extensions.Hosting;
 
 /// <summary>
 /// Unhealthy while a socket marked <see cref="SocketSettings.ExpectPeers"/> has no connected peer; Degraded, then
-/// Unhealthy, when the registry has not surveyed a registration for <see cref="RegistrationSettings.DegradedAfterRounds"/>
+/// Unhealthy, when the registry has not surveyed a registration (or a service host) for <see cref="RegistrationSettings.DegradedAfterRounds"/>
 /// or <see cref="RegistrationSettings.UnhealthyAfterRounds"/> of its intervals. The data names each problem.
 /// </summary>
-internal sealed class SpNetHealthCheck(SpNetSockets sockets, SpNetRegistrations registrations, TimeProvider clock) : IHealthCheck
+internal sealed class SpNetHealthCheck(SpNetSockets sockets, SpNetRegistrations registrations, SpNetServiceHosts serviceHosts, TimeProvider clock) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -21,15 +22,14 @@ internal sealed class SpNetHealthCheck(SpNetSockets sockets, SpNetRegistrations 
                 status = HealthStatus.Unhealthy;
             }
         }
-        foreach (var (name, registration, silent, settings) in registrations.Observe(clock.GetUtcNow()))
+        DateTimeOffset now = clock.GetUtcNow();
+        foreach (var (name, registration, silent, settings) in registrations.Observe(now))
         {
-            double rounds = silent / settings.RegistryInterval;
-            if (rounds >= settings.DegradedAfterRounds)
-            {
-                HealthStatus worst = rounds >= settings.UnhealthyAfterRounds ? HealthStatus.Unhealthy : HealthStatus.Degraded;
-                problems[$"registration:{name}"] = $"not confirmed by {registration.Backend.Description} for {rounds:F0} rounds";
-                status = worst < status ? worst : status;
-            }
+            status = Worst(status, Silence($"registration:{name}", registration, silent / settings.RegistryInterval, settings.DegradedAfterRounds, settings.UnhealthyAfterRounds, problems));
+        }
+        foreach (var (name, registration, silent, settings) in serviceHosts.Observe(now))
+        {
+            status = Worst(status, Silence($"service:{name}", registration, silent / settings.RegistryInterval, settings.DegradedAfterRounds, settings.UnhealthyAfterRounds, problems));
         }
         if (status == HealthStatus.Healthy)
         {
@@ -38,4 +38,16 @@ internal sealed class SpNetHealthCheck(SpNetSockets sockets, SpNetRegistrations 
         string description = string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}"));
         return Task.FromResult(new HealthCheckResult(status, description, data: problems));
     }
+
+    private static HealthStatus Silence(string key, ServiceRegistration registration, double rounds, int degradedAfter, int unhealthyAfter, Dictionary<string, object> problems)
+    {
+        if (rounds < degradedAfter)
+        {
+            return HealthStatus.Healthy;
+        }
+        problems[key] = $"not confirmed by {registration.Backend.Description} for {rounds:F0} rounds";
+        return rounds >= unhealthyAfter ? HealthStatus.Unhealthy : HealthStatus.Degraded;
+    }
+
+    private static HealthStatus Worst(HealthStatus a, HealthStatus b) => a < b ? a : b;
 }

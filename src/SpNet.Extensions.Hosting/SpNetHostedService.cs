@@ -7,14 +7,16 @@ using SpNet.Discovery;
 namespace SpNet.Extensions.Hosting;
 
 /// <summary>
-/// Starts, in order, the sockets (listen, then dial in the background), the registry and the registrations, so a
-/// registration announces an address that is already bound; stops them in the reverse order.
+/// Starts, in order, the sockets (listen, then dial in the background), the registry, the registrations and the
+/// service hosts, so a registration announces an address that is already bound and a service host can register with a
+/// registry in this process; stops them in the reverse order.
 /// </summary>
 internal sealed class SpNetHostedService(IServiceProvider provider) : IHostedService
 {
     private readonly SpNetSetup _setup = provider.GetRequiredService<SpNetSetup>();
     private readonly SpNetSockets _sockets = provider.GetRequiredService<SpNetSockets>();
     private readonly SpNetRegistrations _registrations = provider.GetRequiredService<SpNetRegistrations>();
+    private readonly SpNetServiceHosts _serviceHosts = provider.GetRequiredService<SpNetServiceHosts>();
     private readonly ILoggerFactory _loggerFactory = provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -24,11 +26,14 @@ internal sealed class SpNetHostedService(IServiceProvider provider) : IHostedSer
         {
             await provider.GetRequiredService<Registry>().StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        _registrations.StartAll(_sockets, _loggerFactory, provider.GetService<TimeProvider>() ?? TimeProvider.System);
+        TimeProvider clock = provider.GetService<TimeProvider>() ?? TimeProvider.System;
+        _registrations.StartAll(_sockets, _loggerFactory, clock);
+        await _serviceHosts.StartAllAsync(provider, _loggerFactory, clock, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _serviceHosts.DisposeAsync().ConfigureAwait(false);
         await _registrations.DisposeAsync().ConfigureAwait(false);
         if (_setup.Registry is not null)
         {

@@ -55,13 +55,7 @@ public sealed class SpNetRegistrations : IAsyncDisposable
             var observed = new List<(string, ServiceRegistration, TimeSpan, RegistrationSettings)>(_running.Count);
             foreach (var (name, running) in _running)
             {
-                long renewals = running.Registration.Renewals;
-                if (renewals != running.Renewals)
-                {
-                    running.Renewals = renewals;
-                    running.ConfirmedAt = now;
-                }
-                observed.Add((name, running.Registration, now - running.ConfirmedAt, _setup.Registrations[name]));
+                observed.Add((name, running.Registration, running.Watch.SilentFor(running.Registration.Renewals, now), _setup.Registrations[name]));
             }
             return observed;
         }
@@ -76,7 +70,7 @@ public sealed class SpNetRegistrations : IAsyncDisposable
                 settings.SurveyUrl, member, settings.ReconnectMaxTime, logger: loggerFactory.CreateLogger($"SpNet.Registrations.{name}"));
             lock (_gate)
             {
-                _running[name] = new Running(registration) { ConfirmedAt = clock.GetUtcNow() };
+                _running[name] = new Running(registration, new RenewalWatch(clock.GetUtcNow()));
             }
         }
     }
@@ -97,16 +91,5 @@ public sealed class SpNetRegistrations : IAsyncDisposable
             : throw new InvalidOperationException($"SpNet service registration '{name}': socket '{settings.Socket}' listens nowhere, so it has no address to announce");
     }
 
-    /// <summary>
-    /// A running registration and the last renewal count seen: the health check measures silence between its own
-    /// polls, so a registry that stopped surveying is noticed at most one poll late.
-    /// </summary>
-    private sealed class Running(ServiceRegistration registration)
-    {
-        public ServiceRegistration Registration { get; } = registration;
-
-        public long Renewals { get; set; }
-
-        public DateTimeOffset ConfirmedAt { get; set; }
-    }
+    private sealed record Running(ServiceRegistration Registration, RenewalWatch Watch);
 }

@@ -11,8 +11,8 @@ namespace SpNet.Extensions.Hosting;
 public static class SpNetServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds SpNet's hosted service and <see cref="SpNetSockets"/>; add sockets, a registry and registrations with the
-    /// returned builder. Calling it again returns a builder over the same setup.
+    /// Adds SpNet's hosted service, <see cref="SpNetSockets"/>, <see cref="SpNetRegistrations"/> and
+    /// <see cref="SpNetServiceHosts"/>; add sockets, a registry, registrations and service hosts with the returned builder. Calling it again returns a builder over the same setup.
     /// </summary>
     public static SpNetBuilder AddSpNet(this IServiceCollection services)
     {
@@ -28,6 +28,7 @@ public static class SpNetServiceCollectionExtensions
             provider.GetRequiredService<SpNetSetup>(),
             provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.TryAddSingleton(static provider => new SpNetRegistrations(provider.GetRequiredService<SpNetSetup>()));
+        services.TryAddSingleton(static provider => new SpNetServiceHosts(provider.GetRequiredService<SpNetSetup>()));
         services.TryAddSingleton(static provider =>
         {
             RegistryOptions options = provider.GetRequiredService<SpNetSetup>().Registry
