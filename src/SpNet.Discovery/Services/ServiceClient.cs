@@ -40,17 +40,20 @@ public sealed class ServiceClient : IAsyncDisposable
         _discovery.Changed += OnChanged;
     }
 
-    /// <summary>Starts a client that follows every registry in <see cref="ServiceClientOptions.Registries"/> with a discovery client of its own.</summary>
-    /// <exception cref="ArgumentException">No registry is given, or an option is out of range.</exception>
+    /// <summary>
+    /// Starts a client that follows <see cref="ServiceClientOptions.Backend"/>, else every registry in
+    /// <see cref="ServiceClientOptions.Registries"/>, with a discovery client of its own.
+    /// </summary>
+    /// <exception cref="ArgumentException">No registry or backend is given, or an option is out of range.</exception>
     public static ServiceClient Start(ServiceClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Registries is not { Count: > 0 })
+        if (!options.HasBackend)
         {
-            throw new ArgumentException("at least one registry is required", nameof(options));
+            throw new ArgumentException("at least one registry (or a backend) is required", nameof(options));
         }
         options.Validate();
-        var discovery = DiscoveryClient.Start(options.Registries, reconnectMaxTime: options.ReconnectMaxTime, tls: options.Tls, logger: options.Logger);
+        var discovery = DiscoveryClient.Start(options.DiscoveryBackend());
         return new ServiceClient(discovery, options, ownsDiscovery: true);
     }
 
@@ -316,12 +319,12 @@ public sealed class ServiceClient : IAsyncDisposable
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             if (_publisher is null)
             {
-                if (_options.Registries is not { Count: > 0 })
+                if (!_options.HasBackend)
                 {
-                    throw new InvalidOperationException("publishing needs ServiceClientOptions.Registries (the publisher is listed with them)");
+                    throw new InvalidOperationException("publishing needs ServiceClientOptions.Registries or Backend (the publisher is listed there)");
                 }
                 string address = _options.TopicAddress ?? (_options.Tls is null ? "tcp://127.0.0.1:0" : "tls+tcp://127.0.0.1:0");
-                Volatile.Write(ref _publisher, new TopicPublisher(address, _options.Tls, _options.Registries));
+                Volatile.Write(ref _publisher, new TopicPublisher(address, _options.Tls, _options.DiscoveryBackend()));
             }
             return _publisher;
         }

@@ -10,6 +10,13 @@ public sealed class ServiceClientOptions
     public IReadOnlyList<RegistryEndpoint> Registries { get; set; } = [];
 
     /// <summary>
+    /// The discovery backend to follow and list the topic publisher with, instead of <see cref="Registries"/>: e.g.
+    /// SpNet.Discovery.Etcd's <c>EtcdBackend</c>. Not owned: dispose it after the client. Null (default): the SP
+    /// registries in <see cref="Registries"/>.
+    /// </summary>
+    public IDiscoveryBackend? Backend { get; set; }
+
+    /// <summary>
     /// Our zone, or null (default) for no locality. When set, requests and tunnels go only to members whose
     /// <c>meta.zone</c> equals it while any is alive, to the others only when no local member is left.
     /// </summary>
@@ -52,6 +59,12 @@ public sealed class ServiceClientOptions
 
     /// <summary>Where the client's sockets (and the discovery client <see cref="ServiceClient.Start"/> makes) log failed dials and lost connections; null (default) logs nothing.</summary>
     public Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
+
+    /// <summary>True when there is somewhere to follow and announce: <see cref="Backend"/> or at least one registry.</summary>
+    internal bool HasBackend => Backend is not null || Registries is { Count: > 0 };
+
+    /// <summary>The backend: <see cref="Backend"/>, else the registries.</summary>
+    internal IDiscoveryBackend DiscoveryBackend() => Backend ?? new RegistryBackend(Registries, ReconnectMaxTime, tls: Tls, logger: Logger);
 
     internal void Validate()
     {

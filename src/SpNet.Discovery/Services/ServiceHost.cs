@@ -179,7 +179,7 @@ public sealed class ServiceHost : IAsyncDisposable
             _loops.Add(Task.Run(() => ServeRepliesAsync(_gathers.OpenContext(), gather: true, stop), CancellationToken.None));
         }
         _loops.Add(Task.Run(() => ServeBroadcastsAsync(stop), CancellationToken.None));
-        _registration = ServiceRegistration.Start(_options.Registries, Member, tls: _options.Tls, logger: _options.Logger);
+        _registration = ServiceRegistration.Start(_options.DiscoveryBackend(), Member);
     }
 
     private async Task ServeRepliesAsync(SocketContext context, bool gather, CancellationToken stop)

@@ -11,8 +11,14 @@ public sealed class ServiceHostOptions
     /// <summary>The service name clients address. Required.</summary>
     public string Service { get; set; } = "";
 
-    /// <summary>The registries to register with (every one of them). At least one is required.</summary>
+    /// <summary>The registries to register with (every one of them). At least one is required unless <see cref="Backend"/> is set.</summary>
     public IReadOnlyList<RegistryEndpoint> Registries { get; set; } = [];
+
+    /// <summary>
+    /// Where to register instead of <see cref="Registries"/>: any discovery backend, e.g. SpNet.Discovery.Etcd's
+    /// <c>EtcdBackend</c>. Not owned: dispose it after the host. Null (default): the SP registries in <see cref="Registries"/>.
+    /// </summary>
+    public IDiscoveryBackend? Backend { get; set; }
 
     /// <summary>The zone announced as <c>meta.zone</c> (clients with the same zone prefer this member); null for none.</summary>
     public string? Zone { get; set; }
@@ -47,6 +53,9 @@ public sealed class ServiceHostOptions
     /// <summary>Where handler failures (still counted) and the host's sockets' and registration's events are logged; null logs nothing.</summary>
     public ILogger? Logger { get; set; }
 
+    /// <summary>The backend to register with: <see cref="Backend"/>, else the registries.</summary>
+    internal IDiscoveryBackend DiscoveryBackend() => Backend ?? new RegistryBackend(Registries, tls: Tls, logger: Logger);
+
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(Service, nameof(Service));
@@ -54,9 +63,9 @@ public sealed class ServiceHostOptions
         {
             throw new ArgumentException($"'{ServiceMeta.TopicsService}' is reserved for topic publishers", nameof(Service));
         }
-        if (Registries is not { Count: > 0 })
+        if (Backend is null && Registries is not { Count: > 0 })
         {
-            throw new ArgumentException("at least one registry is required", nameof(Registries));
+            throw new ArgumentException("at least one registry (or a backend) is required", nameof(Registries));
         }
         if (MaxConcurrency is < 1 or > 4096)
         {

@@ -1,7 +1,7 @@
 namespace SpNet.Discovery;
 
 /// <summary>
-/// A node's topic publisher: one PUB socket listening on its own address, listed with every registry under
+/// A node's topic publisher: one PUB socket listening on its own address, listed with every registry (or the backend) under
 /// <see cref="ServiceMeta.TopicsService"/> so every subscriber dials it. Fire-and-forget, like PUB: a subscriber not yet
 /// connected, or one too slow to keep up, misses messages.
 /// </summary>
@@ -10,7 +10,7 @@ internal sealed class TopicPublisher : IAsyncDisposable
     private readonly PubSocket _socket = new() { Linger = TimeSpan.Zero };
     private readonly ServiceRegistration _registration;
 
-    public TopicPublisher(string address, TlsOptions? tls, IReadOnlyList<RegistryEndpoint> registries)
+    public TopicPublisher(string address, TlsOptions? tls, IDiscoveryBackend backend)
     {
         _socket.Tls = tls;
         Url = _socket.Listen(address).Url;
@@ -20,7 +20,7 @@ internal sealed class TopicPublisher : IAsyncDisposable
             meta[ServiceMeta.TlsName] = name;
         }
         var member = new ServiceMember(ServiceMeta.TopicsService, Url, meta);
-        _registration = ServiceRegistration.Start(registries, member, tls: tls);
+        _registration = ServiceRegistration.Start(backend, member);
     }
 
     public string Url { get; }
