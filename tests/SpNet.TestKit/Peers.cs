@@ -2,7 +2,8 @@ namespace SpNet.TestKit;
 
 /// <summary>
 /// Finds the interop peers: <c>nngcat</c> (NNG 1.5.2, Debian nng-utils) and <c>nanocat</c> (nanomsg 1.1.5,
-/// Debian nanomsg-utils) on PATH, and <c>spcat</c> (SpNet.Cli) as built into this repository's artifacts.
+/// Debian nanomsg-utils) and <c>etcd</c> (Debian etcd-server) on PATH, and <c>spcat</c> (SpNet.Cli) as built into this
+/// repository's artifacts.
 /// </summary>
 public static class Peers
 {
@@ -11,6 +12,9 @@ public static class Peers
 
     /// <summary>nanomsg's CLI.</summary>
     public const string NanoCat = "nanocat";
+
+    /// <summary>etcd's server (Debian etcd-server), for the etcd discovery backend's tests.</summary>
+    public const string Etcd = "etcd";
 
     /// <summary>SpNet's nngcat-compatible CLI (src/SpNet.Cli).</summary>
     public const string SpCat = "spcat";
@@ -57,6 +61,7 @@ public static class Peers
     {
         NngCat => "nngcat not installed: apt-get install nng-utils",
         NanoCat => "nanocat not installed: apt-get install nanomsg-utils",
+        Etcd => "etcd not installed: apt-get install etcd-server",
         SpCat => $"spcat not built: expected {SpcatDllPath() ?? "artifacts/bin/SpNet.Cli/<configuration>/spcat.dll"} (dotnet build src/SpNet.Cli, or set {SpcatVariable})",
         _ => $"{name} not found on PATH",
     };

@@ -1,13 +1,15 @@
 using System.Globalization;
 using SpNet.Discovery;
+using SpNet.Discovery.Etcd;
 
 namespace SpNet.Cli.Discovery;
 
 /// <summary>
 /// The flags of <c>spcat discovery …</c> and <c>spcat service …</c>: <c>--name value</c> pairs, <c>--meta</c>
-/// repeatable, the switch <c>--echo</c>, and the registries (<see cref="RegistryArguments"/>).
+/// repeatable, the switch <c>--echo</c>, and the registries or etcd endpoints (<see cref="RegistryArguments"/>).
+/// Disposing it closes the etcd connection <see cref="Backend"/> made, if any.
 /// </summary>
-internal sealed class DiscoveryArguments
+internal sealed class DiscoveryArguments : IDisposable
 {
     private static readonly string[] s_switches = ["--echo"];
 
@@ -22,6 +24,11 @@ internal sealed class DiscoveryArguments
     /// <summary>The registries named (empty unless parsed with a <see cref="RegistryNeed"/>).</summary>
     public IReadOnlyList<RegistryEndpoint> Registries { get; private set; } = [];
 
+    /// <summary>The etcd endpoints named by <c>--etcd</c> (empty when registries are named instead).</summary>
+    public IReadOnlyList<string> Etcd { get; private set; } = [];
+
+    private EtcdBackend? _etcdBackend;
+
     /// <summary>Parses <paramref name="args"/>, accepting only <paramref name="allowed"/> flags, each at most once (<c>--meta</c> repeatable).</summary>
     /// <exception cref="FormatException">Unknown flag, missing value, repeated flag or bad <c>--meta</c>.</exception>
     public static DiscoveryArguments Parse(IReadOnlyList<string> args, params string[] allowed) => ParseFlags(args, allowed);
@@ -34,17 +41,17 @@ internal sealed class DiscoveryArguments
     public static DiscoveryArguments Parse(IReadOnlyList<string> args, RegistryNeed need, params string[] allowed)
     {
         var rest = new List<string>();
-        IReadOnlyList<RegistryEndpoint> registries;
+        (IReadOnlyList<RegistryEndpoint> Registries, IReadOnlyList<string> Etcd) named;
         try
         {
-            registries = RegistryArguments.Take(args, need, rest);
+            named = RegistryArguments.Take(args, need, rest);
         }
         catch (FormatException) when (args.Any(a => a is "-h" or "--help"))
         {
-            registries = [];
+            named = ([], []);
         }
         DiscoveryArguments parsed = ParseFlags(rest, allowed);
-        parsed.Registries = registries;
+        (parsed.Registries, parsed.Etcd) = named;
         return parsed;
     }
 
@@ -89,6 +96,24 @@ internal sealed class DiscoveryArguments
         }
         return parsed;
     }
+
+    /// <summary>
+    /// The backend named: etcd (one connection, made on first use, closed by <see cref="Dispose"/>) or the registries
+    /// with <paramref name="tls"/>.
+    /// </summary>
+    /// <exception cref="FormatException"><c>--ttl</c> (the etcd lease time) without <c>--etcd</c>.</exception>
+    public IDiscoveryBackend Backend(TlsOptions? tls = null)
+    {
+        TimeSpan? ttl = Seconds("--ttl");
+        if (Etcd.Count == 0)
+        {
+            return ttl is null ? new RegistryBackend(Registries, tls: tls) : throw new FormatException("--ttl is the etcd lease time: it needs --etcd");
+        }
+        return _etcdBackend ??= new EtcdBackend(new EtcdBackendOptions { Endpoints = [.. Etcd], LeaseTtl = ttl ?? EtcdBackendOptions.DefaultLeaseTtl });
+    }
+
+    /// <summary>Closes the etcd connection, if one was made.</summary>
+    public void Dispose() => _etcdBackend?.Dispose();
 
     /// <summary>True when the switch <paramref name="flag"/> (e.g. <c>--echo</c>) was given.</summary>
     public bool Switch(string flag) => _switches.Contains(flag);

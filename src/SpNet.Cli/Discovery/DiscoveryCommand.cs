@@ -14,14 +14,16 @@ public static class DiscoveryCommand
     private const string Usage =
         """
         usage: spcat discovery serve --survey URL --publish URL [--interval S] [--missed N]
-               spcat discovery register --survey URL [--survey URL]... --service NAME --address ADDR [--meta k=v]...
-               spcat discovery watch --publish URL [--publish URL]... [--count N]
+               spcat discovery register (--survey URL [--survey URL]... | --etcd URL[,URL]...) --service NAME --address ADDR [--meta k=v]... [--ttl S]
+               spcat discovery watch (--publish URL [--publish URL]... | --etcd URL[,URL]...) [--count N]
           serve     run a registry: survey members on URL every S seconds (default 1), publish snapshots on URL;
                     prints the bound addresses, then one line per change
           register  answer the surveys of every registry given as NAME at ADDR until interrupted
           watch     follow every registry given and print one JSON line per change of the merged member set
                     (see docs/discovery.md)
-          register and watch also take --survey URL --publish URL pairs (in order), as spcat service does
+          register and watch also take --survey URL --publish URL pairs (in order), as spcat service does;
+                    --etcd names etcd endpoints instead of registries (repeatable; docs/discovery.md);
+                    --ttl S is the etcd lease time to live (default 10)
         """;
 
     /// <summary>Runs the command until Ctrl-C. Used by <c>Program.Main</c>.</summary>
@@ -64,7 +66,7 @@ public static class DiscoveryCommand
             return args[0] switch
             {
                 "serve" => await ServeAsync(DiscoveryArguments.Parse(args[1..], "--survey", "--publish", "--interval", "--missed"), output, cancellationToken).ConfigureAwait(false),
-                "register" => await RegisterAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Survey, "--service", "--address", "--meta"), output, cancellationToken).ConfigureAwait(false),
+                "register" => await RegisterAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Survey, "--service", "--address", "--meta", "--ttl"), output, cancellationToken).ConfigureAwait(false),
                 "watch" => await WatchAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Publish, "--count"), output, cancellationToken).ConfigureAwait(false),
                 _ => throw new FormatException($"unknown command '{args[0]}'"),
             };
@@ -125,6 +127,7 @@ public static class DiscoveryCommand
 
     private static async Task<int> RegisterAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
+        using DiscoveryArguments owned = arguments;
         if (arguments.Help)
         {
             await output.WriteLineAsync(Usage).ConfigureAwait(false);
@@ -132,7 +135,7 @@ public static class DiscoveryCommand
         }
         var member = new ServiceMember(arguments.Required("--service"), arguments.Required("--address"),
             arguments.Meta.Count == 0 ? null : arguments.Meta.ToDictionary(StringComparer.Ordinal));
-        var registration = ServiceRegistration.Start(arguments.Registries, member);
+        var registration = ServiceRegistration.Start(arguments.Backend(), member);
         await using (registration.ConfigureAwait(false))
         {
             await output.WriteLineAsync(Encoding.UTF8.GetString(DiscoveryFormat.EncodeAnnouncement(member))).ConfigureAwait(false);
@@ -144,13 +147,14 @@ public static class DiscoveryCommand
 
     private static async Task<int> WatchAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
+        using DiscoveryArguments owned = arguments;
         if (arguments.Help)
         {
             await output.WriteLineAsync(Usage).ConfigureAwait(false);
             return 0;
         }
         int limit = arguments.Count("--count") ?? int.MaxValue;
-        var client = DiscoveryClient.Start(arguments.Registries);
+        var client = DiscoveryClient.Start(arguments.Backend());
         await using (client.ConfigureAwait(false))
         {
             int printed = 0;

@@ -8,22 +8,23 @@ namespace SpNet.Cli.Service;
 /// <summary>
 /// <c>spcat service host|request|broadcast|gather|publish|subscribe|tunnel</c>: a thin shell over
 /// <see cref="ServiceHost"/> and <see cref="ServiceClient"/> (docs/services.md). Every command names its registries by
-/// <c>--survey URL --publish URL</c> pairs. Exit codes as <c>spcat discovery</c>: 0 done, 1 runtime error (e.g. no live
+/// <c>--survey URL --publish URL</c> pairs, or etcd by <c>--etcd URL</c>. Exit codes as <c>spcat discovery</c>: 0 done, 1 runtime error (e.g. no live
 /// member), 2 bad arguments.
 /// </summary>
 public static class ServiceCommand
 {
     private const string Usage =
         """
-        usage: spcat service host --service NAME REG [--reply TEXT | --echo] [--zone Z] [--cert F --key F --cacert F]
+        usage: spcat service host --service NAME REG [--reply TEXT | --echo] [--zone Z] [--ttl S] [--cert F --key F --cacert F]
                spcat service request --service NAME REG --data TEXT [--count N]
                spcat service broadcast --service NAME REG --data TEXT
                spcat service gather --service NAME REG --data TEXT [--deadline S]
                spcat service publish --topic T REG --data TEXT [--count N] [--interval S]
                spcat service subscribe --topic T REG [--count N]
                spcat service tunnel --service NAME REG [--file F]
-          REG       --survey URL --publish URL, repeated in order for several registries
-          host      serve NAME (reply TEXT, or echo; default echo); one line per request, broadcast and tunnel
+          REG       --survey URL --publish URL, repeated in order for several registries; or --etcd URL[,URL]...
+          host      serve NAME (reply TEXT, or echo; default echo); one line per request, broadcast and tunnel;
+                    --ttl S: the etcd lease time to live (default 10)
           request   print each reply on its own line
           broadcast send to every live member, no reply
           gather    print one line per member reply (address, tab, reply) within S seconds (default 1)
@@ -87,7 +88,7 @@ public static class ServiceCommand
             };
             string[] allowed = args[0] switch
             {
-                "host" => ["--service", "--reply", "--echo", "--zone", .. s_tls],
+                "host" => ["--service", "--reply", "--echo", "--zone", "--ttl", .. s_tls],
                 "request" => ["--service", "--data", "--count", .. s_tls],
                 "broadcast" => ["--service", "--data", .. s_tls],
                 "gather" => ["--service", "--data", "--deadline", .. s_tls],
@@ -95,7 +96,7 @@ public static class ServiceCommand
                 "subscribe" => ["--topic", "--count", .. s_tls],
                 _ => ["--service", "--file", .. s_tls],
             };
-            DiscoveryArguments arguments = DiscoveryArguments.Parse(args[1..], RegistryNeed.Both, allowed);
+            using DiscoveryArguments arguments = DiscoveryArguments.Parse(args[1..], RegistryNeed.Both, allowed);
             if (arguments.Help)
             {
                 await output.WriteLineAsync(Usage).ConfigureAwait(false);
@@ -126,7 +127,9 @@ public static class ServiceCommand
     }
 
     private static ServiceClient Client(DiscoveryArguments arguments) =>
-        ServiceClient.Start(new ServiceClientOptions { Registries = arguments.Registries, Tls = arguments.Tls() });
+        ServiceClient.Start(new ServiceClientOptions { Registries = arguments.Registries, Backend = EtcdOrNull(arguments), Tls = arguments.Tls() });
+
+    private static IDiscoveryBackend? EtcdOrNull(DiscoveryArguments arguments) => arguments.Etcd.Count > 0 || arguments.Optional("--ttl") is not null ? arguments.Backend() : null;
 
     private static async Task WriteAsync(TextWriter output, string line, CancellationToken cancellationToken)
     {
@@ -147,6 +150,7 @@ public static class ServiceCommand
         {
             Service = arguments.Required("--service"),
             Registries = arguments.Registries,
+            Backend = EtcdOrNull(arguments),
             Zone = arguments.Optional("--zone"),
             Tls = arguments.Tls(),
         }, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using SpNet.TestKit;
+
+namespace SpNet.Discovery.Etcd.Tests;
+
+/// <summary>
+/// A real etcd cluster of one or more nodes on loopback (free ports, a temporary data directory), started from the
+/// installed <c>etcd</c> (Debian etcd-server). Nodes can be killed; everything is killed and deleted on dispose.
+/// </summary>
+internal sealed class EtcdCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan s_lifetime = TimeSpan.FromMinutes(5);
+    private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"spnet-etcd-{Guid.NewGuid():N}");
+    private readonly string _token = $"spnet-{Guid.NewGuid():N}";
+    private readonly PeerProcess?[] _nodes;
+
+    private EtcdCluster(int size)
+    {
+        _nodes = new PeerProcess?[size];
+        ClientUrls = [.. Enumerable.Range(0, size).Select(_ => $"http://127.0.0.1:{FreePort()}")];
+        PeerUrls = [.. Enumerable.Range(0, size).Select(_ => $"http://127.0.0.1:{FreePort()}")];
+    }
+
+    /// <summary>Each node's client URL, in node order.</summary>
+    public IReadOnlyList<string> ClientUrls { get; }
+
+    private IReadOnlyList<string> PeerUrls { get; }
+
+    /// <summary>Starts <paramref name="size"/> nodes and waits until every one reports healthy (a leader is elected).</summary>
+    public static async Task<EtcdCluster> StartAsync(int size)
+    {
+        var cluster = new EtcdCluster(size);
+        try
+        {
+            for (int i = 0; i < size; i++)
+            {
+                cluster.StartNode(i);
+            }
+            for (int i = 0; i < size; i++)
+            {
+                await cluster.WaitHealthyAsync(i);
+            }
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Kills node <paramref name="index"/> (SIGKILL: no goodbye to its peers or clients).</summary>
+    public void Kill(int index) => _nodes[index]?.Kill();
+
+    /// <summary>Starts killed node <paramref name="index"/> again on its data directory and ports; waits until it is healthy.</summary>
+    public async Task RestartAsync(int index)
+    {
+        if (_nodes[index] is { } old)
+        {
+            await old.DisposeAsync();
+        }
+        StartNode(index);
+        await WaitHealthyAsync(index);
+    }
+
+    private void StartNode(int i)
+    {
+        _nodes[i] = PeerProcess.Start(Peers.Require(Peers.Etcd), s_lifetime,
+            "--name", $"n{i}",
+            "--data-dir", Path.Combine(_dataRoot, $"n{i}"),
+            "--listen-client-urls", ClientUrls[i],
+            "--advertise-client-urls", ClientUrls[i],
+            "--listen-peer-urls", PeerUrls[i],
+            "--initial-advertise-peer-urls", PeerUrls[i],
+            "--initial-cluster", string.Join(",", PeerUrls.Select((url, n) => $"n{n}={url}")),
+            "--initial-cluster-token", _token,
+            "--initial-cluster-state", "new",
+            "--logger", "zap", "--log-level", "warn");
+    }
+
+    private async Task WaitHealthyAsync(int i)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        string health = ClientUrls[i] + "/health";
+        await Eventually.True(() => IsHealthy(http, health, i), $"etcd node n{i} healthy at {health}", TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Stderr of every node, for failure messages.</summary>
+    public string Logs => string.Join("\n", _nodes.Select((n, i) => $"--- n{i}:\n{n?.StandardError}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (PeerProcess? node in _nodes)
+        {
+            if (node is not null)
+            {
+                await node.DisposeAsync();
+            }
+        }
+        try
+        {
+            Directory.Delete(_dataRoot, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    private bool IsHealthy(HttpClient http, string url, int node)
+    {
+        if (_nodes[node] is { HasExited: true } exited)
+        {
+            throw new InvalidOperationException($"etcd node n{node} exited ({exited.ExitCode}):\n{exited.StandardError}");
+        }
+        try
+        {
+            return http.GetStringAsync(url).GetAwaiter().GetResult().Contains("\"health\":\"true\"", StringComparison.Ordinal);
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public override string ToString() => string.Join(",", ClientUrls);
+
+    internal static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+}
