@@ -19,7 +19,7 @@ namespace SpNet.Cli.Tests;
 public sealed class PackagingTests
 {
     private static readonly TimeSpan StepLimit = TimeSpan.FromSeconds(50);
-    // A restore and build of a fresh project, which on a loaded 2-core machine can take a minute or more.
+    // A pack, or a restore and build of a fresh project: on a loaded 2-core machine each can take a minute or more.
     private static readonly TimeSpan BuildLimit = TimeSpan.FromMinutes(4);
     private static readonly string[] Libraries = ["SpNet", "SpNet.Discovery", "SpNet.Extensions.Hosting", "SpNet.Cli"];
     private const string Version = "0.1.0";
@@ -90,7 +90,7 @@ public sealed class PackagingTests
             {
                 CatResult pack = await CatProcess.RunAsync(dotnet,
                     ["pack", Path.Combine(root, "src", project, project + ".csproj"), "-c", configuration, "--no-build", "-o", packages],
-                    null, StepLimit, work, env);
+                    null, BuildLimit, work, env);
                 Assert.True(pack.ExitCode == 0, $"dotnet pack {project}: {pack}");
                 CheckPackage(root, packages, project);
             }
