@@ -1,0 +1,59 @@
+using SpNet.Fuzz.Support;
+using SpNet.Transports.Framing;
+
+namespace SpNet.Fuzz.Targets;
+
+/// <summary>
+/// The frame and length decoder: the first input byte picks tcp or ipc framing (bit 0) and how reads are chunked;
+/// the rest is what the peer sent after the handshake. The prefix decoder is checked on it directly, then the whole
+/// StreamPipe read loop runs over it: it must deliver only messages within the receive limit, never more bytes than
+/// arrived, and close exactly once, for a documented reason, when the bytes run out.
+/// </summary>
+internal static class FrameTarget
+{
+    private const long MaxReceive = 100 * 1024;
+
+    public static void Run(byte[] input)
+    {
+        if (input.Length == 0)
+        {
+            return;
+        }
+        bool ipc = (input[0] & 1) != 0;
+        byte[] stream = input[1..];
+        CheckPrefix(stream, ipc);
+
+        var host = new CollectingHost();
+        var pipe = new StreamPipe(new ChunkedStream(stream, input[0]), ipc, 0x51, "fuzz://local", "fuzz://remote", MaxReceive, 4);
+        pipe.Start(host, logger: null);
+        Contract.Closes(pipe, TimeSpan.FromSeconds(5));
+        Contract.Require(host.ClosedCount == 1, $"host told of the close {host.ClosedCount} times");
+        // EOF after whole frames or mid-frame, an oversized length, a bad IPC type: nothing else.
+        Contract.Require(pipe.CloseReason is SpError.ConnectionShutdown or SpError.MessageTooLarge or SpError.Protocol,
+            $"closed with {pipe.CloseReason}: {pipe.CloseDetail}");
+        long delivered = 0;
+        foreach (int size in host.Sizes)
+        {
+            Contract.Require(size <= MaxReceive, $"delivered a {size}-byte message over the limit");
+            delivered += size;
+        }
+        Contract.Require(delivered <= stream.Length, "delivered more bytes than arrived");
+    }
+
+    private static void CheckPrefix(byte[] bytes, bool ipc)
+    {
+        foreach (long max in new long[] { 0, MaxReceive })
+        {
+            FramePrefixStatus status = FrameCodec.TryReadPrefix(bytes, ipc, max, out ulong length);
+            ulong limit = max > 0 ? (ulong)max : (ulong)Array.MaxLength;
+            Contract.Require(status switch
+            {
+                FramePrefixStatus.Ready => length <= limit && bytes.Length >= FrameCodec.PrefixSize(ipc),
+                FramePrefixStatus.NeedMoreData => bytes.Length < FrameCodec.PrefixSize(ipc),
+                FramePrefixStatus.TooLarge => length > limit,
+                FramePrefixStatus.BadType => ipc && bytes[0] != FrameCodec.IpcMessageType,
+                _ => false,
+            }, $"prefix status {status} (length {length}, limit {limit}) does not fit the input");
+        }
+    }
+}
