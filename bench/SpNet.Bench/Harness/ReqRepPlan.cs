@@ -50,6 +50,9 @@ internal sealed record ReqRepResult(
 internal sealed class ReqRepTally
 {
     private readonly ReqRepOptions _options;
+    /// <summary>Round trips per second a timed run's latency lists are sized for.</summary>
+    private const long MostTripsPerSecond = 1_000_000;
+
     private readonly List<long>[] _latencies;
     private readonly long _deadline;
     private readonly long _start;
@@ -73,11 +76,15 @@ internal sealed class ReqRepTally
         _options = options;
         _onSteady = onSteady;
         _steadyAfter = 2L * options.Clients;
+        // Room for the whole run up front, so the tally's own lists do not allocate while allocation is measured: a
+        // fixed 2,048 per client grew once in a 5 s run of 1,000 clients (2.4M trips), ~13 B per trip counted against
+        // the library. A timed run is sized for 1M trips/s, twice the most seen on the 2-core machine.
+        long expected = options.Trips ?? (long)((options.Duration?.TotalSeconds ?? 1) * MostTripsPerSecond);
+        int perClient = (int)Math.Clamp(expected / options.Clients + 1, 2048, int.MaxValue / 16);
         _latencies = new List<long>[options.Clients];
         for (int i = 0; i < _latencies.Length; i++)
         {
-            // Room for a long run up front, so the tally's own lists do not allocate while allocation is measured.
-            _latencies[i] = new List<long>(2048);
+            _latencies[i] = new List<long>(perClient);
         }
         _running = options.Clients;
         _start = Stopwatch.GetTimestamp();

@@ -105,6 +105,7 @@ internal sealed class Rep : ProtocolBase, IContextProtocol
             return false;
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         public async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
         {
             ThrowIfClosed();
@@ -144,6 +145,7 @@ internal sealed class Rep : ProtocolBase, IContextProtocol
             _closing?.Dispose();
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<Message> WaitAsync(CancellationToken cancellationToken)
         {
             if (_closing is null)

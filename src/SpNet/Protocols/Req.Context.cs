@@ -40,6 +40,7 @@ internal sealed partial class Req
             return false;
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
         public async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
         {
             Prepare(message);
