@@ -13,7 +13,7 @@ namespace SpNet.Bench.Harness.Sides;
 internal sealed record PubSubPlan(Library Library, int Size, int Count, int QueueDepth, int Rate, int Subscriptions, int SubscriberSides, int SocketsPerSide);
 
 /// <summary>
-/// One PUB side and one or more SUB sides. The publisher sends 9-byte probes until every subscriber side says each of
+/// One PUB side and one or more SUB sides, each warmed up first (<see cref="PubSubWarmUp"/>). The publisher sends 9-byte probes until every subscriber side says each of
 /// its sockets has seen one (so no run starts before its pipes and subscriptions are up), then floods or paces the
 /// messages; PUB never blocks, so a full queue drops. Subscribers count messages of the run's size until 1 s of
 /// silence after the publisher has said it is done.
@@ -28,6 +28,7 @@ internal static class PubSubSides
     /// <summary>Reports <c>sent</c>, <c>start</c> (timestamp of the first message), <c>senderRate</c>, <c>bytes</c>, <c>gen0</c>.</summary>
     public static Task Publish(SideLink link, PubSubPlan plan, string url)
     {
+        PubSubWarmUp.Run(plan.Library, plan.Size);
         using BenchSocket pub = BenchSocket.Open(plan.Library, SocketKind.Pub);
         pub.SetQueueDepth(plan.QueueDepth);
         link.Ready(pub.Listen(url));
@@ -81,6 +82,7 @@ internal static class PubSubSides
     /// </summary>
     public static Task Subscribe(SideLink link, PubSubPlan plan, string url)
     {
+        PubSubWarmUp.Run(plan.Library, plan.Size);
         var subs = new List<BenchSocket>();
         try
         {
