@@ -51,9 +51,9 @@ internal sealed class EtcdAnnouncement : IDiscoveryAnnouncement
             {
                 await _backend.Connection.LeaseClient.LeaseRevokeAsync(new LeaseRevokeRequest { ID = lease }, deadline: _backend.Deadline()).ResponseAsync.ConfigureAwait(false);
             }
-            catch (Exception ex) when (EtcdBackend.IsTransient(ex, CancellationToken.None))
+            catch (Exception ex) when (EtcdBackend.IsTransient(ex, CancellationToken.None) || ex is ObjectDisposedException)
             {
-                // etcd unreachable: the key goes when the lease runs out instead.
+                // etcd unreachable (or the backend already closed): the key goes when the lease runs out instead.
             }
         }
         Volatile.Write(ref _connected, 0);
@@ -103,9 +103,11 @@ internal sealed class EtcdAnnouncement : IDiscoveryAnnouncement
         var lease = _backend.Connection.LeaseClient;
         LeaseGrantResponse grant = await lease.LeaseGrantAsync(new LeaseGrantRequest { TTL = _backend.LeaseTtlSeconds },
             deadline: _backend.Deadline(), cancellationToken: stopping).ResponseAsync.ConfigureAwait(false);
-        Interlocked.Exchange(ref _lease, grant.ID);
+        // The lease is ours to renew only once the key is bound to it: after a failed put the next attempt grants a
+        // new one (the unused lease runs out on its own), so a lease is never kept alive without its key.
         await _backend.Connection.KVClient.PutAsync(new PutRequest { Key = _key, Value = _value, Lease = grant.ID },
             deadline: _backend.Deadline(), cancellationToken: stopping).ResponseAsync.ConfigureAwait(false);
+        Interlocked.Exchange(ref _lease, grant.ID);
         Interlocked.Increment(ref _renewals);
         Volatile.Write(ref _connected, 1);
         if (_backend.Options.Logger is { } logger)

@@ -1,5 +1,8 @@
 using dotnet_etcd;
 using dotnet_etcd.interfaces;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 
 namespace SpNet.Discovery.Etcd;
@@ -27,7 +30,11 @@ public sealed class EtcdBackend : IDiscoveryBackend, IDisposable
         Options = options;
         Endpoints = string.Join(",", options.Endpoints.Select(e => e.Trim()));
         LeaseTtlSeconds = Math.Max(2, (long)Math.Ceiling(options.LeaseTtl.TotalSeconds));
-        _client = new EtcdClient(Endpoints);
+        _client = options.Tls is { } tls ? new EtcdClient(Endpoints, ssl => Configure(ssl, tls)) : new EtcdClient(Endpoints);
+        if (options.Username is not null)
+        {
+            _client.SetCredentials(options.Username, options.Password!);
+        }
         Connection = _client.GetConnection();
     }
 
@@ -75,6 +82,24 @@ public sealed class EtcdBackend : IDiscoveryBackend, IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _client.Dispose();
+        }
+    }
+
+    private static void Configure(SslClientAuthenticationOptions ssl, TlsOptions tls)
+    {
+        if (tls.Certificate is { } certificate)
+        {
+            ssl.ClientCertificates = [certificate];
+        }
+        if (tls.CaCertificates is { Count: > 0 } ca)
+        {
+            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            policy.CustomTrustStore.AddRange(ca);
+            ssl.CertificateChainPolicy = policy;
+        }
+        if (tls.Protocols != SslProtocols.None)
+        {
+            ssl.EnabledSslProtocols = tls.Protocols;
         }
     }
 

@@ -48,6 +48,24 @@ public sealed class EtcdBackendOptions
     /// </summary>
     public TimeSpan SilenceTimeout { get; set; } = DefaultSilenceTimeout;
 
+    /// <summary>
+    /// The etcd user to authenticate as (etcd's <c>auth enable</c>), or null (default) for none. Members need write
+    /// permission on the prefix, clients read permission (<c>etcdctl role grant-permission … --prefix=true</c>).
+    /// </summary>
+    public string? Username { get; set; }
+
+    /// <summary>The password of <see cref="Username"/>.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>
+    /// TLS for <c>https://</c> endpoints, or null (default) for the system's trust store and no client certificate:
+    /// <see cref="TlsOptions.CaCertificates"/> is the CA that issued etcd's server certificates (trusted instead of the
+    /// system store), <see cref="TlsOptions.Certificate"/> our client certificate for etcd's <c>--client-cert-auth</c>.
+    /// <see cref="TlsOptions.Protocols"/> applies too; the rest (<see cref="TlsOptions.InsecureSkipVerify"/> included) is
+    /// not used: the server certificate must chain to the CA and name the host of the endpoint URL.
+    /// </summary>
+    public TlsOptions? Tls { get; set; }
+
     /// <summary>Receives lost and restored connections to etcd; null (default) logs nothing.</summary>
     public ILogger? Logger { get; set; }
 
@@ -60,6 +78,10 @@ public sealed class EtcdBackendOptions
         if (string.IsNullOrEmpty(Prefix) || !Prefix.EndsWith('/'))
         {
             throw new ArgumentException("the prefix must end with '/'", nameof(Prefix));
+        }
+        if ((Username is null) != (Password is null) || (Username is not null && (string.IsNullOrWhiteSpace(Username) || string.IsNullOrEmpty(Password))))
+        {
+            throw new ArgumentException("a user name and a password go together, neither empty", nameof(Username));
         }
         foreach (var (name, value) in (ReadOnlySpan<(string, TimeSpan)>)[(nameof(LeaseTtl), LeaseTtl), (nameof(RequestTimeout), RequestTimeout), (nameof(ReconnectMaxTime), ReconnectMaxTime), (nameof(SilenceTimeout), SilenceTimeout)])
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using SpNet.TestKit;
 
 namespace SpNet.Discovery.Etcd.Tests;
@@ -15,11 +16,14 @@ internal sealed class EtcdCluster : IAsyncDisposable
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"spnet-etcd-{Guid.NewGuid():N}");
     private readonly string _token = $"spnet-{Guid.NewGuid():N}";
     private readonly PeerProcess?[] _nodes;
+    private readonly TestCertificates? _tls;
 
-    private EtcdCluster(int size)
+    private EtcdCluster(int size, TestCertificates? tls)
     {
         _nodes = new PeerProcess?[size];
-        ClientUrls = [.. Enumerable.Range(0, size).Select(_ => $"http://127.0.0.1:{FreePort()}")];
+        _tls = tls;
+        // With TLS the clients dial the name in the test server certificate (localhost; etcd binds it as loopback).
+        ClientUrls = [.. Enumerable.Range(0, size).Select(_ => tls is null ? $"http://127.0.0.1:{FreePort()}" : $"https://localhost:{FreePort()}")];
         PeerUrls = [.. Enumerable.Range(0, size).Select(_ => $"http://127.0.0.1:{FreePort()}")];
     }
 
@@ -28,12 +32,20 @@ internal sealed class EtcdCluster : IAsyncDisposable
 
     private IReadOnlyList<string> PeerUrls { get; }
 
-    /// <summary>Starts <paramref name="size"/> nodes and waits until every one reports healthy (a leader is elected).</summary>
-    public static async Task<EtcdCluster> StartAsync(int size)
+    /// <summary>
+    /// Starts <paramref name="size"/> nodes and waits until every one reports healthy (a leader is elected). With
+    /// <paramref name="tls"/>, clients must use https with a client certificate from its CA (etcd's --client-cert-auth).
+    /// </summary>
+    public static async Task<EtcdCluster> StartAsync(int size, TestCertificates? tls = null)
     {
-        var cluster = new EtcdCluster(size);
+        var cluster = new EtcdCluster(size, tls);
         try
         {
+            if (tls is not null)
+            {
+                Directory.CreateDirectory(cluster._dataRoot);
+                tls.WritePem(cluster._dataRoot);
+            }
             for (int i = 0; i < size; i++)
             {
                 cluster.StartNode(i);
@@ -67,7 +79,12 @@ internal sealed class EtcdCluster : IAsyncDisposable
 
     private void StartNode(int i)
     {
-        _nodes[i] = PeerProcess.Start(Peers.Require(Peers.Etcd), s_lifetime,
+        string[] tls = _tls is null ? [] :
+        [
+            "--cert-file", Path.Combine(_dataRoot, "srv.pem"), "--key-file", Path.Combine(_dataRoot, "srv.key"),
+            "--client-cert-auth", "--trusted-ca-file", Path.Combine(_dataRoot, "ca.pem"),
+        ];
+        _nodes[i] = PeerProcess.Start(Peers.Require(Peers.Etcd), s_lifetime, [.. tls,
             "--name", $"n{i}",
             "--data-dir", Path.Combine(_dataRoot, $"n{i}"),
             "--listen-client-urls", ClientUrls[i],
@@ -77,12 +94,20 @@ internal sealed class EtcdCluster : IAsyncDisposable
             "--initial-cluster", string.Join(",", PeerUrls.Select((url, n) => $"n{n}={url}")),
             "--initial-cluster-token", _token,
             "--initial-cluster-state", "new",
-            "--logger", "zap", "--log-level", "warn");
+            "--logger", "zap", "--log-level", "warn"]);
     }
 
     private async Task WaitHealthyAsync(int i)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var handler = new SocketsHttpHandler();
+        if (_tls is not null)
+        {
+            var trust = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            trust.CustomTrustStore.Add(_tls.Ca);
+            handler.SslOptions.CertificateChainPolicy = trust;
+            handler.SslOptions.ClientCertificates = [_tls.Client];
+        }
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
         string health = ClientUrls[i] + "/health";
         await Eventually.True(() => IsHealthy(http, health, i), $"etcd node n{i} healthy at {health}", TimeSpan.FromSeconds(60));
     }
