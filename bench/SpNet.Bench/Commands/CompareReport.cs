@@ -210,6 +210,7 @@ internal sealed class CompareReport(CompareMatrix plan, CompareResults results, 
         Line();
         Line("PUB never blocks: when a queue on the way is full the message is dropped (every implementation here does this), so the producer's rate, the consumer's rate and the loss are three numbers. "
             + $"Queues: {BenchCase.PubSubQueueDepth:N0} messages on the PUB's send side and the SUB's receive side (NNG SENDBUF/RECVBUF, SpNet SendBufferSize/ReceiveBufferSize, NetMQ high-water marks; nanomsg NN_SNDBUF/NN_RCVBUF = that many KiB). "
+            + "Each side first floods 100,000 messages to itself over loopback tcp (a warm-up, so the run meets JIT-optimised code as a long-running service would). "
             + "The publisher sends probes until the subscriber has seen one, then floods; the subscriber counts until 1 s of silence after the publisher is done.");
         Line();
         PubSubTable(CaseKind.PubSub);
