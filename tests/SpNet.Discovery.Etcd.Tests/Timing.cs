@@ -9,7 +9,7 @@ internal static class Timing
     /// Scheduling slack added to wall-clock bounds: the machine is a shared 2-core box where etcd's fsyncs, its
     /// elections and our continuations all run late under load.
     /// </summary>
-    public static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan Slack = TimeSpan.FromSeconds(2);
 
     /// <summary>An upper bound for waits that should never come near it (fail fast on a hang).</summary>
     public static readonly TimeSpan Hang = TimeSpan.FromSeconds(30);
