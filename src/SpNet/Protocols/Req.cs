@@ -97,6 +97,8 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable
         RetryPendingResends();
     }
 
+    private static readonly Action<object?> s_answered = static state => ((ReqContext)state!).Awaiting = false;
+
     public override ValueTask DeliverAsync(Pipe pipe, Message message)
     {
         if (message.BodyLength < 4)
@@ -118,9 +120,14 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable
             message.TrimBodyUInt32();
             message.ClearHeader();
             message.Pipe = null;
-            // Post before clearing 'awaiting': a receive racing with this delivery must see the request
-            // outstanding or its reply queued, never neither. (Waiters resume asynchronously: no user code runs here.)
-            context.Replies.Post(message, dropOldest: true);
+            // 'Awaiting' is cleared under the mailbox lock as the reply is placed, so a receive's outstanding-request
+            // check sees the reply queued (or handed to an earlier receive) and the request answered together: never
+            // neither (a wrong IncorrectState), and never the request still outstanding with its reply already taken
+            // (a receive from the first one's continuation, on another thread before FinishLocked, waited forever).
+            // FinishLocked then drops the rest of the request's state; it no longer sees 'Awaiting', so the id leaves
+            // the in-flight table here.
+            _inFlight.Remove(id);
+            context.Replies.Post(message, dropOldest: true, s_answered, context);
             FinishLocked(context);
         }
         return ValueTask.CompletedTask;

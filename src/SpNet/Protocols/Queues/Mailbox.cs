@@ -39,8 +39,11 @@ internal sealed class Mailbox(int capacity)
     /// <summary>
     /// Hands the message to a waiting receiver or queues it. When full, <paramref name="dropOldest"/> discards the
     /// oldest queued message, otherwise the new one. Returns false when a message was discarded (the caller counts it).
+    /// <paramref name="whileLocked"/> (with <paramref name="state"/>) runs under the mailbox lock once the message is
+    /// placed, so a <see cref="TakeAsync"/> check sees the caller's state change and the message together, never one
+    /// without the other.
     /// </summary>
-    public bool Post(Message message, bool dropOldest)
+    public bool Post(Message message, bool dropOldest, Action<object?>? whileLocked = null, object? state = null)
     {
         Waiter? waiter = null;
         Message? discarded = null;
@@ -72,6 +75,7 @@ internal sealed class Mailbox(int capacity)
             {
                 _messages.Enqueue(message);
             }
+            whileLocked?.Invoke(state);
         }
         if (waiter is not null)
         {
