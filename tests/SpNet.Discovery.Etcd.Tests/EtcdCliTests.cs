@@ -41,11 +41,40 @@ public sealed class EtcdCliTests
         Assert.Equal(0, await watch.WaitAsync(Timing.Hang));
     }
 
+    [PeerFact(Peers.Etcd)]
+    public async Task Register_and_watch_over_etcd_with_tls_files()
+    {
+        using var certificates = TestCertificates.Create();
+        await using EtcdCluster cluster = await EtcdCluster.StartAsync(1, certificates);
+        string pem = Path.Combine(Path.GetTempPath(), $"spnet-etcd-cli-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(pem);
+        try
+        {
+            certificates.WritePem(pem);
+            string[] etcd = ["--etcd", cluster.ClientUrls[0], "--etcd-cacert", Path.Combine(pem, "ca.pem"),
+                "--etcd-cert", Path.Combine(pem, "cli.pem"), "--etcd-key", Path.Combine(pem, "cli.key")];
+            using var stop = new CancellationTokenSource(Timing.Hang * 2);
+            using var watchOut = new Captured();
+            Task<int> watch = DiscoveryCommand.RunAsync(["watch", .. etcd], watchOut.Writer, TextWriter.Null, stop.Token);
+            Task<int> register = DiscoveryCommand.RunAsync(["register", .. etcd, "--service", "web", "--address", "tcp://10.1.2.3:80"], TextWriter.Null, TextWriter.Null, stop.Token);
+            await Eventually.True(() => Last(watchOut).Contains("\"tcp://10.1.2.3:80\"", StringComparison.Ordinal), "watch prints the member, over TLS", Timing.Hang);
+            await stop.CancelAsync();
+            Assert.Equal(0, await register.WaitAsync(Timing.Hang));
+            Assert.Equal(0, await watch.WaitAsync(Timing.Hang));
+        }
+        finally
+        {
+            Directory.Delete(pem, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("register", "--etcd", "http://127.0.0.1:1", "--survey", "tcp://127.0.0.1:2", "--service", "a", "--address", "tcp://x:1")]
     [InlineData("register", "--survey", "tcp://127.0.0.1:2", "--service", "a", "--address", "tcp://x:1", "--ttl", "3")]
     [InlineData("watch", "--etcd")]
     [InlineData("watch", "--etcd", ",")]
+    [InlineData("watch", "--publish", "tcp://127.0.0.1:2", "--etcd-cacert", "ca.pem")]
+    [InlineData("watch", "--etcd", "http://127.0.0.1:1", "--etcd-cert", "cli.pem")]
     public async Task Bad_etcd_arguments_exit_2(params string[] args)
     {
         var error = new StringWriter();

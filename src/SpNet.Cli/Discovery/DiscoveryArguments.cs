@@ -11,6 +11,12 @@ namespace SpNet.Cli.Discovery;
 /// </summary>
 internal sealed class DiscoveryArguments : IDisposable
 {
+    /// <summary>The etcd options: TLS files (PEM) and the user, whose password comes from <see cref="EtcdPasswordVariable"/>.</summary>
+    public static readonly string[] EtcdFlags = ["--ttl", "--etcd-cert", "--etcd-key", "--etcd-cacert", "--etcd-user"];
+
+    /// <summary>Environment variable holding the password of <c>--etcd-user</c> (kept off the command line, where <c>ps</c> shows it).</summary>
+    public const string EtcdPasswordVariable = "SPNET_ETCD_PASSWORD";
+
     private static readonly string[] s_switches = ["--echo"];
 
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
@@ -101,16 +107,36 @@ internal sealed class DiscoveryArguments : IDisposable
     /// The backend named: etcd (one connection, made on first use, closed by <see cref="Dispose"/>) or the registries
     /// with <paramref name="tls"/>.
     /// </summary>
-    /// <exception cref="FormatException"><c>--ttl</c> (the etcd lease time) without <c>--etcd</c>.</exception>
+    /// <exception cref="FormatException">An etcd option (<see cref="EtcdFlags"/>) without <c>--etcd</c>, or <c>--etcd-user</c> without its password.</exception>
     public IDiscoveryBackend Backend(TlsOptions? tls = null)
     {
         TimeSpan? ttl = Seconds("--ttl");
         if (Etcd.Count == 0)
         {
-            return ttl is null ? new RegistryBackend(Registries, tls: tls) : throw new FormatException("--ttl is the etcd lease time: it needs --etcd");
+            return NamesEtcdOptions ? throw new FormatException("--ttl and --etcd-* are etcd options: they need --etcd") : new RegistryBackend(Registries, tls: tls);
         }
-        return _etcdBackend ??= new EtcdBackend(new EtcdBackendOptions { Endpoints = [.. Etcd], LeaseTtl = ttl ?? EtcdBackendOptions.DefaultLeaseTtl });
+        if (_etcdBackend is null)
+        {
+            string? user = Optional("--etcd-user");
+            string? password = user is null ? null : Environment.GetEnvironmentVariable(EtcdPasswordVariable);
+            if (user is not null && string.IsNullOrEmpty(password))
+            {
+                throw new FormatException($"--etcd-user needs the password in the environment variable {EtcdPasswordVariable}");
+            }
+            _etcdBackend = new EtcdBackend(new EtcdBackendOptions
+            {
+                Endpoints = [.. Etcd],
+                LeaseTtl = ttl ?? EtcdBackendOptions.DefaultLeaseTtl,
+                Tls = TlsFrom("--etcd-cert", "--etcd-key", "--etcd-cacert"),
+                Username = user,
+                Password = password,
+            });
+        }
+        return _etcdBackend;
     }
+
+    /// <summary>True when any etcd option (<see cref="EtcdFlags"/>) was given.</summary>
+    public bool NamesEtcdOptions => EtcdFlags.Any(f => _values.ContainsKey(f));
 
     /// <summary>Closes the etcd connection, if one was made.</summary>
     public void Dispose() => _etcdBackend?.Dispose();
@@ -147,18 +173,20 @@ internal sealed class DiscoveryArguments : IDisposable
 
     /// <summary>The TLS settings from <c>--cert F --key F --cacert F</c>, or null when none is given.</summary>
     /// <exception cref="FormatException">Only one of <c>--cert</c> and <c>--key</c>.</exception>
-    public TlsOptions? Tls()
+    public TlsOptions? Tls() => TlsFrom("--cert", "--key", "--cacert");
+
+    private TlsOptions? TlsFrom(string certFlag, string keyFlag, string caFlag)
     {
-        string? cert = Optional("--cert");
-        string? key = Optional("--key");
-        string? ca = Optional("--cacert");
+        string? cert = Optional(certFlag);
+        string? key = Optional(keyFlag);
+        string? ca = Optional(caFlag);
         if (cert is null && key is null && ca is null)
         {
             return null;
         }
         if ((cert is null) != (key is null))
         {
-            throw new FormatException("--cert and --key go together");
+            throw new FormatException($"{certFlag} and {keyFlag} go together");
         }
         TlsOptions tls = cert is null ? new TlsOptions() : TlsOptions.FromPemFiles(cert, key!);
         return ca is null ? tls : tls.AddCaPemFile(ca);

@@ -23,7 +23,8 @@ public static class DiscoveryCommand
                     (see docs/discovery.md)
           register and watch also take --survey URL --publish URL pairs (in order), as spcat service does;
                     --etcd names etcd endpoints instead of registries (repeatable; docs/discovery.md);
-                    --ttl S is the etcd lease time to live (default 10)
+                    --ttl S is the etcd lease time to live (default 10); --etcd-cacert F, --etcd-cert F --etcd-key F
+                    (PEM) for https endpoints; --etcd-user NAME with the password in SPNET_ETCD_PASSWORD
         """;
 
     /// <summary>Runs the command until Ctrl-C. Used by <c>Program.Main</c>.</summary>
@@ -66,8 +67,8 @@ public static class DiscoveryCommand
             return args[0] switch
             {
                 "serve" => await ServeAsync(DiscoveryArguments.Parse(args[1..], "--survey", "--publish", "--interval", "--missed"), output, cancellationToken).ConfigureAwait(false),
-                "register" => await RegisterAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Survey, "--service", "--address", "--meta", "--ttl"), output, cancellationToken).ConfigureAwait(false),
-                "watch" => await WatchAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Publish, "--count"), output, cancellationToken).ConfigureAwait(false),
+                "register" => await RegisterAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Survey, ["--service", "--address", "--meta", .. DiscoveryArguments.EtcdFlags]), output, cancellationToken).ConfigureAwait(false),
+                "watch" => await WatchAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Publish, ["--count", .. DiscoveryArguments.EtcdFlags]), output, cancellationToken).ConfigureAwait(false),
                 _ => throw new FormatException($"unknown command '{args[0]}'"),
             };
         }

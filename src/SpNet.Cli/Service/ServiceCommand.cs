@@ -31,10 +31,11 @@ public static class ServiceCommand
           publish   publish TEXT N times (default 1), S seconds apart (default 0.1), once a subscriber is connected
           subscribe print one message per line; stop after N
           tunnel    stream the lines of F (or stdin) through a tunnel and print what comes back, in order
-          every command also takes --cert F --key F --cacert F (per-cluster TLS)
+          every command also takes --cert F --key F --cacert F (per-cluster TLS), and with --etcd:
+                    --etcd-cacert F, --etcd-cert F --etcd-key F, --etcd-user NAME (password in SPNET_ETCD_PASSWORD)
         """;
 
-    private static readonly string[] s_tls = ["--cert", "--key", "--cacert"];
+    private static readonly string[] s_tls = ["--cert", "--key", "--cacert", .. DiscoveryArguments.EtcdFlags];
 
     /// <summary>Runs the command until Ctrl-C. Used by <c>Program.Main</c>.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -88,7 +89,7 @@ public static class ServiceCommand
             };
             string[] allowed = args[0] switch
             {
-                "host" => ["--service", "--reply", "--echo", "--zone", "--ttl", .. s_tls],
+                "host" => ["--service", "--reply", "--echo", "--zone", .. s_tls],
                 "request" => ["--service", "--data", "--count", .. s_tls],
                 "broadcast" => ["--service", "--data", .. s_tls],
                 "gather" => ["--service", "--data", "--deadline", .. s_tls],
@@ -129,7 +130,7 @@ public static class ServiceCommand
     private static ServiceClient Client(DiscoveryArguments arguments) =>
         ServiceClient.Start(new ServiceClientOptions { Registries = arguments.Registries, Backend = EtcdOrNull(arguments), Tls = arguments.Tls() });
 
-    private static IDiscoveryBackend? EtcdOrNull(DiscoveryArguments arguments) => arguments.Etcd.Count > 0 || arguments.Optional("--ttl") is not null ? arguments.Backend() : null;
+    private static IDiscoveryBackend? EtcdOrNull(DiscoveryArguments arguments) => arguments.Etcd.Count > 0 || arguments.NamesEtcdOptions ? arguments.Backend() : null;
 
     private static async Task WriteAsync(TextWriter output, string line, CancellationToken cancellationToken)
     {
