@@ -13,8 +13,14 @@ public sealed class ServiceHostSettings
     /// <summary>The service name clients address; null or empty means the settings' name.</summary>
     public string? Service { get; set; }
 
-    /// <summary>The survey URL of every registry to register with; at least one.</summary>
+    /// <summary>The survey URL of every registry to register with; at least one unless <see cref="Backend"/> is set.</summary>
     public IList<string> SurveyUrls { get; } = [];
+
+    /// <summary>
+    /// Another discovery backend to register with instead of <see cref="SurveyUrls"/> (e.g. <c>EtcdBackend</c>; set in
+    /// code only). Not owned: the host disposes the service host, not the backend.
+    /// </summary>
+    public IDiscoveryBackend? Backend { get; set; }
 
     /// <summary>Where the request socket listens (see <see cref="ServiceHostOptions.Address"/>); null means <c>tcp://127.0.0.1:0</c>.</summary>
     public string? Address { get; set; }

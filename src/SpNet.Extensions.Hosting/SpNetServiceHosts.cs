@@ -108,6 +108,7 @@ public sealed class SpNetServiceHosts : IAsyncDisposable
     {
         Service = string.IsNullOrEmpty(settings.Service) ? name : settings.Service,
         Registries = [.. settings.SurveyUrls.Select(RegistryEndpoint.Survey)],
+        Backend = settings.Backend,
         Address = string.IsNullOrEmpty(settings.Address) ? null : settings.Address,
         Zone = string.IsNullOrEmpty(settings.Zone) ? null : settings.Zone,
         Meta = settings.Meta.Count == 0 ? null : new Dictionary<string, string>(settings.Meta, StringComparer.Ordinal),

@@ -21,7 +21,7 @@ public sealed class PackagingTests
     private static readonly TimeSpan StepLimit = TimeSpan.FromSeconds(50);
     // A pack, or a restore and build of a fresh project: on a loaded 2-core machine each can take a minute or more.
     private static readonly TimeSpan BuildLimit = TimeSpan.FromMinutes(4);
-    private static readonly string[] Libraries = ["SpNet", "SpNet.Discovery", "SpNet.Extensions.Hosting", "SpNet.Cli"];
+    private static readonly string[] Libraries = ["SpNet", "SpNet.Discovery", "SpNet.Discovery.Etcd", "SpNet.Extensions.Hosting", "SpNet.Cli"];
     private const string Version = "0.1.0";
 
     [Fact]
