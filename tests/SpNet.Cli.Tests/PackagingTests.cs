@@ -59,7 +59,7 @@ public sealed class PackagingTests
             Assert.Equal("1.5.2\n", version.StdoutText);
             Assert.Equal(0, version.ExitCode);
 
-            string url = $"tcp://127.0.0.1:{FreePort()}";
+            string url = $"tcp://127.0.0.1:{TestNetwork.FreePort()}";
             Task<CatResult> rep = CatProcess.RunAsync(spcat, ["--rep0", "--listen", url, "-D", "pong", "--count", "1", "-Q"], null, StepLimit, work, env);
             // --async: the REQ dials in the background and retries until the REP listens, so no start-up race.
             CatResult req = await CatProcess.RunAsync(spcat, ["--req0", "--async", "--dial", url, "-D", "ping", "-Q", "--recv-timeout", "20"], null, StepLimit, work, env);
@@ -217,12 +217,5 @@ public sealed class PackagingTests
     {
         string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : Peers.FindOnPath("dotnet") ?? "dotnet";
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)listener.LocalEndPoint!).Port;
     }
 }

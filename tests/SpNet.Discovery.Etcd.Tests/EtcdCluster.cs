@@ -23,8 +23,8 @@ internal sealed class EtcdCluster : IAsyncDisposable
         _nodes = new PeerProcess?[size];
         _tls = tls;
         // With TLS the clients dial the name in the test server certificate (localhost; etcd binds it as loopback).
-        ClientUrls = [.. Enumerable.Range(0, size).Select(_ => tls is null ? $"http://127.0.0.1:{FreePort()}" : $"https://localhost:{FreePort()}")];
-        PeerUrls = [.. Enumerable.Range(0, size).Select(_ => $"http://127.0.0.1:{FreePort()}")];
+        ClientUrls = [.. Enumerable.Range(0, size).Select(_ => tls is null ? $"http://127.0.0.1:{TestNetwork.FreePort()}" : $"https://localhost:{TestNetwork.FreePort()}")];
+        PeerUrls = [.. Enumerable.Range(0, size).Select(_ => $"http://127.0.0.1:{TestNetwork.FreePort()}")];
     }
 
     /// <summary>Each node's client URL, in node order.</summary>
@@ -151,13 +151,6 @@ internal sealed class EtcdCluster : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public override string ToString() => string.Join(",", ClientUrls);

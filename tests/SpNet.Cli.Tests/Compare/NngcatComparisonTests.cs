@@ -36,7 +36,7 @@ public sealed class NngcatComparisonTests(ITestOutputHelper output)
             {
                 string name = NngcatCases.NameOf(template);
                 string ipc = Path.Combine(dir, $"s{Guid.NewGuid():N}"[..12] + ".sock");
-                string port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                string port = TestNetwork.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
                 string[] args = [.. template.Select(a => a.Replace("{FILE}", file, StringComparison.Ordinal)
                     .Replace("{DIR}", dir, StringComparison.Ordinal).Replace("{PORT}", port, StringComparison.Ordinal)
                     .Replace("{IPC}", ipc, StringComparison.Ordinal))];
@@ -91,12 +91,5 @@ public sealed class NngcatComparisonTests(ITestOutputHelper output)
             d |= Differs.ExitCode;
         }
         return d;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)listener.LocalEndPoint!).Port;
     }
 }

@@ -39,19 +39,12 @@ public sealed class ScriptComparisonTests
         {
             string command = string.Join(' ', [cat.FileName, .. cat.LeadingArguments]);
             var bash = new PeerTool("bash", "/bin/bash", [path]);
-            string port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string port = TestNetwork.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
             return await CatProcess.RunAsync(bash, [command, port, work], null, ScriptLimit, work);
         }
         finally
         {
             Directory.Delete(work, recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)listener.LocalEndPoint!).Port;
     }
 }

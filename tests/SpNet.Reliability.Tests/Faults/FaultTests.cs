@@ -13,7 +13,7 @@ public sealed class FaultTests(ITestOutputHelper output) : UnobservedWatch
         const int restarts = 20;
         const int dialers = 10;
         TimeSpan reconnectMax = TimeSpan.FromMilliseconds(200);
-        int port = PeerKillTests.FreePort();
+        int port = TestNetwork.FreePort();
         string url = $"tcp://127.0.0.1:{port}";
         var pushes = new PushSocket[dialers];
         var added = new int[dialers];

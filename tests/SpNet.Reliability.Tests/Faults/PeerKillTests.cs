@@ -25,9 +25,9 @@ public sealed class PeerKillTests(ITestOutputHelper output) : UnobservedWatch
         string? path = scheme == "ipc" ? Addresses.IpcPath("kill") : null;
         string url = scheme switch
         {
-            "tcp" => $"tcp://127.0.0.1:{FreePort()}",
+            "tcp" => $"tcp://127.0.0.1:{TestNetwork.FreePort()}",
             "ipc" => $"ipc://{path}",
-            _ => $"ws://127.0.0.1:{FreePort()}/sp",
+            _ => $"ws://127.0.0.1:{TestNetwork.FreePort()}/sp",
         };
         await using var req = new ReqSocket
         {
@@ -94,9 +94,9 @@ public sealed class PeerKillTests(ITestOutputHelper output) : UnobservedWatch
         string? path = scheme == "ipc" ? Addresses.IpcPath("killpull") : null;
         string url = scheme switch
         {
-            "tcp" => $"tcp://127.0.0.1:{FreePort()}",
+            "tcp" => $"tcp://127.0.0.1:{TestNetwork.FreePort()}",
             "ipc" => $"ipc://{path}",
-            _ => $"ws://127.0.0.1:{FreePort()}/sp",
+            _ => $"ws://127.0.0.1:{TestNetwork.FreePort()}/sp",
         };
         await using var push = new PushSocket { ReconnectMinTime = TimeSpan.FromMilliseconds(50), ReconnectMaxTime = s_reconnectMax };
         int added = 0;
@@ -156,13 +156,6 @@ public sealed class PeerKillTests(ITestOutputHelper output) : UnobservedWatch
         Peers.FindOnPath("stdbuf") is string stdbuf
             ? PeerProcess.Start(stdbuf, ["-oL", nngcat.FileName, .. arguments], TimeSpan.FromSeconds(60))
             : PeerProcess.Start(nngcat, arguments);
-
-    internal static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
 
     /// <summary>Polls with a bare connect until something accepts at <paramref name="url"/>; returns how long that took.</summary>
     internal static async Task<TimeSpan> WaitListeningAsync(string scheme, string url, string? path)

@@ -6,19 +6,11 @@ namespace SpNet.Tests.Api;
 
 public class DialerTests
 {
-    /// <summary>A loopback port that nothing listens on right now (bound, read, released).</summary>
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
-    }
-
     [Fact]
     public async Task DialAsync_to_a_closed_port_throws_ConnectionRefused_naming_the_url()
     {
         await using var push = new PushSocket();
-        string url = $"tcp://127.0.0.1:{FreePort()}";
+        string url = $"tcp://127.0.0.1:{TestNetwork.FreePort()}";
         var ex = await Assert.ThrowsAsync<SpNetException>(() => push.DialAsync(url).AsTask().WaitAsync(TimeSpan.FromSeconds(3)));
         Assert.Equal(SpError.ConnectionRefused, ex.Error);
         Assert.Contains(url, ex.Message, StringComparison.Ordinal);
@@ -51,7 +43,7 @@ public class DialerTests
     [Fact]
     public async Task Background_dial_connects_when_a_listener_appears_and_again_after_it_restarts()
     {
-        int port = FreePort();
+        int port = TestNetwork.FreePort();
         string url = $"tcp://127.0.0.1:{port}";
         await using var push = new PushSocket { ReconnectMinTime = TimeSpan.FromMilliseconds(50) };
         Dialer dialer = push.Dial(url);
@@ -80,7 +72,7 @@ public class DialerTests
     [Fact]
     public async Task Redial_waits_grow_with_ReconnectMaxTime()
     {
-        int port = FreePort();
+        int port = TestNetwork.FreePort();
         await using var push = new PushSocket
         {
             ReconnectMinTime = TimeSpan.FromMilliseconds(20),
