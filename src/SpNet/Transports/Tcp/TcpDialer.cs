@@ -27,6 +27,15 @@ internal sealed class TcpDialer : ITransportDialer
     internal async ValueTask<System.Net.Sockets.Socket> ConnectSocketAsync(CancellationToken cancellationToken)
     {
         IPAddress[] addresses = await TcpTransport.ResolveAsync(_url, cancellationToken).ConfigureAwait(false);
+        return await ConnectAnyAsync(_url, addresses, _settings, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Connects to the first of <paramref name="addresses"/> that accepts (ws and wss resolve their own way, then
+    /// connect as tcp does); throws <see cref="SpNetException"/> naming the URL with the last failure.
+    /// </summary>
+    internal static async ValueTask<System.Net.Sockets.Socket> ConnectAnyAsync(SpUrl url, IPAddress[] addresses, TransportSettings settings, CancellationToken cancellationToken)
+    {
         SocketException? last = null;
         foreach (IPAddress address in addresses)
         {
@@ -34,8 +43,8 @@ internal sealed class TcpDialer : ITransportDialer
             try
             {
                 // Before connecting, so a user timeout also bounds the SYN retransmissions of a silent network.
-                _settings.Tcp.Apply(socket);
-                await socket.ConnectAsync(new IPEndPoint(address, _url.Port), cancellationToken).ConfigureAwait(false);
+                settings.Tcp.Apply(socket);
+                await socket.ConnectAsync(new IPEndPoint(address, url.Port), cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException ex)
             {
@@ -52,6 +61,6 @@ internal sealed class TcpDialer : ITransportDialer
         }
         SpError error = last is null ? SpError.Unreachable : TcpTransport.Translate(last.SocketErrorCode);
         string cause = error == SpError.ConnectionRefused ? "connection refused" : last?.Message ?? "no address";
-        throw new SpNetException(error, $"{_url}: {cause}", last);
+        throw new SpNetException(error, $"{url}: {cause}", last);
     }
 }

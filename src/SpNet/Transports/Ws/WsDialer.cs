@@ -30,32 +30,8 @@ internal sealed class WsDialer : ITransportDialer
     public async ValueTask<Pipe> ConnectAsync(CancellationToken cancellationToken)
     {
         IPAddress[] addresses = await WsTransport.ResolveAsync(_url, cancellationToken).ConfigureAwait(false);
-        SocketException? last = null;
-        foreach (IPAddress address in addresses)
-        {
-            var socket = new System.Net.Sockets.Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                // Before connecting, so a user timeout also bounds the SYN retransmissions of a silent network.
-                _settings.Tcp.Apply(socket);
-                await socket.ConnectAsync(new IPEndPoint(address, _url.Port), cancellationToken).ConfigureAwait(false);
-            }
-            catch (SocketException ex)
-            {
-                socket.Dispose();
-                last = ex;
-                continue;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-            return await UpgradeAsync(socket, cancellationToken).ConfigureAwait(false);
-        }
-        SpError error = last is null ? SpError.Unreachable : TcpTransport.Translate(last.SocketErrorCode);
-        string cause = error == SpError.ConnectionRefused ? "connection refused" : last?.Message ?? "no address";
-        throw new SpNetException(error, $"{_url}: {cause}", last);
+        System.Net.Sockets.Socket socket = await TcpDialer.ConnectAnyAsync(_url, addresses, _settings, cancellationToken).ConfigureAwait(false);
+        return await UpgradeAsync(socket, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<Pipe> UpgradeAsync(System.Net.Sockets.Socket socket, CancellationToken cancellationToken)
