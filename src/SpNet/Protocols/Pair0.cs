@@ -11,51 +11,26 @@ namespace SpNet.Protocols;
 /// <remarks>Raw mode is the same: PAIR0 has no header.</remarks>
 internal sealed class Pair0(SocketStatistics statistics, int receiveCapacity, bool raw = false) : ProtocolBase(ProtocolIds.Pair0, statistics)
 {
-    private readonly object _gate = new();
-    private readonly LoadBalancer _peer = new();
+    private readonly SinglePeer _single = new();
     private readonly ReceiveQueue _received = new(receiveCapacity);
-    private Pipe? _pipe;
 
     public override bool IsRaw => raw;
 
     public override void SetReceiveBufferSize(int messages) => _received.Capacity = messages;
 
-    public override bool AddPipe(Pipe pipe)
-    {
-        lock (_gate)
-        {
-            if (_pipe is not null)
-            {
-                return false;
-            }
-            _pipe = pipe;
-        }
-        _peer.Add(pipe);
-        return true;
-    }
+    public override bool AddPipe(Pipe pipe) => _single.TryAdd(pipe);
 
-    public override void RemovePipe(Pipe pipe)
-    {
-        lock (_gate)
-        {
-            if (_pipe != pipe)
-            {
-                return;
-            }
-            _pipe = null;
-        }
-        _peer.Remove(pipe);
-    }
+    public override void RemovePipe(Pipe pipe) => _single.Remove(pipe);
 
     public override ValueTask DeliverAsync(Pipe pipe, Message message) => _received.EnqueueAsync(message);
 
-    public override void OnPipeWritable(Pipe pipe) => _peer.OnWritable();
+    public override void OnPipeWritable(Pipe pipe) => _single.Balancer.OnWritable();
 
-    public override bool TrySend(Message message) => _peer.TrySend(message, out _);
+    public override bool TrySend(Message message) => _single.Balancer.TrySend(message, out _);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask SendAsync(Message message, CancellationToken cancellationToken) =>
-        await _peer.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        await _single.Balancer.SendAsync(message, cancellationToken).ConfigureAwait(false);
 
     public override bool TryReceive(out Message? message) => _received.TryDequeue(out message);
 
@@ -63,7 +38,7 @@ internal sealed class Pair0(SocketStatistics statistics, int receiveCapacity, bo
 
     public override void Close()
     {
-        _peer.Close();
+        _single.Balancer.Close();
         _received.Close();
     }
 }

@@ -14,10 +14,8 @@ namespace SpNet.Protocols;
 /// </summary>
 internal sealed class Pair1(SocketStatistics statistics, int receiveCapacity, bool raw) : ProtocolBase(ProtocolIds.Pair1, statistics)
 {
-    private readonly object _gate = new();
-    private readonly LoadBalancer _peer = new();
+    private readonly SinglePeer _single = new();
     private readonly ReceiveQueue _received = new(receiveCapacity);
-    private Pipe? _pipe;
     private int _maxTtl = HopCount.DefaultMaxTtl;
 
     public override bool IsRaw => raw;
@@ -31,42 +29,19 @@ internal sealed class Pair1(SocketStatistics statistics, int receiveCapacity, bo
 
     public override void SetReceiveBufferSize(int messages) => _received.Capacity = messages;
 
-    public override bool AddPipe(Pipe pipe)
-    {
-        lock (_gate)
-        {
-            if (_pipe is not null)
-            {
-                return false;
-            }
-            _pipe = pipe;
-        }
-        _peer.Add(pipe);
-        return true;
-    }
+    public override bool AddPipe(Pipe pipe) => _single.TryAdd(pipe);
 
-    public override void RemovePipe(Pipe pipe)
-    {
-        lock (_gate)
-        {
-            if (_pipe != pipe)
-            {
-                return;
-            }
-            _pipe = null;
-        }
-        _peer.Remove(pipe);
-    }
+    public override void RemovePipe(Pipe pipe) => _single.Remove(pipe);
 
     public override ValueTask DeliverAsync(Pipe pipe, Message message) =>
         Accept(pipe, message, raw, MaxTtl, Statistics) ? _received.EnqueueAsync(message) : ValueTask.CompletedTask;
 
-    public override void OnPipeWritable(Pipe pipe) => _peer.OnWritable();
+    public override void OnPipeWritable(Pipe pipe) => _single.Balancer.OnWritable();
 
     public override bool TrySend(Message message)
     {
         uint restore = Prepare(message);
-        if (_peer.TrySend(message, out _))
+        if (_single.Balancer.TrySend(message, out _))
         {
             return true;
         }
@@ -80,7 +55,7 @@ internal sealed class Pair1(SocketStatistics statistics, int receiveCapacity, bo
         uint restore = Prepare(message);
         try
         {
-            await _peer.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            await _single.Balancer.SendAsync(message, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -95,7 +70,7 @@ internal sealed class Pair1(SocketStatistics statistics, int receiveCapacity, bo
 
     public override void Close()
     {
-        _peer.Close();
+        _single.Balancer.Close();
         _received.Close();
     }
 
