@@ -15,11 +15,10 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable
 {
     private readonly object _gate = new();
     private readonly LoadBalancer _pipes = new();
-    private readonly Dictionary<uint, ReqContext> _inFlight = [];
+    private readonly RequestIds<ReqContext> _inFlight = new();
     private readonly List<ReqContext> _awaitingRoom = [];
     private readonly DeadlineScheduler _timers = new();
     private readonly ReqContext _default;
-    private uint _nextId = 0x80000000u | (uint)Random.Shared.Next();
     private volatile bool _closed;
 
     public Req(SocketStatistics statistics) : base(ProtocolIds.Req, statistics)
@@ -79,7 +78,7 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable
         _pipes.Remove(pipe);
         lock (_gate)
         {
-            foreach (ReqContext context in _inFlight.Values)
+            foreach (ReqContext context in _inFlight.Owners)
             {
                 if (context.SentOn == pipe)
                 {
@@ -112,7 +111,7 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable
         uint id = BinaryPrimitives.ReadUInt32BigEndian(message.Body);
         lock (_gate)
         {
-            if (!_inFlight.TryGetValue(id, out ReqContext? context))
+            if (!_inFlight.TryGet(id, out ReqContext? context))
             {
                 Drop(message); // stale or unknown: a reply to an abandoned request
                 return ValueTask.CompletedTask;
@@ -148,7 +147,7 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable
         ReqContext[] all;
         lock (_gate)
         {
-            all = [.. _inFlight.Values, _default];
+            all = _inFlight.SnapshotWith(_default);
         }
         foreach (ReqContext context in all)
         {
@@ -164,19 +163,13 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable
     {
         FinishLocked(context);
         context.Replies.Clear();
-        uint id = _nextId;
-        while (_inFlight.ContainsKey(id))
-        {
-            id = 0x80000000u | (id + 1);
-        }
-        _nextId = 0x80000000u | (id + 1);
+        uint id = _inFlight.Allocate(context);
         context.CurrentId = id;
         message.ClearHeader();
         message.AppendHeaderUInt32(id);
         message.AddReference(); // our reference, kept for resending
         context.Request = message;
         context.Awaiting = true;
-        _inFlight.Add(id, context);
     }
 
     /// <summary>Ends the context's request: forget its id, timer and saved copy.</summary>

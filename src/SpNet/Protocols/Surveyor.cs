@@ -14,11 +14,10 @@ namespace SpNet.Protocols;
 internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable
 {
     private readonly object _gate = new();
-    private readonly Dictionary<uint, SurveyContext> _surveys = [];
+    private readonly RequestIds<SurveyContext> _surveys = new();
     private readonly DeadlineScheduler _timers = new();
     private readonly SurveyContext _default;
     private Pipe[] _pipes = [];
-    private uint _nextId = 0x80000000u | (uint)Random.Shared.Next();
     private int _maxTtl = Backtrace.DefaultMaxTtl;
     private int _answerCapacity;
     private volatile bool _closed;
@@ -108,7 +107,7 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable
         lock (_gate)
         {
             // Under the lock, so an answer cannot slip into the queue of a survey that just ended or was replaced.
-            if (!_surveys.TryGetValue(id, out SurveyContext? context))
+            if (!_surveys.TryGet(id, out SurveyContext? context))
             {
                 Drop(message); // after the deadline, after a newer survey, or never ours
                 return ValueTask.CompletedTask;
@@ -138,7 +137,7 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable
         SurveyContext[] all;
         lock (_gate)
         {
-            all = [.. _surveys.Values, _default];
+            all = _surveys.SnapshotWith(_default);
         }
         foreach (SurveyContext context in all)
         {
@@ -161,14 +160,8 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable
             }
             EndLocked(context);
             context.Answers.Capacity = _answerCapacity;
-            uint id = _nextId;
-            while (_surveys.ContainsKey(id))
-            {
-                id = 0x80000000u | (id + 1);
-            }
-            _nextId = 0x80000000u | (id + 1);
+            uint id = _surveys.Allocate(context);
             context.SurveyId = id;
-            _surveys.Add(id, context);
             TimeSpan time = context.SurveyTime;
             context.ExpiresAt = time == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)time.TotalMilliseconds;
             if (time != Timeout.InfiniteTimeSpan)
