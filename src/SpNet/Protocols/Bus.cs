@@ -1,5 +1,4 @@
 using SpNet.Core;
-using SpNet.Internal;
 using SpNet.Protocols.Routing;
 
 namespace SpNet.Protocols;
@@ -11,15 +10,11 @@ namespace SpNet.Protocols;
 /// is the 4-byte id of the local pipe it came on, and a send whose header starts with a pipe id skips that pipe,
 /// so a one-socket reflector does not echo a message back to its sender.
 /// </summary>
-internal sealed class Bus(SocketStatistics statistics, int receiveCapacity, bool raw) : ProtocolBase(ProtocolIds.Bus, statistics)
+internal sealed class Bus(SocketStatistics statistics, int receiveCapacity, bool raw) : NeverWaitingProtocol(ProtocolIds.Bus, statistics, receiveCapacity)
 {
     private readonly Fanout _pipes = new();
-    private readonly ReceiveQueue _received = new(receiveCapacity);
-    private volatile bool _closed;
 
     public override bool IsRaw => raw;
-
-    public override void SetReceiveBufferSize(int messages) => _received.Capacity = messages;
 
     public override bool AddPipe(Pipe pipe)
     {
@@ -36,34 +31,15 @@ internal sealed class Bus(SocketStatistics statistics, int receiveCapacity, bool
         {
             message.AppendHeaderUInt32(pipe.Id);
         }
-        return _received.EnqueueAsync(message);
+        return Received.EnqueueAsync(message);
     }
 
     public override bool TrySend(Message message)
     {
-        if (_closed)
-        {
-            ThrowHelper.ThrowClosed("socket");
-        }
+        ThrowIfClosed();
         uint skip = raw && message.HeaderLength >= 4 ? message.TrimHeaderUInt32() : 0;
         message.ClearHeader();
         _pipes.Send(message, Statistics, exceptId: skip);
         return true;
-    }
-
-    public override ValueTask SendAsync(Message message, CancellationToken cancellationToken)
-    {
-        TrySend(message);
-        return ValueTask.CompletedTask;
-    }
-
-    public override bool TryReceive(out Message? message) => _received.TryDequeue(out message);
-
-    public override ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken) => _received.DequeueAsync(cancellationToken);
-
-    public override void Close()
-    {
-        _closed = true;
-        _received.Close();
     }
 }

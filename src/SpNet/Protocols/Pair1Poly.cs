@@ -10,14 +10,12 @@ namespace SpNet.Protocols;
 /// unknown pipe or a full queue discards the message (counted), as NNG does to avoid head-of-line blocking.
 /// Cooked only: NNG has no raw polyamorous mode.
 /// </summary>
-internal sealed class Pair1Poly(SocketStatistics statistics, int receiveCapacity) : ProtocolBase(ProtocolIds.Pair1, statistics)
+internal sealed class Pair1Poly(SocketStatistics statistics, int receiveCapacity) : NeverWaitingProtocol(ProtocolIds.Pair1, statistics, receiveCapacity)
 {
     private readonly object _gate = new();
-    private readonly ReceiveQueue _received = new(receiveCapacity);
     private readonly Dictionary<uint, Pipe> _byId = [];
     private readonly List<Pipe> _inOrder = [];
     private int _maxTtl = HopCount.DefaultMaxTtl;
-    private volatile bool _closed;
 
     /// <summary>Largest hop count accepted (NNG_OPT_MAXTTL, 1–15, default 8).</summary>
     public int MaxTtl
@@ -25,8 +23,6 @@ internal sealed class Pair1Poly(SocketStatistics statistics, int receiveCapacity
         get => Volatile.Read(ref _maxTtl);
         set => Volatile.Write(ref _maxTtl, value is >= 1 and <= 15 ? value : throw new ArgumentOutOfRangeException(nameof(value), "1 to 15"));
     }
-
-    public override void SetReceiveBufferSize(int messages) => _received.Capacity = messages;
 
     public override bool AddPipe(Pipe pipe)
     {
@@ -48,14 +44,11 @@ internal sealed class Pair1Poly(SocketStatistics statistics, int receiveCapacity
     }
 
     public override ValueTask DeliverAsync(Pipe pipe, Message message) =>
-        Pair1.Accept(pipe, message, raw: false, MaxTtl, Statistics) ? _received.EnqueueAsync(message) : ValueTask.CompletedTask;
+        Pair1.Accept(pipe, message, raw: false, MaxTtl, Statistics) ? Received.EnqueueAsync(message) : ValueTask.CompletedTask;
 
     public override bool TrySend(Message message)
     {
-        if (_closed)
-        {
-            Internal.ThrowHelper.ThrowClosed("socket");
-        }
+        ThrowIfClosed();
         uint id = message.PipeId;
         Pipe? target;
         lock (_gate)
@@ -75,21 +68,5 @@ internal sealed class Pair1Poly(SocketStatistics statistics, int receiveCapacity
             Drop(message);
         }
         return true;
-    }
-
-    public override ValueTask SendAsync(Message message, CancellationToken cancellationToken)
-    {
-        TrySend(message);
-        return ValueTask.CompletedTask;
-    }
-
-    public override bool TryReceive(out Message? message) => _received.TryDequeue(out message);
-
-    public override ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken) => _received.DequeueAsync(cancellationToken);
-
-    public override void Close()
-    {
-        _closed = true;
-        _received.Close();
     }
 }

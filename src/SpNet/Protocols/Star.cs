@@ -1,5 +1,4 @@
 using SpNet.Core;
-using SpNet.Internal;
 using SpNet.Protocols.Routing;
 
 namespace SpNet.Protocols;
@@ -13,12 +12,10 @@ namespace SpNet.Protocols;
 /// <c>00 00 00 hops+1</c>). A raw send needs exactly a 4-byte header, sent unchanged; anything else is dropped
 /// silently, as mangos' xstar does.
 /// </summary>
-internal sealed class Star(SocketStatistics statistics, int receiveCapacity, bool raw) : ProtocolBase(ProtocolIds.Star, statistics)
+internal sealed class Star(SocketStatistics statistics, int receiveCapacity, bool raw) : NeverWaitingProtocol(ProtocolIds.Star, statistics, receiveCapacity)
 {
     private readonly Fanout _pipes = new();
-    private readonly ReceiveQueue _received = new(receiveCapacity);
     private int _maxTtl = HopCount.DefaultMaxTtl;
-    private volatile bool _closed;
 
     public override bool IsRaw => raw;
 
@@ -28,8 +25,6 @@ internal sealed class Star(SocketStatistics statistics, int receiveCapacity, boo
         get => Volatile.Read(ref _maxTtl);
         set => Volatile.Write(ref _maxTtl, value is >= 1 and <= 255 ? value : throw new ArgumentOutOfRangeException(nameof(value), "1 to 255"));
     }
-
-    public override void SetReceiveBufferSize(int messages) => _received.Capacity = messages;
 
     public override bool AddPipe(Pipe pipe)
     {
@@ -58,15 +53,12 @@ internal sealed class Star(SocketStatistics statistics, int receiveCapacity, boo
         {
             message.ClearHeader();
         }
-        return _received.EnqueueAsync(message);
+        return Received.EnqueueAsync(message);
     }
 
     public override bool TrySend(Message message)
     {
-        if (_closed)
-        {
-            ThrowHelper.ThrowClosed("socket");
-        }
+        ThrowIfClosed();
         if (raw)
         {
             if (message.HeaderLength != 4)
@@ -81,21 +73,5 @@ internal sealed class Star(SocketStatistics statistics, int receiveCapacity, boo
         }
         _pipes.Send(message, Statistics);
         return true;
-    }
-
-    public override ValueTask SendAsync(Message message, CancellationToken cancellationToken)
-    {
-        TrySend(message);
-        return ValueTask.CompletedTask;
-    }
-
-    public override bool TryReceive(out Message? message) => _received.TryDequeue(out message);
-
-    public override ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken) => _received.DequeueAsync(cancellationToken);
-
-    public override void Close()
-    {
-        _closed = true;
-        _received.Close();
     }
 }
