@@ -3,8 +3,10 @@ using SpNet.Protocols;
 namespace SpNet;
 
 /// <summary>
-/// PUB (0x20): sends every message to every connected SUB. Never waits: a subscriber whose queue
-/// (<see cref="Socket.SendBufferSize"/>) is full misses the message, counted in <see cref="SocketStatistics.MessagesDropped"/>.
+/// PUB (0x20): sends every message to every connected SUB. Never waits: a subscriber whose queue is full misses the
+/// message, counted in <see cref="SocketStatistics.MessagesDropped"/>. A queue holds <see cref="Socket.SendBufferSize"/>
+/// messages but at most 8 KiB per slot in bytes (16 messages at least): 1 MiB at the default 128, so a stalled
+/// subscriber of 1 MiB messages holds 16 of them, as under NNG.
 /// Cannot receive; a peer that sends to it is disconnected.
 /// </summary>
 public sealed class PubSocket : Socket
