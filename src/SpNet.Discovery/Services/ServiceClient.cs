@@ -101,7 +101,7 @@ public sealed class ServiceClient : IAsyncDisposable
     public async Task<byte[]> RequestAsync(string service, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
         ServiceChannel channel = await ChannelAsync(service, cancellationToken).ConfigureAwait(false);
-        using SocketContext context = channel.Requests.OpenContext();
+        using ReqContext context = channel.Requests.OpenContext();
         context.SendTimeout = _options.RequestTimeout;
         context.ReceiveTimeout = _options.RequestTimeout;
         try
@@ -165,7 +165,7 @@ public sealed class ServiceClient : IAsyncDisposable
             return replies;
         }
         int expected = channel.Gathers.PipeCount;
-        using SocketContext context = channel.Gathers.OpenContext();
+        using SurveyorContext context = channel.Gathers.OpenContext();
         context.SurveyTime = left;
         await context.SendAsync(body, cancellationToken).ConfigureAwait(false);
         while (replies.Count < expected)

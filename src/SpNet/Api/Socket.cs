@@ -265,15 +265,15 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Opens a context on a protocol that has them; raw sockets and other protocols have none (NotSupported).</summary>
-    private protected SocketContext OpenContextCore()
+    /// <summary>Opens the protocol's side of a context (the socket wraps it in its typed context); raw sockets and other protocols have none (NotSupported).</summary>
+    private protected IProtocolContext OpenContextCore()
     {
         ThrowIfClosed();
         if (Protocol is not IContextProtocol protocol)
         {
             throw new SpNetException(SpError.NotSupported, IsRaw ? "raw sockets have no contexts" : $"{ProtocolName} sockets have no contexts");
         }
-        return new SocketContext(this, protocol.OpenContext());
+        return protocol.OpenContext();
     }
 
     private protected void ThrowIfClosed()

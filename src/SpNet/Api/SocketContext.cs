@@ -1,4 +1,3 @@
-using System.Text;
 using SpNet.Internal;
 using SpNet.Protocols;
 
@@ -8,22 +7,22 @@ namespace SpNet;
 /// An independent request/reply (or survey) state machine on a socket: its own request id, resend timer, survey
 /// deadline or saved backtrace, sharing the socket's connections. Many contexts let one socket keep thousands of
 /// requests in flight, or let several workers each answer one request at a time (as NNG's <c>nng_ctx</c>).
-/// Open one with <c>OpenContext()</c> on <see cref="ReqSocket"/>, <see cref="RepSocket"/>, <see cref="SurveyorSocket"/>,
-/// <see cref="RespondentSocket"/> or <see cref="SubSocket"/> (a subscriber with its own subscriptions and queue); raw
-/// sockets have none.
+/// This is the I/O every context has; <c>OpenContext()</c> returns the protocol's own kind with its options:
+/// <see cref="ReqContext"/>, <see cref="RepContext"/>, <see cref="SurveyorContext"/>, <see cref="RespondentContext"/>
+/// or <see cref="SubContext"/> (a subscriber with its own subscriptions and queue). Raw sockets have none.
 /// </summary>
 /// <remarks>
 /// Thread-safe, but like NNG a context is one state machine: run one send/receive cycle at a time on it.
 /// Message ownership follows <see cref="Socket.SendAsync(Message, CancellationToken)"/>. Disposing fails the
 /// context's pending operations with <see cref="SpError.Closed"/>; closing the socket ends every context.
 /// </remarks>
-public sealed class SocketContext : IAsyncDisposable, IDisposable
+public abstract class SocketContext : IAsyncDisposable, IDisposable
 {
     private readonly IProtocolContext _context;
     private readonly MessageIo _io;
     private int _closed;
 
-    internal SocketContext(Socket socket, IProtocolContext context)
+    private protected SocketContext(Socket socket, IProtocolContext context)
     {
         Socket = socket;
         _context = context;
@@ -45,72 +44,6 @@ public sealed class SocketContext : IAsyncDisposable, IDisposable
 
     /// <summary>True after dispose.</summary>
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
-
-    /// <summary>REQ only: this context's resend interval (starts as the socket's <see cref="ReqSocket.ResendTime"/>).</summary>
-    /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on other protocols.</exception>
-    public TimeSpan ResendTime
-    {
-        get => _context is Req.ReqContext req ? req.ResendTime : throw NotSupported(nameof(ResendTime));
-        set
-        {
-            if (_context is not Req.ReqContext req)
-            {
-                throw NotSupported(nameof(ResendTime));
-            }
-            req.ResendTime = value >= TimeSpan.Zero || value == Timeout.InfiniteTimeSpan ? value : throw new ArgumentOutOfRangeException(nameof(value));
-        }
-    }
-
-    /// <summary>SURVEYOR only: this context's survey time (starts as the socket's <see cref="SurveyorSocket.SurveyTime"/>).</summary>
-    /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on other protocols.</exception>
-    public TimeSpan SurveyTime
-    {
-        get => _context is Surveyor.SurveyContext s ? s.SurveyTime : throw NotSupported(nameof(SurveyTime));
-        set
-        {
-            if (_context is not Surveyor.SurveyContext s)
-            {
-                throw NotSupported(nameof(SurveyTime));
-            }
-            s.SurveyTime = value;
-        }
-    }
-
-    /// <summary>SUB only: subscribes this context to messages starting with <paramref name="prefix"/> (empty = all); other contexts are unaffected.</summary>
-    /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on other protocols; <see cref="SpError.Closed"/>.</exception>
-    public void Subscribe(ReadOnlySpan<byte> prefix)
-    {
-        ThrowIfClosed();
-        SubContext(nameof(Subscribe)).Subscriptions.Add(prefix);
-    }
-
-    /// <summary>SUB only: subscribes this context to messages starting with the UTF-8 bytes of <paramref name="prefix"/>.</summary>
-    public void Subscribe(string prefix) => Subscribe(Encoding.UTF8.GetBytes(prefix ?? throw new ArgumentNullException(nameof(prefix))));
-
-    /// <summary>SUB only: removes one of this context's subscriptions; other contexts keep theirs.</summary>
-    /// <exception cref="SpNetException"><see cref="SpError.NoEntry"/> when this context had not subscribed to it (as NNG); <see cref="SpError.NotSupported"/> on other protocols.</exception>
-    public void Unsubscribe(ReadOnlySpan<byte> prefix)
-    {
-        ThrowIfClosed();
-        if (!SubContext(nameof(Unsubscribe)).Subscriptions.Remove(prefix))
-        {
-            throw new SpNetException(SpError.NoEntry, "not subscribed to that prefix");
-        }
-    }
-
-    /// <summary>SUB only: removes a subscription given as UTF-8 text.</summary>
-    public void Unsubscribe(string prefix) => Unsubscribe(Encoding.UTF8.GetBytes(prefix ?? throw new ArgumentNullException(nameof(prefix))));
-
-    /// <summary>
-    /// SUB only: what this context's full queue does with a new message (NNG <c>sub:prefnew</c>, starts as the socket's
-    /// <see cref="SubSocket.PreferNew"/>): true drops the oldest queued message, false the new one. Either is counted.
-    /// </summary>
-    /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on other protocols.</exception>
-    public bool PreferNew
-    {
-        get => SubContext(nameof(PreferNew)).PreferNew;
-        set => SubContext(nameof(PreferNew)).PreferNew = value;
-    }
 
     /// <summary>Sends a copy of <paramref name="body"/> on this context (a request, a survey, or the reply to the request it holds).</summary>
     public ValueTask SendAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
@@ -164,16 +97,19 @@ public sealed class SocketContext : IAsyncDisposable, IDisposable
         {
             _context.Close();
         }
+        GC.SuppressFinalize(this);
     }
 
     /// <inheritdoc cref="Dispose"/>
     public ValueTask DisposeAsync()
     {
         Dispose();
+        GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
     }
 
-    private void ThrowIfClosed()
+    /// <summary>Fails a call on a closed context or socket.</summary>
+    private protected void ThrowIfClosed()
     {
         if (IsClosed)
         {
@@ -184,8 +120,4 @@ public sealed class SocketContext : IAsyncDisposable, IDisposable
             ThrowHelper.ThrowClosed("socket");
         }
     }
-
-    private Sub.SubContext SubContext(string option) => _context as Sub.SubContext ?? throw NotSupported(option);
-
-    private static SpNetException NotSupported(string option) => new(SpError.NotSupported, $"{option} does not apply to this protocol's contexts");
 }

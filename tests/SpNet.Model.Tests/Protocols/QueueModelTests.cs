@@ -60,7 +60,7 @@ public class QueueModelTests
         await using var pub = new PubSocket();
         await using var sub = new SubSocket { PreferNew = preferNew, ReceiveBufferSize = capacity };
         sub.Subscribe("m");
-        using SocketContext marker = sub.OpenContext();
+        using SubContext marker = sub.OpenContext();
         marker.Subscribe("z");
         sub.Dial(pub.Listen(Addresses.Inproc("queue-model")).Url);
         await Eventually.True(() => pub.PipeCount == 1, "PUB sees the SUB");

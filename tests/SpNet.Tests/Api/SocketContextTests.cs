@@ -12,7 +12,7 @@ public class SocketContextTests
         await using var pub = new PubSocket();
         string url = pub.ListenTcp();
         await using var sub = new SubSocket();
-        await using SocketContext context = sub.OpenContext();
+        await using SubContext context = sub.OpenContext();
         context.Subscribe("a");
         // Long enough that a loaded machine delivers the three messages well within it; the silence after them ends the loop.
         context.ReceiveTimeout = TimeSpan.FromSeconds(1);

@@ -167,8 +167,8 @@ public class ContextTests(ITestOutputHelper output)
         await using var rep = new RepSocket();
         await using var req = new ReqSocket();
         req.Dial(rep.ListenTcp());
-        await using SocketContext a = req.OpenContext();
-        await using SocketContext b = req.OpenContext();
+        await using ReqContext a = req.OpenContext();
+        await using ReqContext b = req.OpenContext();
         a.ResendTime = TimeSpan.FromMilliseconds(200);
         Assert.Equal(TimeSpan.FromMinutes(1), b.ResendTime);
         await a.SendAsync("a"u8.ToArray());

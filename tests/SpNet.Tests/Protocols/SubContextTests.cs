@@ -36,8 +36,8 @@ public class SubContextTests
         var (pub, sub) = await ConnectAsync();
         await using var pubScope = pub;
         await using var subScope = sub;
-        using SocketContext a = sub.OpenContext();
-        using SocketContext b = sub.OpenContext();
+        using SubContext a = sub.OpenContext();
+        using SubContext b = sub.OpenContext();
         a.Subscribe("a");
         b.Subscribe("b");
         b.Subscribe("ab");
@@ -62,8 +62,8 @@ public class SubContextTests
         var (pub, sub) = await ConnectAsync();
         await using var pubScope = pub;
         await using var subScope = sub;
-        using SocketContext a = sub.OpenContext();
-        using SocketContext b = sub.OpenContext();
+        using SubContext a = sub.OpenContext();
+        using SubContext b = sub.OpenContext();
         a.Subscribe("t");
         b.Subscribe("t");
         sub.Subscribe("t");
@@ -84,8 +84,8 @@ public class SubContextTests
         var (pub, sub) = await ConnectAsync(receiveBuffer: 2);
         await using var pubScope = pub;
         await using var subScope = sub;
-        using SocketContext slow = sub.OpenContext();
-        using SocketContext fast = sub.OpenContext();
+        using SubContext slow = sub.OpenContext();
+        using SubContext fast = sub.OpenContext();
         slow.Subscribe("");
         fast.Subscribe("");
 
@@ -104,7 +104,7 @@ public class SubContextTests
         var (pub, sub) = await ConnectAsync(receiveBuffer: 2);
         await using var pubScope = pub;
         await using var subScope = sub;
-        using SocketContext context = sub.OpenContext();
+        using SubContext context = sub.OpenContext();
         context.Subscribe("");
         context.PreferNew = false;
         Assert.True(sub.PreferNew);
@@ -123,8 +123,8 @@ public class SubContextTests
         var (pub, sub) = await ConnectAsync();
         await using var pubScope = pub;
         await using var subScope = sub;
-        SocketContext closing = sub.OpenContext();
-        using SocketContext other = sub.OpenContext();
+        SubContext closing = sub.OpenContext();
+        using SubContext other = sub.OpenContext();
         closing.Subscribe("");
         other.Subscribe("");
         closing.ReceiveTimeout = Timeout.InfiniteTimeSpan;

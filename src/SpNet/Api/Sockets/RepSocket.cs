@@ -58,5 +58,5 @@ public sealed class RepSocket : Socket
 
     /// <summary>Opens an independent reply context: it receives a request and answers it with its own saved backtrace.</summary>
     /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw socket; <see cref="SpError.Closed"/>.</exception>
-    public SocketContext OpenContext() => OpenContextCore();
+    public RepContext OpenContext() => new(this, OpenContextCore());
 }

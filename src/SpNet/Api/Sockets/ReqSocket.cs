@@ -68,7 +68,7 @@ public sealed class ReqSocket : Socket
 
     /// <summary>Opens an independent request context (own id, resend timer and reply) sharing this socket's connections.</summary>
     /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw socket; <see cref="SpError.Closed"/>.</exception>
-    public SocketContext OpenContext() => OpenContextCore();
+    public ReqContext OpenContext() => new(this, (Req.ReqContext)OpenContextCore());
 
     private Req Cooked => _req ?? throw new SpNetException(SpError.NotSupported, "raw REQ sockets have no resend time");
 }

@@ -53,5 +53,5 @@ public sealed class RespondentSocket : Socket
 
     /// <summary>Opens an independent context: it receives a survey and answers it with its own saved backtrace.</summary>
     /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw socket; <see cref="SpError.Closed"/>.</exception>
-    public SocketContext OpenContext() => OpenContextCore();
+    public RespondentContext OpenContext() => new(this, OpenContextCore());
 }

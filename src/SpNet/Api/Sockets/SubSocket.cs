@@ -60,10 +60,7 @@ public sealed class SubSocket : Socket
     public void Unsubscribe(ReadOnlySpan<byte> prefix)
     {
         ThrowIfRawSubscription();
-        if (!_sub.Subscriptions.Remove(prefix))
-        {
-            throw new SpNetException(SpError.NoEntry, "not subscribed to that prefix");
-        }
+        _sub.Subscriptions.Unsubscribe(prefix);
     }
 
     /// <summary>Removes a subscription given as UTF-8 text.</summary>
@@ -71,14 +68,14 @@ public sealed class SubSocket : Socket
 
     /// <summary>
     /// Opens an independent subscriber on this socket's pipes (NNG's sub0 context): it starts with no subscriptions
-    /// (use <see cref="SocketContext.Subscribe(ReadOnlySpan{byte})"/>), has its own receive queue of
+    /// (use <see cref="SubContext.Subscribe(ReadOnlySpan{byte})"/>), has its own receive queue of
     /// <see cref="Socket.ReceiveBufferSize"/> messages and starts with the socket's <see cref="PreferNew"/>. Every
     /// context whose subscriptions match a message gets its own copy; a full context drops (counted in
     /// <see cref="SocketStatistics.MessagesDropped"/>) without holding up the pipes or other contexts. The socket's
     /// own <see cref="Subscribe(ReadOnlySpan{byte})"/> and receive act on its default context.
     /// </summary>
     /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw SUB; <see cref="SpError.Closed"/>.</exception>
-    public SocketContext OpenContext() => OpenContextCore();
+    public SubContext OpenContext() => new(this, (Sub.SubContext)OpenContextCore());
 
     private protected override bool TrySetProtocolOption(string name, object value)
     {

@@ -68,7 +68,7 @@ public sealed class SurveyorSocket : Socket
 
     /// <summary>Opens an independent survey context (own survey id, deadline and answers) sharing this socket's connections.</summary>
     /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw socket; <see cref="SpError.Closed"/>.</exception>
-    public SocketContext OpenContext() => OpenContextCore();
+    public SurveyorContext OpenContext() => new(this, (Surveyor.SurveyContext)OpenContextCore());
 
     private Surveyor Cooked => _cooked ?? throw new SpNetException(SpError.NotSupported, "raw SURVEYOR sockets have no survey time");
 }

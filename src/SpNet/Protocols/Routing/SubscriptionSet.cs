@@ -39,6 +39,16 @@ internal sealed class SubscriptionSet
         }
     }
 
+    /// <summary>Removes a prefix the application unsubscribes (socket or context alike).</summary>
+    /// <exception cref="SpNetException"><see cref="SpError.NoEntry"/> when it was not subscribed, as NNG.</exception>
+    public void Unsubscribe(ReadOnlySpan<byte> prefix)
+    {
+        if (!Remove(prefix))
+        {
+            throw new SpNetException(SpError.NoEntry, "not subscribed to that prefix");
+        }
+    }
+
     /// <summary>Removes a prefix; returns false if it was not subscribed.</summary>
     public bool Remove(ReadOnlySpan<byte> prefix)
     {

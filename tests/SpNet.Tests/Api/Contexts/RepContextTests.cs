@@ -1,0 +1,41 @@
+using SpNet.TestKit;
+
+namespace SpNet.Tests.Api.Contexts;
+
+/// <summary>A REP socket's context is a <see cref="RepContext"/>: each holds its own request and answers it.</summary>
+public class RepContextTests
+{
+    [Fact]
+    public async Task Two_contexts_answer_their_own_requests_in_either_order()
+    {
+        await using var rep = new RepSocket();
+        string url = rep.ListenTcp();
+        await using var req = new ReqSocket();
+        req.Dial(url);
+        await using RepContext first = rep.OpenContext();
+        await using RepContext second = rep.OpenContext();
+        Assert.Same(rep, first.Socket);
+        await using ReqContext askA = req.OpenContext();
+        await using ReqContext askB = req.OpenContext();
+
+        await askA.SendAsync("a"u8.ToArray());
+        using Message requestA = await Eventually.Within(first.ReceiveAsync(), "the first request");
+        await askB.SendAsync("b"u8.ToArray());
+        using Message requestB = await Eventually.Within(second.ReceiveAsync(), "the second request");
+        await second.SendAsync(System.Text.Encoding.UTF8.GetBytes("re:" + requestB));
+        await first.SendAsync(System.Text.Encoding.UTF8.GetBytes("re:" + requestA));
+
+        using Message replyA = await Eventually.Within(askA.ReceiveAsync(), "a's reply");
+        using Message replyB = await Eventually.Within(askB.ReceiveAsync(), "b's reply");
+        Assert.Equal("re:a", replyA.ToString());
+        Assert.Equal("re:b", replyB.ToString());
+    }
+
+    [Fact]
+    public async Task Sending_before_receiving_a_request_is_IncorrectState()
+    {
+        await using var rep = new RepSocket();
+        await using RepContext context = rep.OpenContext();
+        Assert.Equal(SpError.IncorrectState, (await Assert.ThrowsAsync<SpNetException>(async () => await context.SendAsync("no request"u8.ToArray()))).Error);
+    }
+}
