@@ -12,7 +12,7 @@ namespace SpNet.Protocols;
 /// header (exactly 4 bytes, below 0xFF) and adds one. On receipt a count above 0xFF closes the pipe (NNG), a
 /// count above <see cref="MaxTtl"/> drops the message; 0 (mangos' convention) is accepted.
 /// </summary>
-internal sealed class Pair1(SocketStatistics statistics, int receiveCapacity, bool raw) : ProtocolBase(ProtocolIds.Pair1, statistics)
+internal sealed class Pair1(SocketStatistics statistics, int receiveCapacity, bool raw) : ProtocolBase(ProtocolIds.Pair1, statistics), IHopLimited
 {
     private readonly SinglePeer _single = new();
     private readonly ReceiveQueue _received = new(receiveCapacity);

@@ -10,7 +10,7 @@ namespace SpNet.Protocols;
 /// unknown pipe or a full queue discards the message (counted), as NNG does to avoid head-of-line blocking.
 /// Cooked only: NNG has no raw polyamorous mode.
 /// </summary>
-internal sealed class Pair1Poly(SocketStatistics statistics, int receiveCapacity) : NeverWaitingProtocol(ProtocolIds.Pair1, statistics, receiveCapacity)
+internal sealed class Pair1Poly(SocketStatistics statistics, int receiveCapacity) : NeverWaitingProtocol(ProtocolIds.Pair1, statistics, receiveCapacity), IHopLimited
 {
     private readonly object _gate = new();
     private readonly Dictionary<uint, Pipe> _byId = [];

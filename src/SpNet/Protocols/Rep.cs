@@ -10,7 +10,7 @@ namespace SpNet.Protocols;
 /// If the pipe is gone by then the reply is discarded silently, as in every SP implementation. Contexts share the
 /// request queue, so several workers can each hold a request and answer it independently.
 /// </summary>
-internal sealed class Rep : ProtocolBase, IContextProtocol
+internal sealed class Rep : ProtocolBase, IContextProtocol, IHopLimited
 {
     private readonly ReplyRouter _router;
     private readonly ReplyContext _default;

@@ -11,7 +11,7 @@ namespace SpNet.Protocols;
 /// <see cref="SpError.IncorrectState"/>, as NNG. A new survey on the context cancels the old one: its queued answers
 /// are discarded, and late answers to it (or to any unknown id) are dropped. Deadlines share one timer.
 /// </summary>
-internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable
+internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable, IHopLimited
 {
     private readonly object _gate = new();
     private readonly RequestIds<SurveyContext> _surveys = new();

@@ -12,8 +12,8 @@ namespace SpNet;
 /// </summary>
 public sealed class Pair1Socket : Socket
 {
-    private readonly Pair1? _mono;
-    private readonly Pair1Poly? _poly;
+    private readonly IHopLimited _hops;
+    private readonly bool _polyamorous;
 
     /// <summary>Creates an unconnected, cooked, monogamous PAIR1 socket.</summary>
     public Pair1Socket() : this(new SocketStatistics(), raw: false)
@@ -24,9 +24,13 @@ public sealed class Pair1Socket : Socket
     {
     }
 
-    private Pair1Socket(Pair1 mono, SocketStatistics statistics) : base(mono, statistics) => _mono = mono;
+    private Pair1Socket(Pair1 mono, SocketStatistics statistics) : base(mono, statistics) => _hops = mono;
 
-    private Pair1Socket(Pair1Poly poly, SocketStatistics statistics) : base(poly, statistics) => _poly = poly;
+    private Pair1Socket(Pair1Poly poly, SocketStatistics statistics) : base(poly, statistics)
+    {
+        _hops = poly;
+        _polyamorous = true;
+    }
 
     /// <summary>
     /// Creates a raw (device) PAIR1 socket: a received message's <see cref="Message.Header"/> is its 4-byte hop count as
@@ -48,7 +52,7 @@ public sealed class Pair1Socket : Socket
     }
 
     /// <summary>True for a socket made by <see cref="CreatePolyamorous"/> (NNG_OPT_PAIR1_POLY).</summary>
-    public bool IsPolyamorous => _poly is not null;
+    public bool IsPolyamorous => _polyamorous;
 
     /// <summary>
     /// Largest hop count accepted on receipt (NNG_OPT_MAXTTL, <c>ttl-max</c>; 1–15, default 8). Messages over it are
@@ -56,18 +60,8 @@ public sealed class Pair1Socket : Socket
     /// </summary>
     public int MaxTtl
     {
-        get => _poly?.MaxTtl ?? _mono!.MaxTtl;
-        set
-        {
-            if (_poly is not null)
-            {
-                _poly.MaxTtl = value;
-            }
-            else
-            {
-                _mono!.MaxTtl = value;
-            }
-        }
+        get => _hops.MaxTtl;
+        set => _hops.MaxTtl = value;
     }
 
     private protected override bool TrySetProtocolOption(string name, object value)

@@ -11,8 +11,7 @@ namespace SpNet;
 /// </summary>
 public sealed class RepSocket : Socket
 {
-    private readonly Rep? _rep;
-    private readonly XRep? _raw;
+    private readonly IHopLimited _hops;
 
     /// <summary>Creates an unconnected REP socket.</summary>
     public RepSocket() : this(new SocketStatistics())
@@ -23,9 +22,9 @@ public sealed class RepSocket : Socket
     {
     }
 
-    private RepSocket(Rep rep, SocketStatistics statistics) : base(rep, statistics) => _rep = rep;
+    private RepSocket(Rep rep, SocketStatistics statistics) : base(rep, statistics) => _hops = rep;
 
-    private RepSocket(XRep raw, SocketStatistics statistics) : base(raw, statistics) => _raw = raw;
+    private RepSocket(XRep raw, SocketStatistics statistics) : base(raw, statistics) => _hops = raw;
 
     /// <summary>
     /// Creates a raw REP socket (device mode): a received request's <see cref="Message.Header"/> is
@@ -42,18 +41,8 @@ public sealed class RepSocket : Socket
     /// <summary>Most routing hops a request may carry (NNG_OPT_MAXTTL, 1–15, default 8); requests over it are dropped.</summary>
     public int MaxTtl
     {
-        get => _rep?.MaxTtl ?? _raw!.MaxTtl;
-        set
-        {
-            if (_rep is not null)
-            {
-                _rep.MaxTtl = value;
-            }
-            else
-            {
-                _raw!.MaxTtl = value;
-            }
-        }
+        get => _hops.MaxTtl;
+        set => _hops.MaxTtl = value;
     }
 
     /// <summary>Opens an independent reply context: it receives a request and answers it with its own saved backtrace.</summary>

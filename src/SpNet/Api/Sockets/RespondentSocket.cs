@@ -11,8 +11,7 @@ namespace SpNet;
 /// </summary>
 public sealed class RespondentSocket : Socket
 {
-    private readonly Rep? _cooked;
-    private readonly XRep? _raw;
+    private readonly IHopLimited _hops;
 
     /// <summary>Creates an unconnected RESPONDENT socket.</summary>
     public RespondentSocket() : this(new SocketStatistics())
@@ -23,9 +22,9 @@ public sealed class RespondentSocket : Socket
     {
     }
 
-    private RespondentSocket(Rep cooked, SocketStatistics statistics) : base(cooked, statistics) => _cooked = cooked;
+    private RespondentSocket(Rep cooked, SocketStatistics statistics) : base(cooked, statistics) => _hops = cooked;
 
-    private RespondentSocket(XRep raw, SocketStatistics statistics) : base(raw, statistics) => _raw = raw;
+    private RespondentSocket(XRep raw, SocketStatistics statistics) : base(raw, statistics) => _hops = raw;
 
     /// <summary>Creates a raw RESPONDENT socket (device mode), with the header rules of <see cref="RepSocket.CreateRaw"/>.</summary>
     public static RespondentSocket CreateRaw()
@@ -37,18 +36,8 @@ public sealed class RespondentSocket : Socket
     /// <summary>Most routing hops a survey may carry (NNG_OPT_MAXTTL, 1–15, default 8); surveys over it are dropped.</summary>
     public int MaxTtl
     {
-        get => _cooked?.MaxTtl ?? _raw!.MaxTtl;
-        set
-        {
-            if (_cooked is not null)
-            {
-                _cooked.MaxTtl = value;
-            }
-            else
-            {
-                _raw!.MaxTtl = value;
-            }
-        }
+        get => _hops.MaxTtl;
+        set => _hops.MaxTtl = value;
     }
 
     /// <summary>Opens an independent context: it receives a survey and answers it with its own saved backtrace.</summary>

@@ -12,7 +12,7 @@ namespace SpNet;
 public sealed class SurveyorSocket : Socket
 {
     private readonly Surveyor? _cooked;
-    private readonly XSurveyor? _raw;
+    private readonly IHopLimited _hops;
 
     /// <summary>Creates an unconnected SURVEYOR socket.</summary>
     public SurveyorSocket() : this(new SocketStatistics())
@@ -23,9 +23,13 @@ public sealed class SurveyorSocket : Socket
     {
     }
 
-    private SurveyorSocket(Surveyor cooked, SocketStatistics statistics) : base(cooked, statistics) => _cooked = cooked;
+    private SurveyorSocket(Surveyor cooked, SocketStatistics statistics) : base(cooked, statistics)
+    {
+        _cooked = cooked;
+        _hops = cooked;
+    }
 
-    private SurveyorSocket(XSurveyor raw, SocketStatistics statistics) : base(raw, statistics) => _raw = raw;
+    private SurveyorSocket(XSurveyor raw, SocketStatistics statistics) : base(raw, statistics) => _hops = raw;
 
     /// <summary>
     /// Creates a raw SURVEYOR socket (device mode): no ids, no deadline; what you send goes to every peer as header
@@ -52,18 +56,8 @@ public sealed class SurveyorSocket : Socket
     /// <summary>Most routing hops an answer may carry (NNG_OPT_MAXTTL, 1–15, default 8).</summary>
     public int MaxTtl
     {
-        get => _cooked?.MaxTtl ?? _raw!.MaxTtl;
-        set
-        {
-            if (_cooked is not null)
-            {
-                _cooked.MaxTtl = value;
-            }
-            else
-            {
-                _raw!.MaxTtl = value;
-            }
-        }
+        get => _hops.MaxTtl;
+        set => _hops.MaxTtl = value;
     }
 
     /// <summary>Opens an independent survey context (own survey id, deadline and answers) sharing this socket's connections.</summary>

@@ -9,7 +9,7 @@ namespace SpNet.Protocols.Raw;
 /// the pipe, and the rest of the header goes out unchanged before the body. Unknown pipe, short header or a full
 /// queue: the message is dropped (counted), never waited for.
 /// </summary>
-internal sealed class XRep(ProtocolInfo info, SocketStatistics statistics, int receiveCapacity) : ProtocolBase(info, statistics)
+internal sealed class XRep(ProtocolInfo info, SocketStatistics statistics, int receiveCapacity) : ProtocolBase(info, statistics), IHopLimited
 {
     private readonly ReplyRouter _router = new(statistics, receiveCapacity);
 

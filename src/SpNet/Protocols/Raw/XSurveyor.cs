@@ -7,7 +7,7 @@ namespace SpNet.Protocols.Raw;
 /// Raw SURVEYOR (device mode): no ids, no deadline. A sent message goes, header and body unchanged, to every pipe
 /// (a full pipe misses it); an answer's tags up to the bit-31 id become its header.
 /// </summary>
-internal sealed class XSurveyor(SocketStatistics statistics, int receiveCapacity) : ProtocolBase(ProtocolIds.Surveyor, statistics)
+internal sealed class XSurveyor(SocketStatistics statistics, int receiveCapacity) : ProtocolBase(ProtocolIds.Surveyor, statistics), IHopLimited
 {
     private readonly object _gate = new();
     private readonly ReceiveQueue _answers = new(receiveCapacity);
