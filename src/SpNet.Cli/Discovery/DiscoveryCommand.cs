@@ -30,21 +30,7 @@ public static class DiscoveryCommand
     /// <summary>Runs the command until Ctrl-C. Used by <c>Program.Main</c>.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
-        using var interrupted = new CancellationTokenSource();
-        void OnCancel(object? sender, ConsoleCancelEventArgs e)
-        {
-            e.Cancel = true;
-            interrupted.Cancel();
-        }
-        Console.CancelKeyPress += OnCancel;
-        try
-        {
-            return await RunAsync(args, output, error, interrupted.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= OnCancel;
-        }
+        return await SubcommandRunner.UntilInterruptedAsync(token => RunAsync(args, output, error, token)).ConfigureAwait(false);
     }
 
     /// <summary>Runs the command until <paramref name="cancellationToken"/> is canceled (then returns 0).</summary>
@@ -62,7 +48,7 @@ public static class DiscoveryCommand
             await output.WriteLineAsync(Usage).ConfigureAwait(false);
             return args.Length == 0 ? 2 : 0;
         }
-        try
+        return await SubcommandRunner.WithExitCodesAsync("spcat discovery", Usage, error, async () =>
         {
             return args[0] switch
             {
@@ -71,26 +57,7 @@ public static class DiscoveryCommand
                 "watch" => await WatchAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Publish, ["--count", .. DiscoveryArguments.EtcdFlags]), output, cancellationToken).ConfigureAwait(false),
                 _ => throw new FormatException($"unknown command '{args[0]}'"),
             };
-        }
-        catch (FormatException ex)
-        {
-            await error.WriteLineAsync($"spcat discovery: {ex.Message}\n{Usage}").ConfigureAwait(false);
-            return 2;
-        }
-        catch (ArgumentException ex)
-        {
-            await error.WriteLineAsync($"spcat discovery: {ex.Message}").ConfigureAwait(false);
-            return 2;
-        }
-        catch (SpNetException ex)
-        {
-            await error.WriteLineAsync($"spcat discovery: {ex.Error}: {ex.Message}").ConfigureAwait(false);
-            return 1;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return 0;
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<int> ServeAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)

@@ -40,21 +40,7 @@ public static class ServiceCommand
     /// <summary>Runs the command until Ctrl-C. Used by <c>Program.Main</c>.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
-        using var interrupted = new CancellationTokenSource();
-        void OnCancel(object? sender, ConsoleCancelEventArgs e)
-        {
-            e.Cancel = true;
-            interrupted.Cancel();
-        }
-        Console.CancelKeyPress += OnCancel;
-        try
-        {
-            return await RunAsync(args, output, error, Console.In, interrupted.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= OnCancel;
-        }
+        return await SubcommandRunner.UntilInterruptedAsync(token => RunAsync(args, output, error, Console.In, token)).ConfigureAwait(false);
     }
 
     /// <summary>Runs the command until it ends or <paramref name="cancellationToken"/> is canceled (then returns 0).</summary>
@@ -74,7 +60,7 @@ public static class ServiceCommand
             await output.WriteLineAsync(Usage).ConfigureAwait(false);
             return args.Length == 0 ? 2 : 0;
         }
-        try
+        return await SubcommandRunner.WithExitCodesAsync("spcat service", Usage, error, async () =>
         {
             Func<DiscoveryArguments, TextWriter, CancellationToken, Task> command = args[0] switch
             {
@@ -105,26 +91,7 @@ public static class ServiceCommand
             }
             await command(arguments, output, cancellationToken).ConfigureAwait(false);
             return 0;
-        }
-        catch (FormatException ex)
-        {
-            await error.WriteLineAsync($"spcat service: {ex.Message}\n{Usage}").ConfigureAwait(false);
-            return 2;
-        }
-        catch (ArgumentException ex)
-        {
-            await error.WriteLineAsync($"spcat service: {ex.Message}").ConfigureAwait(false);
-            return 2;
-        }
-        catch (SpNetException ex)
-        {
-            await error.WriteLineAsync($"spcat service: {ex.Error}: {ex.Message}").ConfigureAwait(false);
-            return 1;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return 0;
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private static ServiceClient Client(DiscoveryArguments arguments) =>
