@@ -14,11 +14,9 @@ public sealed class Dialer : IEndpoint
     private readonly Socket _socket;
     private readonly ITransportDialer _transport;
     private readonly Socket.PipeHost _host;
-    private readonly CancellationTokenSource _stop = new();
+    private readonly EndpointLoop _loop = new();
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task _loop = Task.CompletedTask;
     private volatile Pipe? _pipe;
-    private int _closed;
 
     internal Dialer(Socket socket, string url, ITransportDialer transport, Socket.PipeHost host, TimeSpan reconnectMin, TimeSpan reconnectMax)
     {
@@ -54,11 +52,10 @@ public sealed class Dialer : IEndpoint
     /// <summary>Stops dialing and closes the current connection. Idempotent.</summary>
     public void Close()
     {
-        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        if (!_loop.TryStop())
         {
             return;
         }
-        _stop.Cancel();
         _pipe?.Close();
         _firstAttempt.TrySetException(new SpNetException(SpError.Closed, $"{Url}: dialer closed"));
         _socket.ForgetEndpoint(this);
@@ -68,21 +65,13 @@ public sealed class Dialer : IEndpoint
     public async ValueTask DisposeAsync()
     {
         Close();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping is the expected way out of the loop.
-        }
-        _stop.Dispose();
+        await _loop.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public override string ToString() => $"dialer {Url}";
 
-    internal void Start() => _loop = Task.Run(RunAsync);
+    internal void Start() => _loop.Start(RunAsync);
 
     internal async Task StartAndWaitAsync(CancellationToken cancellationToken)
     {
@@ -94,7 +83,7 @@ public sealed class Dialer : IEndpoint
     {
         var backoff = new Backoff(ReconnectMinTime, ReconnectMaxTime);
         var failureLog = new DialFailureLog();
-        CancellationToken stop = _stop.Token;
+        CancellationToken stop = _loop.Token;
         while (!stop.IsCancellationRequested)
         {
             Pipe? pipe = null;
@@ -122,7 +111,7 @@ public sealed class Dialer : IEndpoint
 
             if (pipe is not null)
             {
-                if (Volatile.Read(ref _closed) != 0)
+                if (_loop.IsStopped)
                 {
                     pipe.Close();
                     return;

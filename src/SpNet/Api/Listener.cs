@@ -14,9 +14,7 @@ public sealed class Listener : IEndpoint
     private readonly Socket _socket;
     private readonly ITransportListener _transport;
     private readonly Socket.PipeHost _host;
-    private readonly CancellationTokenSource _stop = new();
-    private Task _loop = Task.CompletedTask;
-    private int _closed;
+    private readonly EndpointLoop _loop = new();
     private int _pending;
 
     internal Listener(Socket socket, ITransportListener transport, Socket.PipeHost host)
@@ -32,11 +30,10 @@ public sealed class Listener : IEndpoint
     /// <summary>Stops accepting. Pipes already made stay open until the socket closes. Idempotent.</summary>
     public void Close()
     {
-        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        if (!_loop.TryStop())
         {
             return;
         }
-        _stop.Cancel();
         _transport.Dispose();
         _socket.ForgetEndpoint(this);
     }
@@ -45,25 +42,17 @@ public sealed class Listener : IEndpoint
     public async ValueTask DisposeAsync()
     {
         Close();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Expected on stop.
-        }
-        _stop.Dispose();
+        await _loop.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public override string ToString() => $"listener {Url}";
 
-    internal void Start() => _loop = Task.Run(AcceptLoopAsync);
+    internal void Start() => _loop.Start(AcceptLoopAsync);
 
     private async Task AcceptLoopAsync()
     {
-        CancellationToken stop = _stop.Token;
+        CancellationToken stop = _loop.Token;
         while (!stop.IsCancellationRequested)
         {
             IPendingPipe pending;
@@ -102,7 +91,7 @@ public sealed class Listener : IEndpoint
         try
         {
             Pipe pipe = await pending.NegotiateAsync(stop).ConfigureAwait(false);
-            if (Volatile.Read(ref _closed) != 0)
+            if (_loop.IsStopped)
             {
                 pipe.Close();
                 return;
