@@ -38,27 +38,24 @@ public sealed class WsFaultTests
         return status;
     }
 
-    [Fact]
-    public async Task Unknown_path_is_404()
+    /// <summary>Sends the request built for the listener's port, expects <paramref name="status"/>, then checks a good peer still gets through.</summary>
+    private static async Task AssertRefusedAsync(int status, Func<int, string> request)
     {
         var (pull, url, port) = await ListenAsync();
         await using (pull)
         {
-            Assert.Equal(404, await StatusForAsync(port, RawWsClient.UpgradeRequest("/elsewhere", $"127.0.0.1:{port}", "pull.sp.nanomsg.org")));
+            Assert.Equal(status, await StatusForAsync(port, request(port)));
             await AssertStillServesAsync(pull, url);
         }
     }
 
     [Fact]
-    public async Task Wrong_host_is_404_as_nng()
-    {
-        var (pull, url, port) = await ListenAsync();
-        await using (pull)
-        {
-            Assert.Equal(404, await StatusForAsync(port, RawWsClient.UpgradeRequest("/sp", $"localhost:{port}", "pull.sp.nanomsg.org")));
-            await AssertStillServesAsync(pull, url);
-        }
-    }
+    public Task Unknown_path_is_404() =>
+        AssertRefusedAsync(404, port => RawWsClient.UpgradeRequest("/elsewhere", $"127.0.0.1:{port}", "pull.sp.nanomsg.org"));
+
+    [Fact]
+    public Task Wrong_host_is_404_as_nng() =>
+        AssertRefusedAsync(404, port => RawWsClient.UpgradeRequest("/sp", $"localhost:{port}", "pull.sp.nanomsg.org"));
 
     [Theory]
     [InlineData("push.sp.nanomsg.org")] // our own name instead of the listener's
@@ -77,41 +74,19 @@ public sealed class WsFaultTests
     }
 
     [Fact]
-    public async Task A_plain_get_on_the_path_is_400()
-    {
-        var (pull, url, port) = await ListenAsync();
-        await using (pull)
-        {
-            Assert.Equal(400, await StatusForAsync(port, $"GET /sp HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"));
-            await AssertStillServesAsync(pull, url);
-        }
-    }
+    public Task A_plain_get_on_the_path_is_400() =>
+        AssertRefusedAsync(400, port => $"GET /sp HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
 
     [Fact]
-    public async Task A_post_is_405()
-    {
-        var (pull, url, port) = await ListenAsync();
-        await using (pull)
-        {
-            Assert.Equal(405, await StatusForAsync(port, $"POST /sp HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n"));
-            await AssertStillServesAsync(pull, url);
-        }
-    }
+    public Task A_post_is_405() =>
+        AssertRefusedAsync(405, port => $"POST /sp HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\n\r\n");
 
     [Theory]
     [InlineData("\u0001\u0002garbage\r\n\r\n")]
     [InlineData("HELLO\r\n\r\n")]
     [InlineData("GET /sp FTP/9\r\n\r\n")]
     [InlineData("GET /sp HTTP/1.1\r\nno colon here\r\n\r\n")]
-    public async Task Http_garbage_is_400(string request)
-    {
-        var (pull, url, port) = await ListenAsync();
-        await using (pull)
-        {
-            Assert.Equal(400, await StatusForAsync(port, request));
-            await AssertStillServesAsync(pull, url);
-        }
-    }
+    public Task Http_garbage_is_400(string request) => AssertRefusedAsync(400, _ => request);
 
     [Fact]
     public async Task An_endless_head_is_cut_off_with_400()
