@@ -9,19 +9,11 @@ namespace SpNet.Tests.Transports.Tcp;
 /// <see cref="Socket.TcpKeepAlive"/> and its tuning: defaults, validation, the NNG option name, and that the values
 /// really reach the OS sockets of both ends on every TCP-based transport (read back from each pipe's socket).
 /// </summary>
-public sealed class TcpKeepAliveTests : IClassFixture<TcpKeepAliveTests.Certificates>
+public sealed class TcpKeepAliveTests : IClassFixture<CertificateFixture>
 {
     private readonly TestCertificates _certs;
 
-    public TcpKeepAliveTests(Certificates fixture) => _certs = fixture.Value;
-
-    /// <summary>One CA for the class: RSA key generation is slow.</summary>
-    public sealed class Certificates : IDisposable
-    {
-        public TestCertificates Value { get; } = TestCertificates.Create();
-
-        public void Dispose() => Value.Dispose();
-    }
+    public TcpKeepAliveTests(CertificateFixture fixture) => _certs = fixture.Value;
 
     [Fact]
     public void Defaults_are_off_as_in_nng()

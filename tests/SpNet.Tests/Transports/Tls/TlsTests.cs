@@ -3,24 +3,16 @@ using SpNet.TestKit;
 namespace SpNet.Tests.Transports.Tls;
 
 /// <summary>tls+tcp:// with a throwaway CA: every pattern, a large message, and each way a handshake is refused.</summary>
-public sealed class TlsTests : IClassFixture<TlsTests.Certificates>
+public sealed class TlsTests : IClassFixture<CertificateFixture>
 {
     private const string Address = "tls+tcp://localhost:0";
     private readonly TestCertificates _certs;
     private readonly TransportPatterns _patterns;
 
-    public TlsTests(Certificates fixture)
+    public TlsTests(CertificateFixture fixture)
     {
         _certs = fixture.Value;
         _patterns = new TransportPatterns(() => Address, (socket, listens) => socket.Tls = listens ? _certs.ServerOptions() : _certs.ClientOptions());
-    }
-
-    /// <summary>One CA for the class: RSA key generation is slow.</summary>
-    public sealed class Certificates : IDisposable
-    {
-        public TestCertificates Value { get; } = TestCertificates.Create();
-
-        public void Dispose() => Value.Dispose();
     }
 
     [Fact] public Task Pair_over_tls() => _patterns.PairAsync();

@@ -3,24 +3,16 @@ using SpNet.TestKit;
 namespace SpNet.Tests.Transports.Ws;
 
 /// <summary>wss:// with a throwaway CA: every pattern, a large message, a shared port, and refused handshakes.</summary>
-public sealed class WssTests : IClassFixture<WssTests.Certificates>
+public sealed class WssTests : IClassFixture<CertificateFixture>
 {
     private const string Address = "wss://localhost:0/sp";
     private readonly TestCertificates _certs;
     private readonly TransportPatterns _patterns;
 
-    public WssTests(Certificates fixture)
+    public WssTests(CertificateFixture fixture)
     {
         _certs = fixture.Value;
         _patterns = new TransportPatterns(() => Address, (socket, listens) => socket.Tls = listens ? _certs.ServerOptions() : _certs.ClientOptions());
-    }
-
-    /// <summary>One CA for the class: RSA key generation is slow.</summary>
-    public sealed class Certificates : IDisposable
-    {
-        public TestCertificates Value { get; } = TestCertificates.Create();
-
-        public void Dispose() => Value.Dispose();
     }
 
     [Fact] public Task Pair_over_wss() => _patterns.PairAsync();
