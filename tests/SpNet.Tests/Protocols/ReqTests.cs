@@ -8,6 +8,22 @@ public class ReqTests
 {
     private const ushort RepId = 0x31;
 
+    /// <summary>A hand-driven REP peer connected to <paramref name="req"/>, handshake done and the pipe attached.</summary>
+    private static async Task<RawSpPeer> ConnectRawRepAsync(ReqSocket req)
+    {
+        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(req.ListenTcp(), RepId);
+        try
+        {
+            await req.WaitForPipeCountAsync(1);
+        }
+        catch
+        {
+            peer.Dispose();
+            throw;
+        }
+        return peer;
+    }
+
     [Fact]
     public async Task Request_and_reply_over_inproc_and_tcp()
     {
@@ -84,21 +100,16 @@ public class ReqTests
     public async Task Request_is_resent_with_the_same_id_after_ResendTime()
     {
         await using var req = new ReqSocket { ResendTime = TimeSpan.FromMilliseconds(200) };
-        string url = req.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, RepId);
-        using (peer)
-        {
-            await req.WaitForPipeCountAsync(1);
-            var clock = Stopwatch.StartNew();
-            await req.SendTextAsync("again?");
-            byte[] first = await peer.ReceiveFrameAsync(); // ignored on purpose
-            byte[] resent = await peer.ReceiveFrameAsync();
-            TimeSpan gap = clock.Elapsed;
-            Assert.Equal(first, resent); // same id, same bytes
-            Assert.True(gap >= TimeSpan.FromMilliseconds(150), $"resent after only {gap.TotalMilliseconds} ms");
-            await peer.SendFrameAsync(RawSpPeer.Tagged([BinaryPrimitives.ReadUInt32BigEndian(resent)], "answer"u8));
-            Assert.Equal("answer", await req.ReceiveTextAsync());
-        }
+        using RawSpPeer peer = await ConnectRawRepAsync(req);
+        var clock = Stopwatch.StartNew();
+        await req.SendTextAsync("again?");
+        byte[] first = await peer.ReceiveFrameAsync(); // ignored on purpose
+        byte[] resent = await peer.ReceiveFrameAsync();
+        TimeSpan gap = clock.Elapsed;
+        Assert.Equal(first, resent); // same id, same bytes
+        Assert.True(gap >= TimeSpan.FromMilliseconds(150), $"resent after only {gap.TotalMilliseconds} ms");
+        await peer.SendFrameAsync(RawSpPeer.Tagged([BinaryPrimitives.ReadUInt32BigEndian(resent)], "answer"u8));
+        Assert.Equal("answer", await req.ReceiveTextAsync());
     }
 
     [Fact]
@@ -165,61 +176,46 @@ public class ReqTests
     public async Task A_new_request_cancels_the_old_and_its_late_reply_is_dropped()
     {
         await using var req = new ReqSocket();
-        string url = req.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, RepId);
-        using (peer)
-        {
-            await req.WaitForPipeCountAsync(1);
-            await req.SendTextAsync("old");
-            await req.SendTextAsync("new");
-            byte[] oldRequest = await peer.ReceiveFrameAsync();
-            byte[] newRequest = await peer.ReceiveFrameAsync();
-            uint oldId = BinaryPrimitives.ReadUInt32BigEndian(oldRequest);
-            uint newId = BinaryPrimitives.ReadUInt32BigEndian(newRequest);
-            Assert.NotEqual(oldId, newId);
-            Assert.Equal("new"u8.ToArray(), newRequest[4..]);
+        using RawSpPeer peer = await ConnectRawRepAsync(req);
+        await req.SendTextAsync("old");
+        await req.SendTextAsync("new");
+        byte[] oldRequest = await peer.ReceiveFrameAsync();
+        byte[] newRequest = await peer.ReceiveFrameAsync();
+        uint oldId = BinaryPrimitives.ReadUInt32BigEndian(oldRequest);
+        uint newId = BinaryPrimitives.ReadUInt32BigEndian(newRequest);
+        Assert.NotEqual(oldId, newId);
+        Assert.Equal("new"u8.ToArray(), newRequest[4..]);
 
-            await peer.SendFrameAsync(RawSpPeer.Tagged([oldId], "late"u8));
-            await peer.SendFrameAsync(RawSpPeer.Tagged([newId], "fresh"u8));
-            Assert.Equal("fresh", await req.ReceiveTextAsync());
-            Assert.Equal(1, req.Statistics.MessagesDropped);
-        }
+        await peer.SendFrameAsync(RawSpPeer.Tagged([oldId], "late"u8));
+        await peer.SendFrameAsync(RawSpPeer.Tagged([newId], "fresh"u8));
+        Assert.Equal("fresh", await req.ReceiveTextAsync());
+        Assert.Equal(1, req.Statistics.MessagesDropped);
     }
 
     [Fact]
     public async Task Reply_with_an_unknown_id_is_dropped_and_the_pipe_kept()
     {
         await using var req = new ReqSocket();
-        string url = req.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, RepId);
-        using (peer)
-        {
-            await req.WaitForPipeCountAsync(1);
-            await req.SendTextAsync("x");
-            uint id = BinaryPrimitives.ReadUInt32BigEndian(await peer.ReceiveFrameAsync());
-            await peer.SendFrameAsync(RawSpPeer.Tagged([id ^ 0x1234], "bogus"u8));
-            await peer.SendFrameAsync(RawSpPeer.Tagged([id], "right"u8));
-            Assert.Equal("right", await req.ReceiveTextAsync());
-            Assert.Equal(1, req.Statistics.MessagesDropped);
-            Assert.Equal(1, req.Statistics.CurrentPipes);
-        }
+        using RawSpPeer peer = await ConnectRawRepAsync(req);
+        await req.SendTextAsync("x");
+        uint id = BinaryPrimitives.ReadUInt32BigEndian(await peer.ReceiveFrameAsync());
+        await peer.SendFrameAsync(RawSpPeer.Tagged([id ^ 0x1234], "bogus"u8));
+        await peer.SendFrameAsync(RawSpPeer.Tagged([id], "right"u8));
+        Assert.Equal("right", await req.ReceiveTextAsync());
+        Assert.Equal(1, req.Statistics.MessagesDropped);
+        Assert.Equal(1, req.Statistics.CurrentPipes);
     }
 
     [Fact]
     public async Task Reply_shorter_than_an_id_closes_the_pipe()
     {
         await using var req = new ReqSocket();
-        string url = req.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, RepId);
-        using (peer)
-        {
-            await req.WaitForPipeCountAsync(1);
-            await req.SendTextAsync("x");
-            await peer.ReceiveFrameAsync();
-            await peer.SendFrameAsync([0x80, 0x00]);
-            Assert.True(await peer.WaitForRemoteCloseAsync(), "REQ kept a pipe that sent a 2-byte reply");
-            await Eventually.True(() => req.Statistics.ProtocolErrors == 1, "protocol error counted");
-        }
+        using RawSpPeer peer = await ConnectRawRepAsync(req);
+        await req.SendTextAsync("x");
+        await peer.ReceiveFrameAsync();
+        await peer.SendFrameAsync([0x80, 0x00]);
+        Assert.True(await peer.WaitForRemoteCloseAsync(), "REQ kept a pipe that sent a 2-byte reply");
+        await Eventually.True(() => req.Statistics.ProtocolErrors == 1, "protocol error counted");
     }
 
     [Fact]
