@@ -82,11 +82,7 @@ internal sealed class EtcdAnnouncement : IDiscoveryAnnouncement
                 {
                     EtcdLog.AnnounceFailed(logger, _backend.Endpoints, _member, EtcdBackend.Reason(ex));
                 }
-                try
-                {
-                    await Task.Delay(backoff.Next(), stopping).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                if (!await EtcdBackend.PauseAsync(backoff.Next(), stopping).ConfigureAwait(false))
                 {
                     return;
                 }

@@ -119,6 +119,20 @@ public sealed class EtcdBackend : IDiscoveryBackend, IDisposable
         exception is ObjectDisposedException
         || (stopping.IsCancellationRequested && exception is OperationCanceledException or RpcException or IOException or HttpRequestException);
 
+    /// <summary>Waits <paramref name="delay"/> before a retry; false when <paramref name="stopping"/> ended the wait (then stop, not retry).</summary>
+    internal static async Task<bool> PauseAsync(TimeSpan delay, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(delay, stopping).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>True for the failures a retry may cure: etcd down, slow or unreachable.</summary>
     internal static bool IsTransient(Exception exception, CancellationToken stopping) =>
         !stopping.IsCancellationRequested && exception is RpcException or OperationCanceledException or IOException or HttpRequestException;

@@ -65,11 +65,7 @@ internal sealed class EtcdWatch : IAsyncDisposable
                 {
                     EtcdLog.WatchLost(logger, _backend.Endpoints, _backend.Options.Prefix, EtcdBackend.Reason(ex));
                 }
-                try
-                {
-                    await Task.Delay(backoff.Next(), stopping).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                if (!await EtcdBackend.PauseAsync(backoff.Next(), stopping).ConfigureAwait(false))
                 {
                     return;
                 }
