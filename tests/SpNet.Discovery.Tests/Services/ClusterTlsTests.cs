@@ -11,7 +11,13 @@ public sealed class ClusterTlsTests
         using var cluster = TestCertificates.Create("Cluster CA", serverName: "billing");
         using var stranger = TestCertificates.Create("Other CA", serverName: "billing");
         using var payroll = cluster.IssueServer("payroll");
-        await using ServiceCluster services = await ServiceCluster.StartAsync();
+        // This test is about the handshake, not liveness: with the tests' 200 ms heartbeat and 2 missed rounds, a
+        // 400 ms stall of a loaded machine (stress-ng --cpu 2 beside the suite) made the registry drop all three
+        // members between WaitForMembersAsync and the first request ("no live member"). Ten rounds tolerate stalls
+        // of two seconds; removal itself is proved elsewhere with the default.
+        RegistryOptions options = Timing.Options();
+        options.MissedRounds = 10;
+        await using ServiceCluster services = await ServiceCluster.StartAsync(options);
         foreach (var (name, certificate) in new[] { ("genuine", cluster.Server), ("other-service", payroll), ("other-ca", stranger.Server) })
         {
             ServiceHost host = await services.HostAsync("billing", o => o.Tls = new TlsOptions { Certificate = certificate });
