@@ -128,7 +128,7 @@ public sealed class Tunnel : IAsyncDisposable
         }
         if (Volatile.Read(ref _failure) is null)
         {
-            await TrySendControlAsync(TunnelFrame.CreateClose()).ConfigureAwait(false);
+            await TrySendControlAsync(TunnelFrame.CreateClose(), bounded: true).ConfigureAwait(false);
         }
         cancellationToken.ThrowIfCancellationRequested();
     }
@@ -266,14 +266,20 @@ public sealed class Tunnel : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a credit or close frame; a lost connection is reported by <see cref="LinkLost"/>, not here.</summary>
-    private async ValueTask TrySendControlAsync(Message frame)
+    /// <summary>
+    /// Sends a credit or close frame; a lost connection is reported by <see cref="LinkLost"/>, not here. The close frame
+    /// is bounded by the close wait: the link is a PAIR socket, whose send waits for a peer, so closing a tunnel whose
+    /// peer died before its loss was noticed waited forever (a DisposeAsync hung that way under load). A credit frame
+    /// is not bounded: dropping one would shrink the peer's window for good.
+    /// </summary>
+    private async ValueTask TrySendControlAsync(Message frame, bool bounded = false)
     {
+        using CancellationTokenSource? bound = bounded ? new CancellationTokenSource(s_closeWait) : null;
         try
         {
-            await _link.SendAsync(frame, CancellationToken.None).ConfigureAwait(false);
+            await _link.SendAsync(frame, bound?.Token ?? CancellationToken.None).ConfigureAwait(false);
         }
-        catch (SpNetException)
+        catch (Exception ex) when (ex is SpNetException or OperationCanceledException)
         {
             frame.Dispose();
         }
