@@ -92,25 +92,4 @@ public sealed class ThreeRegistryTests
         {
         }
     }
-
-    /// <summary>Disposes what the test started, newest first (clients before hosts before registries).</summary>
-    private sealed class Owned : IAsyncDisposable
-    {
-        private readonly Stack<IAsyncDisposable> _items = new();
-
-        public T Add<T>(T item)
-            where T : IAsyncDisposable
-        {
-            _items.Push(item);
-            return item;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            while (_items.TryPop(out IAsyncDisposable? item))
-            {
-                await item.DisposeAsync();
-            }
-        }
-    }
 }

@@ -1,10 +1,11 @@
-namespace SpNet.Discovery.Etcd.Tests;
+namespace SpNet.TestKit;
 
-/// <summary>Disposes what a test started, newest first (clients and hosts before the backends they use).</summary>
-internal sealed class Owned : IAsyncDisposable
+/// <summary>Disposes what a test started, newest first (clients and hosts before the registries or backends they use).</summary>
+public sealed class Owned : IAsyncDisposable
 {
     private readonly Stack<object> _items = new();
 
+    /// <summary>Takes <paramref name="item"/> (IAsyncDisposable or IDisposable) to dispose at the end; returns it.</summary>
     public T Add<T>(T item)
         where T : class
     {
@@ -12,6 +13,7 @@ internal sealed class Owned : IAsyncDisposable
         return item;
     }
 
+    /// <summary>Disposes everything added, newest first.</summary>
     public async ValueTask DisposeAsync()
     {
         while (_items.TryPop(out object? item))
