@@ -4,6 +4,9 @@ namespace SpNet.Discovery;
 internal sealed class ClientTunnelLink : ITunnelLink
 {
     private readonly Pair1Socket _socket;
+    // Canceled when the pipe goes. Not disposed: a pipe-removed event may still arrive while the socket closes, and
+    // a token source with no timer holds nothing to free.
+    private readonly CancellationTokenSource _lost = new();
     private Tunnel? _tunnel;
     private SocketLoop? _loop;
 
@@ -18,7 +21,7 @@ internal sealed class ClientTunnelLink : ITunnelLink
         var link = new ClientTunnelLink(socket);
         var tunnel = new Tunnel(link, service, url, window, sendTimeout);
         link._tunnel = tunnel;
-        socket.PipeRemoved += (_, _) => tunnel.LinkLost("the member went away (connection lost)");
+        socket.PipeRemoved += (_, _) => link._lost.Cancel();
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -61,12 +64,28 @@ internal sealed class ClientTunnelLink : ITunnelLink
 
     private async Task ReceiveAsync(CancellationToken stop)
     {
+        using var receiving = CancellationTokenSource.CreateLinkedTokenSource(stop, _lost.Token);
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                using Message frame = await _socket.ReceiveAsync(stop).ConfigureAwait(false);
+                using Message frame = await _socket.ReceiveAsync(receiving.Token).ConfigureAwait(false);
                 _tunnel!.Deliver(frame.Body);
+            }
+            catch (OperationCanceledException) when (_lost.IsCancellationRequested && !stop.IsCancellationRequested)
+            {
+                // Frames that arrived before the connection went are still queued. Delivering them first keeps a
+                // member's last messages and its Close frame, so a member that closed before leaving ends the
+                // stream rather than failing it (the pipe-removed event overtakes the frames otherwise).
+                while (_socket.TryReceive(out Message? queued))
+                {
+                    using (queued)
+                    {
+                        _tunnel!.Deliver(queued.Body);
+                    }
+                }
+                _tunnel!.LinkLost("the member went away (connection lost)");
+                return;
             }
             catch (SpNetException ex) when (ex.Error == SpError.Closed)
             {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace SpNet.Discovery;
 
 /// <summary>
@@ -14,6 +16,9 @@ namespace SpNet.Discovery;
 /// </code></example>
 public sealed class ServiceHost : IAsyncDisposable
 {
+    /// <summary>How long DisposeAsync waits for tunnel handlers to see their token and end: Tunnel's own close wait.</summary>
+    private static readonly TimeSpan s_tunnelHandlerWait = TimeSpan.FromSeconds(2);
+
     private readonly ServiceHostOptions _options;
     private readonly RepSocket _requests = new();
     private readonly RespondentSocket _gathers = new();
@@ -27,6 +32,7 @@ public sealed class ServiceHost : IAsyncDisposable
     private readonly HandlerSlot<Func<Message, CancellationToken, ValueTask>> _onBroadcast = new("broadcast");
     private readonly HandlerSlot<Func<Tunnel, CancellationToken, Task>> _onTunnel = new("tunnel");
     private readonly byte[] _requestUrlUtf8;
+    private readonly ConcurrentDictionary<Task, byte> _servedTunnels = new();
     private int _disposed;
 
     private ServiceHost(ServiceHostOptions options)
@@ -142,7 +148,9 @@ public sealed class ServiceHost : IAsyncDisposable
 
     /// <summary>
     /// Stops registering (the registries drop this member within their missed rounds), stops serving and closes the
-    /// listeners; running handlers see their token canceled. Idempotent.
+    /// listeners; running handlers see their token canceled. Tunnel handlers get up to 2 s to end, and each tunnel is
+    /// completed before its connection closes, so a client reads the end of the stream (null), not a lost connection.
+    /// Idempotent.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -158,12 +166,29 @@ public sealed class ServiceHost : IAsyncDisposable
         _requests.Close();
         _gathers.Close();
         _broadcasts.Close();
+        await WaitForTunnelHandlersAsync().ConfigureAwait(false);
         await _tunnels.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(_loops).ConfigureAwait(false);
         await _requests.DisposeAsync().ConfigureAwait(false);
         await _gathers.DisposeAsync().ConfigureAwait(false);
         await _broadcasts.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// Waits (bounded) for the tunnel handlers, which saw the stop token, to end and complete their tunnels. Closing the
+    /// acceptor first raced those Close frames: a client then saw a lost connection instead of the end of the stream.
+    /// </summary>
+    private async Task WaitForTunnelHandlersAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_servedTunnels.Keys).WaitAsync(s_tunnelHandlerWait).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A handler that ignores its token does not hold the shutdown: its client sees the connection lost.
+        }
     }
 
     private void Start()
@@ -321,21 +346,35 @@ public sealed class ServiceHost : IAsyncDisposable
     {
         Statistics.RecordTunnel();
         CancellationToken stop = _stop.Token;
-        _ = Task.Run(async () =>
+        Task served = Task.Run(() => ServeTunnelAsync(tunnel, stop), CancellationToken.None);
+        _servedTunnels.TryAdd(served, 0);
+        _ = CloseTunnelAsync(tunnel, served);
+    }
+
+    /// <summary>Runs the handler, then completes the tunnel. Never throws: a handler failure is logged and counted.</summary>
+    private async Task ServeTunnelAsync(Tunnel tunnel, CancellationToken stop)
+    {
+        try
         {
-            await using (tunnel.ConfigureAwait(false))
-            {
-                try
-                {
-                    Func<Tunnel, CancellationToken, Task> handler = await _onTunnel.WhenSet.WaitAsync(stop).ConfigureAwait(false);
-                    await handler(tunnel, stop).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
-                {
-                    Failed(ex, "tunnel");
-                }
-            }
-        }, CancellationToken.None);
+            Func<Tunnel, CancellationToken, Task> handler = await _onTunnel.WhenSet.WaitAsync(stop).ConfigureAwait(false);
+            await handler(tunnel, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The host is stopping; the tunnel is completed below.
+        }
+        catch (Exception ex)
+        {
+            Failed(ex, "tunnel");
+        }
+        await tunnel.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task CloseTunnelAsync(Tunnel tunnel, Task served)
+    {
+        await served.ConfigureAwait(false);
+        _servedTunnels.TryRemove(served, out _);
+        await tunnel.DisposeAsync().ConfigureAwait(false);
     }
 
     private void Failed(Exception exception, string kind)

@@ -80,25 +80,45 @@ public sealed class TunnelTests
     [Fact]
     public async Task A_member_killed_mid_tunnel_fails_the_tunnel_at_once()
     {
+        // A real kill: the member is an spcat process, so its connections go without a Close frame, as when a host dies.
         await using ServiceCluster cluster = await ServiceCluster.StartAsync();
-        await using ServiceHost host = await ServiceHost.StartAsync(new ServiceHostOptions { Service = "fragile", Registries = [cluster.Endpoint] });
-        var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.OnTunnel(async (tunnel, ct) =>
-        {
-            opened.TrySetResult();
-            await Task.Delay(Timeout.Infinite, ct);
-        });
+        await using PeerProcess member = PeerProcess.Start(Peers.Require(Peers.SpCat),
+            "service", "host", "--service", "fragile", "--survey", cluster.Registry.SurveyUrl, "--publish", cluster.Registry.PublishUrl, "--echo");
         ServiceClient client = cluster.Client();
-        await ServiceCluster.WaitForMembersAsync(client, "fragile", 1);
+        await member.GuardAsync(ServiceCluster.WaitForMembersAsync(client, "fragile", 1), Timing.Hang, what: "the member is listed");
         await using Tunnel tunnel = await client.OpenTunnelAsync("fragile").WaitAsync(Timing.Hang);
-        await opened.Task.WaitAsync(Timing.Hang);
+        await tunnel.SendAsync("ping"u8.ToArray()).AsTask().WaitAsync(Timing.Hang);
+        Assert.Equal("ping"u8.ToArray(), await tunnel.ReceiveAsync().AsTask().WaitAsync(Timing.Hang)); // the handler is running
 
         Task<byte[]?> receiving = tunnel.ReceiveAsync().AsTask();
-        await host.DisposeAsync();
+        member.Kill();
         var error = await Assert.ThrowsAsync<SpNetException>(() => receiving.WaitAsync(Timing.Hang));
         Assert.Equal(SpError.ConnectionReset, error.Error);
         Assert.Contains("fragile", error.Message, StringComparison.Ordinal);
         var send = await Assert.ThrowsAsync<SpNetException>(() => tunnel.SendAsync("late"u8.ToArray()).AsTask().WaitAsync(Timing.Hang));
         Assert.Equal(SpError.ConnectionReset, send.Error);
+    }
+
+    [Fact]
+    public async Task A_host_disposed_mid_tunnel_ends_the_stream_instead_of_failing_it()
+    {
+        await using ServiceCluster cluster = await ServiceCluster.StartAsync();
+        await using ServiceHost host = await ServiceHost.StartAsync(new ServiceHostOptions { Service = "leaving", Registries = [cluster.Endpoint] });
+        var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.OnTunnel(async (tunnel, ct) =>
+        {
+            await tunnel.SendAsync("last words"u8.ToArray(), ct);
+            opened.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+        });
+        ServiceClient client = cluster.Client();
+        await ServiceCluster.WaitForMembersAsync(client, "leaving", 1);
+        await using Tunnel tunnel = await client.OpenTunnelAsync("leaving").WaitAsync(Timing.Hang);
+        await opened.Task.WaitAsync(Timing.Hang);
+
+        Task<byte[]?> first = tunnel.ReceiveAsync().AsTask();
+        await host.DisposeAsync().AsTask().WaitAsync(Timing.Hang);
+        Assert.Equal("last words"u8.ToArray(), await first.WaitAsync(Timing.Hang));
+        Assert.Null(await tunnel.ReceiveAsync().AsTask().WaitAsync(Timing.Hang));
     }
 }
