@@ -20,8 +20,12 @@ internal sealed class StreamPipe : Pipe
     /// </summary>
     private const int MinLargeReserve = 4 * 1024;
 
-    /// <summary>Messages at least this large are written straight from their own buffer instead of being copied.</summary>
-    private const int DirectWriteThreshold = 16 * 1024;
+    /// <summary>
+    /// Messages at least this large are written straight from their own buffer instead of being copied. Below it the
+    /// copy costs less than the system calls it saves: at 16 KiB, coalescing three messages per write instead of two
+    /// writes per message took tcp PUSH from 48-63k to 76-148k msg/s (same run, spbench local_thr/remote_thr).
+    /// </summary>
+    private const int DirectWriteThreshold = 32 * 1024;
 
     private readonly Stream _stream;
     private readonly bool _ipc;
