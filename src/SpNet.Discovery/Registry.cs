@@ -23,6 +23,7 @@ public sealed class Registry : IAsyncDisposable
     private readonly int _missedRounds;
     private readonly int _maxAnswerSize;
     private readonly MemberTable _members;
+    private readonly MemberCertificates? _certificates;
     private readonly CancellationTokenSource _stop = new();
     private readonly SurveyorSocket _surveyor = new();
     private readonly PubSocket _pub = new();
@@ -50,6 +51,7 @@ public sealed class Registry : IAsyncDisposable
             () => _pub.Statistics.MessagesDropped);
         _members = new MemberTable(options, Statistics);
         _surveyor.PipeRemoved += (_, e) => _members.PipeClosed(e.PipeId);
+        _certificates = options.RequireServiceCertificate ? new MemberCertificates(_surveyor, options, Statistics) : null;
         SurveyUrl = options.SurveyUrl;
         PublishUrl = options.PublishUrl;
     }
@@ -190,10 +192,15 @@ public sealed class Registry : IAsyncDisposable
                     Statistics.OversizedMember();
                     continue;
                 }
+                if (_certificates is not null && !_certificates.Check(answer.PipeId, member))
+                {
+                    continue;
+                }
                 Statistics.Answer();
                 _members.Offer(answer.PipeId, member);
             }
         }
+        _certificates?.EndRound();
         Statistics.RoundDone();
         if (!_members.EndRound())
         {

@@ -55,6 +55,18 @@ public sealed class RegistryOptions
     public TlsOptions? Tls { get; set; }
 
     /// <summary>
+    /// Cluster mode: list a member only when the certificate of the connection it answers on names the service it
+    /// announces (SAN DNS, else CN, as a TLS client checks a server name); a topic publisher (service
+    /// <see cref="ServiceMeta.TopicsService"/>) must be named by the name it announces in <see cref="ServiceMeta.TlsName"/>.
+    /// Other answers are ignored, counted in <see cref="RegistryStatistics.CertificateMismatches"/> and logged as a
+    /// warning. Requires a <c>tls+tcp://</c> <see cref="SurveyUrl"/> and <see cref="Tls"/> with
+    /// <see cref="TlsAuthMode.Required"/> client certificates and the cluster CA in <see cref="TlsOptions.CaCertificates"/>
+    /// (the handshake then checks that every certificate chains to it). Default false: any member the handshake
+    /// admits may list itself under any name.
+    /// </summary>
+    public bool RequireServiceCertificate { get; set; }
+
+    /// <summary>
     /// Most members listed at once (default <see cref="DefaultMaxMembers"/>; 1 to <see cref="DefaultMaxMembers"/>, so
     /// every client can take every snapshot). New members beyond it are refused, counted in
     /// <see cref="RegistryStatistics.MembersRefused"/> and logged as a warning.
@@ -109,9 +121,25 @@ public sealed class RegistryOptions
         {
             throw new ArgumentOutOfRangeException(nameof(MaxMembersPerAnswer), MaxMembersPerAnswer, "at least 1");
         }
+        if (RequireServiceCertificate)
+        {
+            ValidateClusterMode();
+        }
         if (EffectiveRepublish <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(RepublishInterval), EffectiveRepublish, "positive");
+        }
+    }
+
+    private void ValidateClusterMode()
+    {
+        if (!SurveyUrl.StartsWith("tls+tcp", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException("RequireServiceCertificate needs a tls+tcp:// survey URL (only its connections carry the member's certificate)", nameof(SurveyUrl));
+        }
+        if (Tls is not { ClientAuth: TlsAuthMode.Required, CaCertificates.Count: > 0 })
+        {
+            throw new ArgumentException("RequireServiceCertificate needs Tls with ClientAuth = Required and the cluster CA in CaCertificates", nameof(Tls));
         }
     }
 }

@@ -13,6 +13,7 @@ public sealed class RegistryStatistics
     private long _overCap;
     private long _oversizedMembers;
     private long _conflicts;
+    private long _certificateMismatches;
     private readonly Func<long> _oversized;
     private readonly Func<long> _snapshotsDropped;
 
@@ -61,6 +62,15 @@ public sealed class RegistryStatistics
     /// <summary>Answers ignored because another live connection owns that member (same service and address).</summary>
     public long OwnershipConflicts => Volatile.Read(ref _conflicts);
 
+    /// <summary>
+    /// Well-formed answers refused in cluster mode (<see cref="RegistryOptions.RequireServiceCertificate"/>) because the
+    /// certificate of the connection they came on does not name the service they announce (one per answer, so a
+    /// refused member counts once a round).
+    /// </summary>
+    public long CertificateMismatches => Volatile.Read(ref _certificateMismatches);
+
+    internal void CertificateMismatch() => Interlocked.Increment(ref _certificateMismatches);
+
     internal void Refused() => Interlocked.Increment(ref _refused);
 
     internal void OverCap() => Interlocked.Increment(ref _overCap);
@@ -83,5 +93,5 @@ public sealed class RegistryStatistics
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"rounds {Rounds}; answers {Answers}; malformed {MalformedAnswers}; oversized {OversizedAnswers}; snapshots {SnapshotsPublished} (dropped for slow subscribers {SnapshotsDropped}); added {MembersAdded}; removed {MembersRemoved}; refused {MembersRefused}; over cap {AnswersOverCap}; oversized members {OversizedMembers}; conflicts {OwnershipConflicts}";
+        $"rounds {Rounds}; answers {Answers}; malformed {MalformedAnswers}; oversized {OversizedAnswers}; snapshots {SnapshotsPublished} (dropped for slow subscribers {SnapshotsDropped}); added {MembersAdded}; removed {MembersRemoved}; refused {MembersRefused}; over cap {AnswersOverCap}; oversized members {OversizedMembers}; conflicts {OwnershipConflicts}; certificate mismatches {CertificateMismatches}";
 }

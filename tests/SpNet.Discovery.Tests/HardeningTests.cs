@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using SpNet.TestKit;
 using Xunit.Abstractions;
 
@@ -224,24 +223,5 @@ public sealed class HardeningTests(ITestOutputHelper output)
         var longName = new ServiceMember(new string('s', 6000), "tcp://h:1");
         Assert.NotNull(DiscoveryFormat.CheckLimits(longName));
         Assert.Null(DiscoveryFormat.CheckLimits(new ServiceMember("s", "tcp://h:1", new Dictionary<string, string> { ["zone"] = "eu" })));
-    }
-
-    private sealed class ListLogger : ILogger
-    {
-        private int _warnings;
-
-        public int Warnings => Volatile.Read(ref _warnings);
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel == LogLevel.Warning)
-            {
-                Interlocked.Increment(ref _warnings);
-            }
-        }
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using SpNet.TestKit;
 
 namespace SpNet.Discovery.Tests;
@@ -6,31 +5,6 @@ namespace SpNet.Discovery.Tests;
 /// <summary>Each discovery type writes to the logger it was given: its own events and its sockets'.</summary>
 public sealed class LoggingTests
 {
-    private sealed class ListLogger : ILogger
-    {
-        private readonly List<(int EventId, string Text)> _entries = [];
-
-        public bool Has(int eventId, string text)
-        {
-            lock (_entries)
-            {
-                return _entries.Any(e => e.EventId == eventId && e.Text.Contains(text, StringComparison.Ordinal));
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_entries)
-            {
-                _entries.Add((eventId.Id, formatter(state, exception)));
-            }
-        }
-    }
-
     [Fact]
     public async Task The_registry_logs_a_member_joining_and_leaving()
     {

@@ -45,6 +45,14 @@ public sealed class TestCertificates : IDisposable
     public X509Certificate2 IssueServer(string dnsName) =>
         Issue(Ca, $"CN={dnsName}", dnsName, "1.3.6.1.5.5.7.3.1", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
 
+    /// <summary>
+    /// Issues a cluster member's certificate from <see cref="Ca"/>, naming <paramref name="dnsName"/> in CN and SAN, for
+    /// both server and client authentication: a member serves it on its listeners and offers it to the registries
+    /// (a TLS server refuses a client certificate whose extended key usage lacks client authentication).
+    /// </summary>
+    public X509Certificate2 IssueMember(string dnsName) =>
+        Issue(Ca, $"CN={dnsName}", dnsName, ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"], DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+
     /// <summary>Options for a listener serving <see cref="Server"/>.</summary>
     public TlsOptions ServerOptions(TlsAuthMode clientAuth = TlsAuthMode.None) =>
         new() { Certificate = Server, CaCertificates = [Ca], ClientAuth = clientAuth };
@@ -71,13 +79,21 @@ public sealed class TestCertificates : IDisposable
         Client.Dispose();
     }
 
-    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, string? dnsName, string usageOid, DateTimeOffset from, DateTimeOffset until)
+    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, string? dnsName, string usageOid, DateTimeOffset from, DateTimeOffset until) =>
+        Issue(ca, subject, dnsName, [usageOid], from, until);
+
+    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, string? dnsName, string[] usageOids, DateTimeOffset from, DateTimeOffset until)
     {
         using RSA key = RSA.Create(2048);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usageOid)], false));
+        var usages = new OidCollection();
+        foreach (string oid in usageOids)
+        {
+            usages.Add(new Oid(oid));
+        }
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
         if (dnsName is not null)

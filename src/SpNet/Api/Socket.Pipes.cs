@@ -166,7 +166,7 @@ public abstract partial class Socket
             pipe.Owner = endpoint;
             pipe.Start(this, Logger);
             socket.ReleasePipeWaiters();
-            socket.Raise(socket.PipeAdded, new PipeEventArgs(pipe.Id, pipe.RemoteAddress, endpoint.Url));
+            socket.Raise(socket.PipeAdded, new PipeEventArgs(pipe.Id, pipe.RemoteAddress, endpoint.Url, pipe.RemoteCertificate));
             return true;
         }
 
@@ -197,7 +197,7 @@ public abstract partial class Socket
             socket.Protocol.RemovePipe(pipe);
             socket.RetireWhenQuiet();
             string url = pipe.Owner?.Url ?? "";
-            socket.Raise(socket.PipeRemoved, new PipeEventArgs(pipe.Id, pipe.RemoteAddress, url));
+            socket.Raise(socket.PipeRemoved, new PipeEventArgs(pipe.Id, pipe.RemoteAddress, url, pipe.RemoteCertificate));
         }
     }
 }

@@ -67,6 +67,9 @@ internal abstract class Pipe
     /// </summary>
     public System.Net.Sockets.Socket? TcpSocket { get; set; }
 
+    /// <summary>The certificate the peer presented in a TLS handshake (tls+tcp), set by the transport; null otherwise.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? RemoteCertificate { get; set; }
+
     /// <summary>True once <see cref="Close"/> has been called or a loop failed.</summary>
     public bool IsClosed => Volatile.Read(ref _closing) != 0;
 

@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using NetworkStream = System.Net.Sockets.NetworkStream;
 using SpNet.Core;
 using SpNet.Transports.Framing;
@@ -30,11 +32,13 @@ internal sealed class TlsTransport : ITransport
         string local = socket.LocalEndPoint?.ToString() ?? "";
         string remote = socket.RemoteEndPoint?.ToString() ?? "";
         var tcp = new NetworkStream(socket, ownsSocket: true);
-        Stream tls = serverHost is null
+        SslStream tls = serverHost is null
             ? await TlsStreamFactory.AuthenticateAsServerAsync(tcp, url, settings.Tls!, settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false)
             : await TlsStreamFactory.AuthenticateAsClientAsync(tcp, url, serverHost, settings.Tls, settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
         Pipe pipe = await StreamPipe.OpenAsync(tls, ipc: false, url, $"tls+tcp://{local}", $"tls+tcp://{remote}", settings, cancellationToken).ConfigureAwait(false);
         pipe.TcpSocket = socket;
+        // A copy: the SslStream disposes its own when the pipe closes, and PipeRemoved handlers may still read it.
+        pipe.RemoteCertificate = tls.RemoteCertificate is { } peer ? X509CertificateLoader.LoadCertificate(peer.GetRawCertData()) : null;
         return pipe;
     }
 

@@ -150,6 +150,36 @@ public sealed class TlsTests : IClassFixture<CertificateFixture>
     }
 
     [Fact]
+    public async Task Pipe_events_carry_the_certificate_the_peer_presented()
+    {
+        var listenerSide = new TaskCompletionSource<PipeEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dialerSide = new TaskCompletionSource<PipeEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listenerRemoved = new TaskCompletionSource<PipeEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var pull = new PullSocket { Tls = _certs.ServerOptions(TlsAuthMode.Required) };
+        pull.PipeAdded += (_, e) => listenerSide.TrySetResult(e);
+        pull.PipeRemoved += (_, e) => listenerRemoved.TrySetResult(e);
+        string url = pull.Listen(Address).Url;
+        await using (var push = new PushSocket { Tls = _certs.ClientOptions(withClientCertificate: true) })
+        {
+            push.PipeAdded += (_, e) => dialerSide.TrySetResult(e);
+            await Eventually.Within(push.DialAsync(url).AsTask(), "dial with a client certificate");
+            Assert.Equal(_certs.Client.Thumbprint, (await Eventually.Within(listenerSide.Task, "the listener's PipeAdded")).RemoteCertificate?.Thumbprint);
+            Assert.Equal(_certs.Server.Thumbprint, (await Eventually.Within(dialerSide.Task, "the dialer's PipeAdded")).RemoteCertificate?.Thumbprint);
+        }
+        // Still readable once the connection (and its TLS stream) is gone.
+        PipeEventArgs removed = await Eventually.Within(listenerRemoved.Task, "the listener's PipeRemoved");
+        Assert.Equal("CN=spnet-client", removed.RemoteCertificate?.Subject);
+
+        // Without TLS there is none.
+        var plainAdded = new TaskCompletionSource<PipeEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var plainPull = new PullSocket();
+        plainPull.PipeAdded += (_, e) => plainAdded.TrySetResult(e);
+        await using var plainPush = new PushSocket();
+        await Eventually.Within(plainPush.DialAsync(plainPull.Listen("tcp://127.0.0.1:0").Url).AsTask(), "plain dial");
+        Assert.Null((await Eventually.Within(plainAdded.Task, "the plain PipeAdded")).RemoteCertificate);
+    }
+
+    [Fact]
     public async Task Plaintext_client_gets_no_pipe()
     {
         await using var pull = new PullSocket { Tls = _certs.ServerOptions() };
