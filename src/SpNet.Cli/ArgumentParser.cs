@@ -98,9 +98,6 @@ public sealed class ArgumentParser
 
     private const int MaxSeconds = 86400;
 
-    /// <summary>Linux's limits for TCP_KEEPIDLE/TCP_KEEPINTVL (seconds) and TCP_KEEPCNT, as <see cref="Socket.TcpKeepAliveTime"/> checks them.</summary>
-    private const int MaxKeepAliveSeconds = 32767;
-    private const int MaxKeepAliveCount = 127;
     private readonly Stream _stdin;
     private bool _caCert;
     private bool _key;
@@ -258,15 +255,15 @@ public sealed class ArgumentParser
             case Opt.PipeEvents: o.PipeEvents = true; break;
             case Opt.TcpKeepAlive: o.TcpKeepAlive = true; break;
             case Opt.TcpKeepAliveTime:
-                o.TcpKeepAliveTime = TimeSpan.FromSeconds(ParseInteger(value!, MaxKeepAliveSeconds));
+                o.TcpKeepAliveTime = TimeSpan.FromSeconds(ParseInteger(value!, TcpOptions.MaxKeepAliveSeconds));
                 o.TcpKeepAlive = true;
                 break;
             case Opt.TcpKeepAliveInterval:
-                o.TcpKeepAliveInterval = TimeSpan.FromSeconds(ParseInteger(value!, MaxKeepAliveSeconds));
+                o.TcpKeepAliveInterval = TimeSpan.FromSeconds(ParseInteger(value!, TcpOptions.MaxKeepAliveSeconds));
                 o.TcpKeepAlive = true;
                 break;
             case Opt.TcpKeepAliveCount:
-                o.TcpKeepAliveCount = ParseInteger(value!, MaxKeepAliveCount);
+                o.TcpKeepAliveCount = ParseInteger(value!, TcpOptions.MaxKeepAliveRetryCount);
                 o.TcpKeepAlive = true;
                 break;
             case Opt.TcpUserTimeout: o.TcpUserTimeout = ParseSeconds(value!); break;

@@ -73,11 +73,14 @@ public sealed partial class CatApp
             socket.MaxReceiveSize = maxSize;
         }
         // The parser already held these to the ranges the socket accepts.
-        socket.TcpKeepAlive = o.TcpKeepAlive;
-        socket.TcpKeepAliveTime = o.TcpKeepAliveTime;
-        socket.TcpKeepAliveInterval = o.TcpKeepAliveInterval;
-        socket.TcpKeepAliveRetryCount = o.TcpKeepAliveCount;
-        socket.TcpUserTimeout = o.TcpUserTimeout;
+        socket.Tcp = new TcpOptions
+        {
+            KeepAlive = o.TcpKeepAlive,
+            KeepAliveTime = o.TcpKeepAliveTime,
+            KeepAliveInterval = o.TcpKeepAliveInterval,
+            KeepAliveRetryCount = o.TcpKeepAliveCount,
+            UserTimeout = o.TcpUserTimeout,
+        };
         socket.Tls = TlsFrom(o);
     }
 

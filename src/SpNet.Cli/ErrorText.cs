@@ -27,6 +27,7 @@ internal static class ErrorText
         SpError.Canceled => "Operation canceled",
         SpError.Crypto => "Cryptographic error",
         SpError.PeerAuth => "Peer could not be authenticated",
+        SpError.BadType => "Incorrect type",
         SpError.ConnectionShutdown => "Connection shutdown",
         _ => "Internal error detected",
     };

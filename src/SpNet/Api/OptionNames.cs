@@ -2,7 +2,9 @@ namespace SpNet;
 
 /// <summary>
 /// NNG's option names (<c>NNG_OPT_*</c>), as accepted by <see cref="Socket.SetOption(string, object)"/> and
-/// <see cref="Socket.GetOption(string)"/>. Each maps to a typed property, named in its summary.
+/// <see cref="Socket.GetOption(string)"/> (and, for the timeouts and the REQ, SURVEYOR and SUB context options, by
+/// <see cref="SocketContext.SetOption(string, object)"/>). Each maps to a typed property, named in its summary: both
+/// go through the socket type's one option table, so they check and store alike.
 /// </summary>
 public static class OptionNames
 {
@@ -28,11 +30,17 @@ public static class OptionNames
     public const string ReconnectTimeMax = "reconnect-time-max";
 
     /// <summary>
-    /// <c>tcp-keepalive</c> (NNG_OPT_TCP_KEEPALIVE) → <see cref="Socket.TcpKeepAlive"/>. Boolean; for dialers and listeners
-    /// made afterwards. Its tuning (<see cref="Socket.TcpKeepAliveTime"/>, <see cref="Socket.TcpUserTimeout"/>, …) has no
-    /// NNG name and is set through the properties.
+    /// <c>tcp-keepalive</c> (NNG_OPT_TCP_KEEPALIVE) → <see cref="TcpOptions.KeepAlive"/> of <see cref="Socket.Tcp"/>.
+    /// Boolean; for dialers and listeners made afterwards. Its tuning (<see cref="TcpOptions.KeepAliveTime"/>,
+    /// <see cref="TcpOptions.UserTimeout"/>, …) has no NNG name and is set through <see cref="Socket.Tcp"/>.
     /// </summary>
     public const string TcpKeepAlive = "tcp-keepalive";
+
+    /// <summary>
+    /// <c>tcp-nodelay</c> (NNG_OPT_TCP_NODELAY) → <see cref="TcpOptions.NoDelay"/> of <see cref="Socket.Tcp"/>. Boolean,
+    /// default true; for dialers and listeners made afterwards.
+    /// </summary>
+    public const string TcpNoDelay = "tcp-nodelay";
 
     /// <summary><c>req:resend-time</c> (NNG_OPT_REQ_RESENDTIME) → <see cref="ReqSocket.ResendTime"/>. Duration; REQ only.</summary>
     public const string ReqResendTime = "req:resend-time";
@@ -49,7 +57,7 @@ public static class OptionNames
     /// <summary><c>surveyor:survey-time</c> (NNG_OPT_SURVEYOR_SURVEYTIME) → <see cref="SurveyorSocket.SurveyTime"/>. Duration; SURVEYOR only.</summary>
     public const string SurveyorSurveyTime = "surveyor:survey-time";
 
-    /// <summary><c>ttl-max</c> (NNG_OPT_MAXTTL) → <c>MaxTtl</c> of REP, SURVEYOR, RESPONDENT, PAIR1 and STAR. Integer.</summary>
+    /// <summary><c>ttl-max</c> (NNG_OPT_MAXTTL) → <c>MaxTtl</c> of REQ, REP, SURVEYOR, RESPONDENT, PAIR1 (1–15) and STAR (1–255). Integer.</summary>
     public const string MaxTtl = "ttl-max";
 
     /// <summary><c>pair1:polyamorous</c> (NNG_OPT_PAIR1_POLY) → <see cref="Pair1Socket.IsPolyamorous"/>. Boolean, read-only.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SpNet.Core;
 using SpNet.Internal;
+using SpNet.Options;
 using SpNet.Protocols;
 using SpNet.Transports;
 
@@ -23,6 +24,8 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
     private readonly HashSet<Pipe> _pipes = [];
     private readonly PipeHost _host;
     private readonly MessageIo _io;
+    private readonly IOptionTable _options;
+    private TcpOptions _tcp = new();
     private TimeSpan _reconnectMinTime = TimeSpan.FromMilliseconds(100);
     private TimeSpan _reconnectMaxTime = TimeSpan.Zero;
     private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
@@ -34,8 +37,12 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
     /// <summary>Messages each socket's receive queue holds (NNG_OPT_RECVBUF default).</summary>
     private protected const int DefaultReceiveBufferSize = 128;
 
-    private protected Socket(IProtocol protocol, SocketStatistics statistics)
+    /// <param name="protocol">The protocol, cooked or raw.</param>
+    /// <param name="statistics">The counters the protocol also writes.</param>
+    /// <param name="options">The socket type's option table; null for the common options only.</param>
+    private protected Socket(IProtocol protocol, SocketStatistics statistics, IOptionTable? options = null)
     {
+        _options = options ?? CommonOptions;
         Protocol = protocol;
         Statistics = statistics;
         _host = new PipeHost(this);
@@ -72,38 +79,21 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
     /// <summary>Raised after a pipe closes. Runs on an I/O thread: keep handlers short.</summary>
     public event EventHandler<PipeEventArgs>? PipeRemoved;
 
-    /// <summary>
-    /// How long a send may wait for room (NNG_OPT_SENDTIMEO). <see cref="Timeout.InfiniteTimeSpan"/> (default) waits forever;
-    /// on expiry a send throws <see cref="SpNetException"/> with <see cref="SpError.TimedOut"/>.
-    /// </summary>
-    public TimeSpan SendTimeout { get => _io.SendTimeout; set => _io.SendTimeout = value; }
-
-    /// <summary>How long a receive may wait (NNG_OPT_RECVTIMEO). Default infinite; on expiry <see cref="SpError.TimedOut"/>.</summary>
-    public TimeSpan ReceiveTimeout { get => _io.ReceiveTimeout; set => _io.ReceiveTimeout = value; }
-
-    /// <summary>First wait before a dialer redials (NNG_OPT_RECONNMINT). Default 100 ms, as nanomsg and mangos. Applies to dialers created afterwards.</summary>
-    public TimeSpan ReconnectMinTime { get => _reconnectMinTime; set => _reconnectMinTime = CheckPositive(value); }
-
-    /// <summary>
-    /// Upper bound of the exponential redial backoff (NNG_OPT_RECONNMAXT). Zero (default) keeps every wait at
-    /// <see cref="ReconnectMinTime"/>, as NNG, nanomsg and mangos do. Each wait is jittered to [½, 1] of its nominal value.
-    /// </summary>
-    public TimeSpan ReconnectMaxTime { get => _reconnectMaxTime; set => _reconnectMaxTime = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value)); }
-
-    /// <summary>Largest message accepted from a peer, in bytes (NNG_OPT_RECVMAXSZ). Default 1 MiB; 0 = no limit. A larger length header closes the pipe before anything is allocated.</summary>
-    public long MaxReceiveSize { get => _maxReceiveSize; set => _maxReceiveSize = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value)); }
-
     /// <summary>How long a new connection may take to send its SP header. Default 10 s, as NNG.</summary>
     public TimeSpan HandshakeTimeout { get => _handshakeTimeout; set => _handshakeTimeout = CheckPositive(value); }
-
-    /// <summary>Messages each pipe's send queue holds (NNG_OPT_SENDBUF, per pipe). Default 128. Applies to pipes made afterwards.</summary>
-    public int SendBufferSize { get => _sendBufferSize; set => _sendBufferSize = value is >= 1 and <= 8192 ? value : throw new ArgumentOutOfRangeException(nameof(value), "1 to 8192 messages"); }
 
     /// <summary>
     /// TLS settings for <c>tls+tcp://</c> (and <c>wss://</c>) dialers and listeners made afterwards; null (the default) means
     /// a dialer verifies the server against the system trust store and a listener cannot start (it needs a certificate).
     /// </summary>
     public TlsOptions? Tls { get; set; }
+
+    /// <summary>
+    /// TCP settings (keepalive, user timeout, no-delay) for the TCP connections of <c>tcp://</c>, <c>tls+tcp://</c>,
+    /// <c>ws://</c> and <c>wss://</c> dialers and listeners made afterwards, which take a copy; beside <see cref="Tls"/>.
+    /// The default sets keepalive off and no-delay on, as NNG.
+    /// </summary>
+    public TcpOptions Tcp { get => Volatile.Read(ref _tcp); set => Volatile.Write(ref _tcp, value ?? throw new ArgumentNullException(nameof(value))); }
 
     /// <summary>
     /// Unix file mode for the socket file of <c>ipc://</c> listeners made afterwards (e.g. <c>0o600</c>), applied right after
@@ -247,7 +237,7 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
         SendQueueCapacity = _sendBufferSize,
         Tls = Tls,
         IpcPermissions = IpcPermissions,
-        Tcp = CaptureTcpTuning(),
+        Tcp = Tcp.Clone(),
     };
 
     internal void ForgetEndpoint(IEndpoint endpoint)

@@ -1,4 +1,5 @@
 using SpNet.Internal;
+using SpNet.Options;
 using SpNet.Protocols;
 
 namespace SpNet;
@@ -18,14 +19,25 @@ namespace SpNet;
 /// </remarks>
 public abstract class SocketContext : IAsyncDisposable, IDisposable
 {
+    private static readonly Option<SocketContext, TimeSpan> s_receiveTimeout = new(OptionNames.ReceiveTimeout, OptionKind.Timeout,
+        c => c._io.ReceiveTimeout, (c, v) => c._io.ReceiveTimeout = v);
+
+    private static readonly Option<SocketContext, TimeSpan> s_sendTimeout = new(OptionNames.SendTimeout, OptionKind.Timeout,
+        c => c._io.SendTimeout, (c, v) => c._io.SendTimeout = v);
+
     private readonly IProtocolContext _context;
     private readonly MessageIo _io;
+    private readonly IOptionTable _options;
     private int _closed;
 
-    private protected SocketContext(Socket socket, IProtocolContext context)
+    /// <param name="socket">The socket the context belongs to.</param>
+    /// <param name="context">The protocol's side of the context.</param>
+    /// <param name="options">The context type's option table; null for the timeouts only.</param>
+    private protected SocketContext(Socket socket, IProtocolContext context, IOptionTable? options = null)
     {
         Socket = socket;
         _context = context;
+        _options = options ?? CommonOptions;
         _io = new MessageIo(context, ThrowIfClosed)
         {
             SendTimeout = socket.SendTimeout,
@@ -37,10 +49,13 @@ public abstract class SocketContext : IAsyncDisposable, IDisposable
     public Socket Socket { get; }
 
     /// <summary>How long a send may wait; starts as the socket's <see cref="Socket.SendTimeout"/>. On expiry <see cref="SpError.TimedOut"/>.</summary>
-    public TimeSpan SendTimeout { get => _io.SendTimeout; set => _io.SendTimeout = value; }
+    public TimeSpan SendTimeout { get => s_sendTimeout.Get(this); set => s_sendTimeout.Set(this, value); }
 
     /// <summary>How long a receive may wait; starts as the socket's <see cref="Socket.ReceiveTimeout"/>. On expiry <see cref="SpError.TimedOut"/>.</summary>
-    public TimeSpan ReceiveTimeout { get => _io.ReceiveTimeout; set => _io.ReceiveTimeout = value; }
+    public TimeSpan ReceiveTimeout { get => s_receiveTimeout.Get(this); set => s_receiveTimeout.Set(this, value); }
+
+    /// <summary>The options every context has (NNG's context options: the two timeouts); a context type adds its own.</summary>
+    private protected static OptionTable<SocketContext> CommonOptions { get; } = new([s_receiveTimeout, s_sendTimeout]);
 
     /// <summary>True after dispose.</summary>
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
@@ -90,6 +105,33 @@ public abstract class SocketContext : IAsyncDisposable, IDisposable
     public Message Receive()
         => _io.Receive();
 
+    /// <summary>
+    /// Sets a context option by its NNG name (<c>nng_ctx_set</c>): <c>recv-timeout</c> and <c>send-timeout</c> on every
+    /// context, plus the context type's own (<c>req:resend-time</c>, <c>surveyor:survey-time</c>, <c>sub:subscribe</c>,
+    /// <c>sub:unsubscribe</c>, <c>sub:prefnew</c>). Values and checks as <see cref="Socket.SetOption(string, object)"/>.
+    /// </summary>
+    /// <exception cref="SpNetException">
+    /// <see cref="SpError.NotSupported"/> for a name this context does not know; <see cref="SpError.BadType"/> for a
+    /// value of the wrong type; <see cref="SpError.InvalidArgument"/> for one out of range.
+    /// </exception>
+    public void SetOption(string name, object value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!_options.TrySet(this, name, value))
+        {
+            throw UnknownOption(name);
+        }
+    }
+
+    /// <summary>Reads a context option by its NNG name (<c>nng_ctx_get</c>); see <see cref="SetOption(string, object)"/>.</summary>
+    /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> for a name this context does not know; <see cref="SpError.WriteOnly"/> for <c>sub:subscribe</c>.</exception>
+    public object GetOption(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _options.TryGet(this, name, out object value) ? value : throw UnknownOption(name);
+    }
+
     /// <summary>Closes the context: its pending operations fail with <see cref="SpError.Closed"/>, its request or survey is abandoned. Idempotent.</summary>
     public void Dispose()
     {
@@ -107,6 +149,9 @@ public abstract class SocketContext : IAsyncDisposable, IDisposable
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
     }
+
+    private SpNetException UnknownOption(string name) =>
+        new(SpError.NotSupported, $"option '{name}' is not supported by {Socket.ProtocolName} contexts");
 
     /// <summary>Fails a call on a closed context or socket.</summary>
     private protected void ThrowIfClosed()

@@ -56,6 +56,8 @@ public enum SpError
     Crypto = 26,
     /// <summary>Peer authentication failed, e.g. a required client certificate was missing or refused (NNG_EPEERAUTH).</summary>
     PeerAuth = 27,
+    /// <summary>A value of the wrong type for an option, e.g. text for a duration (NNG_EBADTYPE).</summary>
+    BadType = 30,
     /// <summary>The connection was shut down (NNG_ECONNSHUT).</summary>
     ConnectionShutdown = 31,
     /// <summary>An internal error (NNG_EINTERNAL).</summary>

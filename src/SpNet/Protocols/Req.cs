@@ -11,7 +11,7 @@ namespace SpNet.Protocols;
 /// pipe that carried it dies. A new request on a context abandons its old one (the late reply is dropped). Resend
 /// deadlines of all contexts share one timer.
 /// </summary>
-internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable
+internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable, IHopLimited
 {
     private readonly object _gate = new();
     private readonly LoadBalancer _pipes = new();
@@ -20,6 +20,7 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable
     private readonly DeadlineScheduler _timers = new();
     private readonly ReqContext _default;
     private volatile bool _closed;
+    private int _maxTtl = Backtrace.DefaultMaxTtl;
 
     public Req(SocketStatistics statistics) : base(ProtocolIds.Req, statistics)
     {
@@ -31,6 +32,16 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable
     {
         get => _default.ResendTime;
         set => _default.ResendTime = value;
+    }
+
+    /// <summary>
+    /// NNG_OPT_MAXTTL, kept and reported as NNG's cooked REQ does: a reply reaches a cooked REQ with its routing already
+    /// taken off by the devices it crossed, so there is nothing left for it to limit here (raw REQ applies it).
+    /// </summary>
+    public int MaxTtl
+    {
+        get => Volatile.Read(ref _maxTtl);
+        set => Volatile.Write(ref _maxTtl, Backtrace.CheckTtl(value));
     }
 
     /// <summary>The id of the default context's request in flight (for tests and diagnostics).</summary>

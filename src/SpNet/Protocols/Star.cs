@@ -12,7 +12,7 @@ namespace SpNet.Protocols;
 /// <c>00 00 00 hops+1</c>). A raw send needs exactly a 4-byte header, sent unchanged; anything else is dropped
 /// silently, as mangos' xstar does.
 /// </summary>
-internal sealed class Star(SocketStatistics statistics, int receiveCapacity, bool raw) : NeverWaitingProtocol(ProtocolIds.Star, statistics, receiveCapacity)
+internal sealed class Star(SocketStatistics statistics, int receiveCapacity, bool raw) : NeverWaitingProtocol(ProtocolIds.Star, statistics, receiveCapacity), IHopLimited
 {
     private readonly Fanout _pipes = new();
     private int _maxTtl = HopCount.DefaultMaxTtl;

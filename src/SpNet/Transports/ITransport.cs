@@ -75,6 +75,6 @@ internal sealed class TransportSettings
     /// <summary>Unix file mode for an ipc listener's socket file; null leaves it as created.</summary>
     public UnixFileMode? IpcPermissions { get; init; }
 
-    /// <summary>Keepalive and user timeout for the TCP connections of tcp, tls+tcp, ws and wss; the default sets nothing.</summary>
-    public Tcp.TcpTuning Tcp { get; init; } = Transports.Tcp.TcpTuning.Default;
+    /// <summary>The socket's TCP settings (a copy) for the connections of tcp, tls+tcp, ws and wss; applied by those transports.</summary>
+    public TcpOptions Tcp { get; init; } = new();
 }

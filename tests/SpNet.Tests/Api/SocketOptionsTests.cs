@@ -121,16 +121,32 @@ public class SocketOptionsTests
 
     [Theory]
     [InlineData("recv-timeout", "soon")]
-    [InlineData("recv-timeout", -5)]
-    [InlineData("recv-buffer", 8193)]
     [InlineData("recv-buffer", true)]
+    [InlineData("recv-size-max", 1.5)]
+    [InlineData("tcp-keepalive", 1)]
+    [InlineData("reconnect-time-max", "1s")]
+    public void Wrong_types_are_bad_types_as_in_nng(string name, object value)
+    {
+        using var pair = new PairSocket();
+        var ex = Assert.Throws<SpNetException>(() => pair.SetOption(name, value));
+        Assert.Equal(SpError.BadType, ex.Error);
+        Assert.Contains(name, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("recv-timeout", -5)]
+    [InlineData("recv-timeout", 3_000_000_000L)]
+    [InlineData("recv-buffer", 8193)]
+    [InlineData("recv-buffer", 5_000_000_000L)]
     [InlineData("send-buffer", 0)]
     [InlineData("recv-size-max", -1)]
     [InlineData("reconnect-time-min", 0)]
-    public void Wrong_types_and_values_are_invalid_arguments(string name, object value)
+    public void Values_out_of_range_are_invalid_arguments_and_change_nothing(string name, object value)
     {
         using var pair = new PairSocket();
+        object before = pair.GetOption(name);
         Assert.Equal(SpError.InvalidArgument, Assert.Throws<SpNetException>(() => pair.SetOption(name, value)).Error);
+        Assert.Equal(before, pair.GetOption(name));
     }
 
     [Fact]
@@ -138,7 +154,124 @@ public class SocketOptionsTests
     {
         using var pair1 = new Pair1Socket();
         Assert.Equal(SpError.InvalidArgument, Assert.Throws<SpNetException>(() => pair1.SetOption("ttl-max", 16)).Error);
+        Assert.Throws<ArgumentOutOfRangeException>(() => pair1.MaxTtl = 0);
+        using var star = new StarSocket();
+        Assert.Equal(SpError.InvalidArgument, Assert.Throws<SpNetException>(() => star.SetOption("ttl-max", 256)).Error);
         using var sub = new SubSocket();
-        Assert.Equal(SpError.InvalidArgument, Assert.Throws<SpNetException>(() => sub.SetOption("sub:prefnew", 1)).Error);
+        Assert.Equal(SpError.BadType, Assert.Throws<SpNetException>(() => sub.SetOption("sub:prefnew", 1)).Error);
+    }
+
+    [Fact]
+    public void Raw_req_and_surveyor_share_the_table_but_have_no_cooked_timers()
+    {
+        using var req = ReqSocket.CreateRaw();
+        req.SetOption("ttl-max", 3);
+        Assert.Equal(3, req.MaxTtl);
+        Assert.Equal(SpError.NotSupported, Assert.Throws<SpNetException>(() => req.GetOption("req:resend-time")).Error);
+        using var surveyor = SurveyorSocket.CreateRaw();
+        surveyor.MaxTtl = 5;
+        Assert.Equal(5, surveyor.GetOption("ttl-max"));
+        Assert.Equal(SpError.NotSupported, Assert.Throws<SpNetException>(() => surveyor.SetOption("surveyor:survey-time", 100)).Error);
+    }
+
+    [Fact]
+    public void Cooked_req_keeps_one_hop_limit()
+    {
+        using var req = new ReqSocket();
+        Assert.Equal(8, req.MaxTtl);
+        req.MaxTtl = 4;
+        Assert.Equal(4, req.GetOption("ttl-max"));
+        req.SetOption("ttl-max", 6);
+        Assert.Equal(6, req.MaxTtl);
+    }
+
+    /// <summary>One NNG name with its typed property, on a socket type that has it, and two values it accepts.</summary>
+    public sealed record Named(Func<Socket> Open, string Name, object First, object Second, Func<Socket, object> Get, Action<Socket, object> Set)
+    {
+        public override string ToString() => Name;
+    }
+
+    private static readonly Named[] s_named =
+    [
+        new(() => new PairSocket(), OptionNames.ReceiveTimeout, TimeSpan.FromSeconds(2), TimeSpan.Zero, s => s.ReceiveTimeout, (s, v) => s.ReceiveTimeout = (TimeSpan)v),
+        new(() => new PairSocket(), OptionNames.SendTimeout, TimeSpan.FromSeconds(3), Timeout.InfiniteTimeSpan, s => s.SendTimeout, (s, v) => s.SendTimeout = (TimeSpan)v),
+        new(() => new PairSocket(), OptionNames.ReceiveBuffer, 7, 0, s => s.ReceiveBufferSize, (s, v) => s.ReceiveBufferSize = (int)v),
+        new(() => new PairSocket(), OptionNames.SendBuffer, 9, 8192, s => s.SendBufferSize, (s, v) => s.SendBufferSize = (int)v),
+        new(() => new PairSocket(), OptionNames.ReceiveSizeMax, 77L, 0L, s => s.MaxReceiveSize, (s, v) => s.MaxReceiveSize = (long)v),
+        new(() => new PairSocket(), OptionNames.ReconnectTimeMin, TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(1), s => s.ReconnectMinTime, (s, v) => s.ReconnectMinTime = (TimeSpan)v),
+        new(() => new PairSocket(), OptionNames.ReconnectTimeMax, TimeSpan.FromSeconds(4), TimeSpan.Zero, s => s.ReconnectMaxTime, (s, v) => s.ReconnectMaxTime = (TimeSpan)v),
+        new(() => new PairSocket(), OptionNames.TcpKeepAlive, true, false, s => s.Tcp.KeepAlive, (s, v) => s.Tcp.KeepAlive = (bool)v),
+        new(() => new PairSocket(), OptionNames.TcpNoDelay, false, true, s => s.Tcp.NoDelay, (s, v) => s.Tcp.NoDelay = (bool)v),
+        new(() => new ReqSocket(), OptionNames.ReqResendTime, TimeSpan.FromSeconds(5), Timeout.InfiniteTimeSpan, s => ((ReqSocket)s).ResendTime, (s, v) => ((ReqSocket)s).ResendTime = (TimeSpan)v),
+        new(() => new ReqSocket(), OptionNames.MaxTtl, 2, 15, s => ((ReqSocket)s).MaxTtl, (s, v) => ((ReqSocket)s).MaxTtl = (int)v),
+        new(() => new RepSocket(), OptionNames.MaxTtl, 3, 1, s => ((RepSocket)s).MaxTtl, (s, v) => ((RepSocket)s).MaxTtl = (int)v),
+        new(() => RepSocket.CreateRaw(), OptionNames.MaxTtl, 4, 14, s => ((RepSocket)s).MaxTtl, (s, v) => ((RepSocket)s).MaxTtl = (int)v),
+        new(() => new SurveyorSocket(), OptionNames.SurveyorSurveyTime, TimeSpan.FromMilliseconds(250), Timeout.InfiniteTimeSpan, s => ((SurveyorSocket)s).SurveyTime, (s, v) => ((SurveyorSocket)s).SurveyTime = (TimeSpan)v),
+        new(() => new SurveyorSocket(), OptionNames.MaxTtl, 5, 13, s => ((SurveyorSocket)s).MaxTtl, (s, v) => ((SurveyorSocket)s).MaxTtl = (int)v),
+        new(() => new RespondentSocket(), OptionNames.MaxTtl, 6, 12, s => ((RespondentSocket)s).MaxTtl, (s, v) => ((RespondentSocket)s).MaxTtl = (int)v),
+        new(() => Pair1Socket.CreatePolyamorous(), OptionNames.MaxTtl, 7, 11, s => ((Pair1Socket)s).MaxTtl, (s, v) => ((Pair1Socket)s).MaxTtl = (int)v),
+        new(() => new StarSocket(), OptionNames.MaxTtl, 200, 1, s => ((StarSocket)s).MaxTtl, (s, v) => ((StarSocket)s).MaxTtl = (int)v),
+        new(() => new SubSocket(), OptionNames.SubPreferNew, false, true, s => ((SubSocket)s).PreferNew, (s, v) => ((SubSocket)s).PreferNew = (bool)v),
+    ];
+
+    public static TheoryData<Named> NamedOptions => [.. s_named];
+
+    [Theory]
+    [MemberData(nameof(NamedOptions))]
+    public void Every_nng_name_and_its_typed_property_are_one_option(Named option)
+    {
+        using Socket socket = option.Open();
+        socket.SetOption(option.Name, option.First);
+        Assert.Equal(option.First, option.Get(socket));
+        option.Set(socket, option.Second);
+        Assert.Equal(option.Second, socket.GetOption(option.Name));
+    }
+
+    [Fact]
+    public void Every_writable_nng_name_is_covered_by_the_round_trip()
+    {
+        string[] readOnly = [OptionNames.Protocol, OptionNames.Peer, OptionNames.ProtocolName, OptionNames.PeerName, OptionNames.Raw, OptionNames.Pair1Polyamorous];
+        string[] writeOnly = [OptionNames.SubSubscribe, OptionNames.SubUnsubscribe];
+        IEnumerable<string> all = typeof(OptionNames).GetFields().Select(f => (string)f.GetValue(null)!);
+        Assert.Equal(
+            all.Except(readOnly).Except(writeOnly).Order(StringComparer.Ordinal),
+            s_named.Select(n => n.Name).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Contexts_have_their_protocols_options_by_name()
+    {
+        using var req = new ReqSocket();
+        using ReqContext reqContext = req.OpenContext();
+        reqContext.SetOption(OptionNames.ReqResendTime, 1500);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), reqContext.ResendTime);
+        Assert.Equal(TimeSpan.FromMinutes(1), req.ResendTime); // the socket's own is untouched
+        reqContext.ReceiveTimeout = TimeSpan.FromSeconds(2);
+        Assert.Equal(TimeSpan.FromSeconds(2), reqContext.GetOption(OptionNames.ReceiveTimeout));
+        reqContext.SetOption(OptionNames.SendTimeout, -1);
+        Assert.Equal(Timeout.InfiniteTimeSpan, reqContext.SendTimeout);
+
+        using var surveyor = new SurveyorSocket();
+        using SurveyorContext survey = surveyor.OpenContext();
+        survey.SurveyTime = TimeSpan.FromMilliseconds(300);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), survey.GetOption(OptionNames.SurveyorSurveyTime));
+        Assert.Equal(SpError.InvalidArgument, Assert.Throws<SpNetException>(() => survey.SetOption(OptionNames.SurveyorSurveyTime, 0)).Error);
+
+        using var sub = new SubSocket();
+        using SubContext subContext = sub.OpenContext();
+        subContext.SetOption(OptionNames.SubPreferNew, false);
+        Assert.False(subContext.PreferNew);
+        Assert.True(sub.PreferNew);
+        subContext.SetOption(OptionNames.SubSubscribe, "a");
+        Assert.Equal(SpError.NoEntry, Assert.Throws<SpNetException>(() => subContext.SetOption(OptionNames.SubUnsubscribe, "b")).Error);
+        subContext.SetOption(OptionNames.SubUnsubscribe, "a");
+        Assert.Equal(SpError.WriteOnly, Assert.Throws<SpNetException>(() => subContext.GetOption(OptionNames.SubSubscribe)).Error);
+
+        using var rep = new RepSocket();
+        using RepContext repContext = rep.OpenContext();
+        var unknown = Assert.Throws<SpNetException>(() => repContext.SetOption(OptionNames.MaxTtl, 3));
+        Assert.Equal(SpError.NotSupported, unknown.Error);
+        Assert.Contains("ttl-max", unknown.Message, StringComparison.Ordinal);
+        Assert.Equal(SpError.BadType, Assert.Throws<SpNetException>(() => repContext.SetOption(OptionNames.ReceiveTimeout, "x")).Error);
     }
 }

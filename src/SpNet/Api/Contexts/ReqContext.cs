@@ -1,3 +1,4 @@
+using SpNet.Options;
 using SpNet.Protocols;
 
 namespace SpNet;
@@ -8,9 +9,15 @@ namespace SpNet;
 /// </summary>
 public sealed class ReqContext : SocketContext
 {
+    private static readonly Option<ReqContext, TimeSpan> s_resendTime = new(OptionNames.ReqResendTime, OptionKind.Timeout,
+        c => c._req.ResendTime, (c, v) => c._req.ResendTime = v);
+
+    /// <summary>A REQ context's options (NNG's req0 context table): the timeouts and the resend time.</summary>
+    private static readonly OptionTable<ReqContext> s_options = CommonOptions.With(s_resendTime);
+
     private readonly Req.ReqContext _req;
 
-    internal ReqContext(ReqSocket socket, Req.ReqContext req) : base(socket, req) => _req = req;
+    internal ReqContext(ReqSocket socket, Req.ReqContext req) : base(socket, req, s_options) => _req = req;
 
     /// <summary>
     /// This context's resend interval (NNG_OPT_REQ_RESENDTIME); starts as the socket's <see cref="ReqSocket.ResendTime"/>
@@ -19,7 +26,7 @@ public sealed class ReqContext : SocketContext
     /// </summary>
     public TimeSpan ResendTime
     {
-        get => _req.ResendTime;
-        set => _req.ResendTime = value >= TimeSpan.Zero || value == Timeout.InfiniteTimeSpan ? value : throw new ArgumentOutOfRangeException(nameof(value), "zero (disabled), positive or infinite");
+        get => s_resendTime.Get(this);
+        set => s_resendTime.Set(this, value);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using SpNet.Options;
 using SpNet.Protocols;
 
 namespace SpNet;
@@ -10,9 +11,18 @@ namespace SpNet;
 /// </summary>
 public sealed class SubContext : SocketContext
 {
+    private static readonly Option<SubContext, bool> s_preferNew = new(OptionNames.SubPreferNew, OptionKind.Boolean,
+        c => c._sub.PreferNew, (c, v) => c._sub.PreferNew = v);
+
+    /// <summary>A SUB context's options (NNG's sub0 context table): the timeouts, subscribe, unsubscribe and prefer-new.</summary>
+    private static readonly OptionTable<SubContext> s_options = CommonOptions.With(
+        s_preferNew,
+        new Option<SubContext, byte[]>(OptionNames.SubSubscribe, OptionKind.Bytes, null, (c, v) => c.Subscribe(v)),
+        new Option<SubContext, byte[]>(OptionNames.SubUnsubscribe, OptionKind.Bytes, null, (c, v) => c.Unsubscribe(v)));
+
     private readonly Sub.SubContext _sub;
 
-    internal SubContext(SubSocket socket, Sub.SubContext sub) : base(socket, sub) => _sub = sub;
+    internal SubContext(SubSocket socket, Sub.SubContext sub) : base(socket, sub, s_options) => _sub = sub;
 
     /// <summary>Subscribes this context to messages starting with <paramref name="prefix"/> (empty = all); other contexts and the socket are unaffected.</summary>
     /// <exception cref="SpNetException"><see cref="SpError.Closed"/> after dispose or socket close.</exception>
@@ -42,7 +52,7 @@ public sealed class SubContext : SocketContext
     /// </summary>
     public bool PreferNew
     {
-        get => _sub.PreferNew;
-        set => _sub.PreferNew = value;
+        get => s_preferNew.Get(this);
+        set => s_preferNew.Set(this, value);
     }
 }

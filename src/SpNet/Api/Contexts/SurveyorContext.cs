@@ -1,3 +1,4 @@
+using SpNet.Options;
 using SpNet.Protocols;
 
 namespace SpNet;
@@ -8,9 +9,15 @@ namespace SpNet;
 /// </summary>
 public sealed class SurveyorContext : SocketContext
 {
+    private static readonly Option<SurveyorContext, TimeSpan> s_surveyTime = new(OptionNames.SurveyorSurveyTime, OptionKind.PositiveOrInfinite,
+        c => c._survey.SurveyTime, (c, v) => c._survey.SurveyTime = v);
+
+    /// <summary>A SURVEYOR context's options (NNG's surveyor0 context table): the timeouts and the survey time.</summary>
+    private static readonly OptionTable<SurveyorContext> s_options = CommonOptions.With(s_surveyTime);
+
     private readonly Surveyor.SurveyContext _survey;
 
-    internal SurveyorContext(SurveyorSocket socket, Surveyor.SurveyContext survey) : base(socket, survey) => _survey = survey;
+    internal SurveyorContext(SurveyorSocket socket, Surveyor.SurveyContext survey) : base(socket, survey, s_options) => _survey = survey;
 
     /// <summary>
     /// How long this context accepts answers to a survey (NNG_OPT_SURVEYOR_SURVEYTIME); starts as the socket's
@@ -19,7 +26,7 @@ public sealed class SurveyorContext : SocketContext
     /// </summary>
     public TimeSpan SurveyTime
     {
-        get => _survey.SurveyTime;
-        set => _survey.SurveyTime = value;
+        get => s_surveyTime.Get(this);
+        set => s_surveyTime.Set(this, value);
     }
 }

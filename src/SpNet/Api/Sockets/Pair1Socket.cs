@@ -1,4 +1,4 @@
-using SpNet.Internal;
+using SpNet.Options;
 using SpNet.Protocols;
 
 namespace SpNet;
@@ -12,6 +12,13 @@ namespace SpNet;
 /// </summary>
 public sealed class Pair1Socket : Socket
 {
+    private static readonly Option<Pair1Socket, int> s_maxTtl = MaxTtlOption<Pair1Socket>(s => s._hops, OptionKind.Ttl);
+
+    /// <summary>PAIR1's options (NNG's pair1 table): the common ones, the hop limit and whether it is polyamorous (read-only).</summary>
+    private static readonly OptionTable<Pair1Socket> s_options = CommonOptions.With(
+        s_maxTtl,
+        new Option<Pair1Socket, bool>(OptionNames.Pair1Polyamorous, OptionKind.Boolean, s => s._polyamorous, null));
+
     private readonly IHopLimited _hops;
     private readonly bool _polyamorous;
 
@@ -24,9 +31,9 @@ public sealed class Pair1Socket : Socket
     {
     }
 
-    private Pair1Socket(Pair1 mono, SocketStatistics statistics) : base(mono, statistics) => _hops = mono;
+    private Pair1Socket(Pair1 mono, SocketStatistics statistics) : base(mono, statistics, s_options) => _hops = mono;
 
-    private Pair1Socket(Pair1Poly poly, SocketStatistics statistics) : base(poly, statistics)
+    private Pair1Socket(Pair1Poly poly, SocketStatistics statistics) : base(poly, statistics, s_options)
     {
         _hops = poly;
         _polyamorous = true;
@@ -60,28 +67,7 @@ public sealed class Pair1Socket : Socket
     /// </summary>
     public int MaxTtl
     {
-        get => _hops.MaxTtl;
-        set => _hops.MaxTtl = value;
-    }
-
-    private protected override bool TrySetProtocolOption(string name, object value)
-    {
-        if (name == OptionNames.MaxTtl)
-        {
-            MaxTtl = OptionValues.ToInt32(name, value, 1, 15);
-            return true;
-        }
-        return false;
-    }
-
-    private protected override bool TryGetProtocolOption(string name, out object? value)
-    {
-        value = name switch
-        {
-            OptionNames.MaxTtl => MaxTtl,
-            OptionNames.Pair1Polyamorous => IsPolyamorous,
-            _ => null,
-        };
-        return value is not null;
+        get => s_maxTtl.Get(this);
+        set => s_maxTtl.Set(this, value);
     }
 }

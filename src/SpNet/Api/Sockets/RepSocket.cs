@@ -1,3 +1,4 @@
+using SpNet.Options;
 using SpNet.Protocols;
 using SpNet.Protocols.Raw;
 
@@ -11,6 +12,11 @@ namespace SpNet;
 /// </summary>
 public sealed class RepSocket : Socket
 {
+    private static readonly Option<RepSocket, int> s_maxTtl = MaxTtlOption<RepSocket>(s => s._hops, OptionKind.Ttl);
+
+    /// <summary>REP's options (NNG's rep0 and xrep0): the common ones and the hop limit.</summary>
+    private static readonly OptionTable<RepSocket> s_options = CommonOptions.With(s_maxTtl);
+
     private readonly IHopLimited _hops;
 
     /// <summary>Creates an unconnected REP socket.</summary>
@@ -22,9 +28,9 @@ public sealed class RepSocket : Socket
     {
     }
 
-    private RepSocket(Rep rep, SocketStatistics statistics) : base(rep, statistics) => _hops = rep;
+    private RepSocket(Rep rep, SocketStatistics statistics) : base(rep, statistics, s_options) => _hops = rep;
 
-    private RepSocket(XRep raw, SocketStatistics statistics) : base(raw, statistics) => _hops = raw;
+    private RepSocket(XRep raw, SocketStatistics statistics) : base(raw, statistics, s_options) => _hops = raw;
 
     /// <summary>
     /// Creates a raw REP socket (device mode): a received request's <see cref="Message.Header"/> is
@@ -41,8 +47,8 @@ public sealed class RepSocket : Socket
     /// <summary>Most routing hops a request may carry (NNG_OPT_MAXTTL, 1–15, default 8); requests over it are dropped.</summary>
     public int MaxTtl
     {
-        get => _hops.MaxTtl;
-        set => _hops.MaxTtl = value;
+        get => s_maxTtl.Get(this);
+        set => s_maxTtl.Set(this, value);
     }
 
     /// <summary>Opens an independent reply context: it receives a request and answers it with its own saved backtrace.</summary>

@@ -1,3 +1,4 @@
+using SpNet.Options;
 using SpNet.Protocols;
 using SpNet.Protocols.Raw;
 
@@ -12,8 +13,16 @@ namespace SpNet;
 /// </summary>
 public sealed class ReqSocket : Socket
 {
+    private static readonly Option<ReqSocket, TimeSpan> s_resendTime = new(OptionNames.ReqResendTime, OptionKind.Timeout,
+        s => s.Cooked.ResendTime, (s, v) => s.Cooked.ResendTime = v);
+
+    private static readonly Option<ReqSocket, int> s_maxTtl = MaxTtlOption<ReqSocket>(s => s._hops, OptionKind.Ttl);
+
+    /// <summary>REQ's options (NNG's req0 and xreq0 tables in one): the common ones, resend time and hop limit.</summary>
+    private static readonly OptionTable<ReqSocket> s_options = CommonOptions.With(s_resendTime, s_maxTtl);
+
     private readonly Req? _req;
-    private readonly XReq? _raw;
+    private readonly IHopLimited _hops;
 
     /// <summary>Creates an unconnected REQ socket.</summary>
     public ReqSocket() : this(new SocketStatistics())
@@ -24,9 +33,13 @@ public sealed class ReqSocket : Socket
     {
     }
 
-    private ReqSocket(Req req, SocketStatistics statistics) : base(req, statistics) => _req = req;
+    private ReqSocket(Req req, SocketStatistics statistics) : base(req, statistics, s_options)
+    {
+        _req = req;
+        _hops = req;
+    }
 
-    private ReqSocket(XReq raw, SocketStatistics statistics) : base(raw, statistics) => _raw = raw;
+    private ReqSocket(XReq raw, SocketStatistics statistics) : base(raw, statistics, s_options) => _hops = raw;
 
     /// <summary>
     /// Creates a raw REQ socket (device mode): no request ids, no resends; what you send goes out as header plus body
@@ -46,25 +59,19 @@ public sealed class ReqSocket : Socket
     /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw socket.</exception>
     public TimeSpan ResendTime
     {
-        get => Cooked.ResendTime;
-        set => Cooked.ResendTime = value >= TimeSpan.Zero || value == Timeout.InfiniteTimeSpan ? value : throw new ArgumentOutOfRangeException(nameof(value), "zero (disabled), positive or infinite");
+        get => s_resendTime.Get(this);
+        set => s_resendTime.Set(this, value);
     }
 
-    /// <summary>Most routing hops a reply may carry on a raw socket (NNG_OPT_MAXTTL, 1–15, default 8).</summary>
+    /// <summary>
+    /// Most routing hops a reply may carry on a raw socket (NNG_OPT_MAXTTL, 1–15, default 8). A cooked socket keeps and
+    /// reports it, as NNG's does, but its replies arrive with their routing already taken off, so it limits nothing there.
+    /// </summary>
     public int MaxTtl
     {
-        get => _raw?.MaxTtl ?? _maxTtl;
-        set
-        {
-            _maxTtl = Protocols.Routing.Backtrace.CheckTtl(value);
-            if (_raw is not null)
-            {
-                _raw.MaxTtl = value;
-            }
-        }
+        get => s_maxTtl.Get(this);
+        set => s_maxTtl.Set(this, value);
     }
-
-    private int _maxTtl = Protocols.Routing.Backtrace.DefaultMaxTtl;
 
     /// <summary>Opens an independent request context (own id, resend timer and reply) sharing this socket's connections.</summary>
     /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw socket; <see cref="SpError.Closed"/>.</exception>

@@ -1,3 +1,4 @@
+using SpNet.Options;
 using SpNet.Protocols;
 using SpNet.Protocols.Raw;
 
@@ -11,6 +12,11 @@ namespace SpNet;
 /// </summary>
 public sealed class RespondentSocket : Socket
 {
+    private static readonly Option<RespondentSocket, int> s_maxTtl = MaxTtlOption<RespondentSocket>(s => s._hops, OptionKind.Ttl);
+
+    /// <summary>RESPONDENT's options (NNG's respondent0 and xrespondent0): the common ones and the hop limit.</summary>
+    private static readonly OptionTable<RespondentSocket> s_options = CommonOptions.With(s_maxTtl);
+
     private readonly IHopLimited _hops;
 
     /// <summary>Creates an unconnected RESPONDENT socket.</summary>
@@ -22,9 +28,9 @@ public sealed class RespondentSocket : Socket
     {
     }
 
-    private RespondentSocket(Rep cooked, SocketStatistics statistics) : base(cooked, statistics) => _hops = cooked;
+    private RespondentSocket(Rep cooked, SocketStatistics statistics) : base(cooked, statistics, s_options) => _hops = cooked;
 
-    private RespondentSocket(XRep raw, SocketStatistics statistics) : base(raw, statistics) => _hops = raw;
+    private RespondentSocket(XRep raw, SocketStatistics statistics) : base(raw, statistics, s_options) => _hops = raw;
 
     /// <summary>Creates a raw RESPONDENT socket (device mode), with the header rules of <see cref="RepSocket.CreateRaw"/>.</summary>
     public static RespondentSocket CreateRaw()
@@ -36,8 +42,8 @@ public sealed class RespondentSocket : Socket
     /// <summary>Most routing hops a survey may carry (NNG_OPT_MAXTTL, 1–15, default 8); surveys over it are dropped.</summary>
     public int MaxTtl
     {
-        get => _hops.MaxTtl;
-        set => _hops.MaxTtl = value;
+        get => s_maxTtl.Get(this);
+        set => s_maxTtl.Set(this, value);
     }
 
     /// <summary>Opens an independent context: it receives a survey and answers it with its own saved backtrace.</summary>

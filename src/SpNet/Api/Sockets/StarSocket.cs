@@ -1,4 +1,4 @@
-using SpNet.Internal;
+using SpNet.Options;
 using SpNet.Protocols;
 
 namespace SpNet;
@@ -12,6 +12,12 @@ namespace SpNet;
 /// </summary>
 public sealed class StarSocket : Socket
 {
+    /// <summary>STAR's hop limit runs to 255 (mangos), not NNG's 15: a STAR hop count is a whole byte.</summary>
+    private static readonly Option<StarSocket, int> s_maxTtl = MaxTtlOption<StarSocket>(s => s._star, OptionKind.Int32(1, 255));
+
+    /// <summary>STAR's options: the common ones and the hop limit.</summary>
+    private static readonly OptionTable<StarSocket> s_options = CommonOptions.With(s_maxTtl);
+
     private readonly Star _star;
 
     /// <summary>Creates an unconnected, cooked STAR socket.</summary>
@@ -23,7 +29,7 @@ public sealed class StarSocket : Socket
     {
     }
 
-    private StarSocket(Star star, SocketStatistics statistics) : base(star, statistics) => _star = star;
+    private StarSocket(Star star, SocketStatistics statistics) : base(star, statistics, s_options) => _star = star;
 
     /// <summary>
     /// Creates a raw STAR socket (mangos xstar): a received message's <see cref="Message.Header"/> is <c>00 00 00 hops+1</c>;
@@ -34,23 +40,7 @@ public sealed class StarSocket : Socket
     /// <summary>Hop limit (mangos OptionTTL, <c>ttl-max</c>; 1–255, default 8): a message arriving with this many hops or more is dropped.</summary>
     public int MaxTtl
     {
-        get => _star.MaxTtl;
-        set => _star.MaxTtl = value;
-    }
-
-    private protected override bool TrySetProtocolOption(string name, object value)
-    {
-        if (name == OptionNames.MaxTtl)
-        {
-            MaxTtl = OptionValues.ToInt32(name, value, 1, 255);
-            return true;
-        }
-        return false;
-    }
-
-    private protected override bool TryGetProtocolOption(string name, out object? value)
-    {
-        value = name == OptionNames.MaxTtl ? MaxTtl : null;
-        return value is not null;
+        get => s_maxTtl.Get(this);
+        set => s_maxTtl.Set(this, value);
     }
 }

@@ -1,4 +1,4 @@
-using SpNet.Internal;
+using SpNet.Options;
 using System.Text;
 using SpNet.Protocols;
 
@@ -11,6 +11,15 @@ namespace SpNet;
 /// </summary>
 public sealed class SubSocket : Socket
 {
+    private static readonly Option<SubSocket, bool> s_preferNew = new(OptionNames.SubPreferNew, OptionKind.Boolean,
+        s => s._sub.PreferNew, (s, v) => s._sub.PreferNew = v);
+
+    /// <summary>SUB's options (NNG's sub0 table): the common ones, the write-only subscribe and unsubscribe, and prefer-new.</summary>
+    private static readonly OptionTable<SubSocket> s_options = CommonOptions.With(
+        s_preferNew,
+        new Option<SubSocket, byte[]>(OptionNames.SubSubscribe, OptionKind.Bytes, null, (s, v) => s.Subscribe(v)),
+        new Option<SubSocket, byte[]>(OptionNames.SubUnsubscribe, OptionKind.Bytes, null, (s, v) => s.Unsubscribe(v)));
+
     private readonly Sub _sub;
 
     /// <summary>Creates an unconnected SUB socket with no subscriptions.</summary>
@@ -35,11 +44,11 @@ public sealed class SubSocket : Socket
     /// </summary>
     public bool PreferNew
     {
-        get => _sub.PreferNew;
-        set => _sub.PreferNew = value;
+        get => s_preferNew.Get(this);
+        set => s_preferNew.Set(this, value);
     }
 
-    private SubSocket(Sub sub, SocketStatistics statistics) : base(sub, statistics) => _sub = sub;
+    private SubSocket(Sub sub, SocketStatistics statistics) : base(sub, statistics, s_options) => _sub = sub;
 
     /// <summary>Number of distinct prefixes subscribed.</summary>
     public int SubscriptionCount => _sub.Subscriptions.Count;
@@ -76,34 +85,6 @@ public sealed class SubSocket : Socket
     /// </summary>
     /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw SUB; <see cref="SpError.Closed"/>.</exception>
     public SubContext OpenContext() => new(this, (Sub.SubContext)OpenContextCore());
-
-    private protected override bool TrySetProtocolOption(string name, object value)
-    {
-        switch (name)
-        {
-            case OptionNames.SubSubscribe:
-                Subscribe(OptionValues.ToBytes(name, value));
-                return true;
-            case OptionNames.SubUnsubscribe:
-                Unsubscribe(OptionValues.ToBytes(name, value));
-                return true;
-            case OptionNames.SubPreferNew:
-                PreferNew = OptionValues.ToBoolean(name, value);
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private protected override bool TryGetProtocolOption(string name, out object? value)
-    {
-        value = name == OptionNames.SubPreferNew ? PreferNew : null;
-        if (name is OptionNames.SubSubscribe or OptionNames.SubUnsubscribe)
-        {
-            throw new SpNetException(SpError.WriteOnly, $"option '{name}' is write-only");
-        }
-        return value is not null;
-    }
 
     private void ThrowIfRawSubscription()
     {

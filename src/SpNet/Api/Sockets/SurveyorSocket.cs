@@ -1,3 +1,4 @@
+using SpNet.Options;
 using SpNet.Protocols;
 using SpNet.Protocols.Raw;
 
@@ -11,6 +12,14 @@ namespace SpNet;
 /// </summary>
 public sealed class SurveyorSocket : Socket
 {
+    private static readonly Option<SurveyorSocket, TimeSpan> s_surveyTime = new(OptionNames.SurveyorSurveyTime, OptionKind.PositiveOrInfinite,
+        s => s.Cooked.SurveyTime, (s, v) => s.Cooked.SurveyTime = v);
+
+    private static readonly Option<SurveyorSocket, int> s_maxTtl = MaxTtlOption<SurveyorSocket>(s => s._hops, OptionKind.Ttl);
+
+    /// <summary>SURVEYOR's options (NNG's surveyor0 and xsurveyor0 in one): the common ones, survey time and hop limit.</summary>
+    private static readonly OptionTable<SurveyorSocket> s_options = CommonOptions.With(s_maxTtl, s_surveyTime);
+
     private readonly Surveyor? _cooked;
     private readonly IHopLimited _hops;
 
@@ -23,13 +32,13 @@ public sealed class SurveyorSocket : Socket
     {
     }
 
-    private SurveyorSocket(Surveyor cooked, SocketStatistics statistics) : base(cooked, statistics)
+    private SurveyorSocket(Surveyor cooked, SocketStatistics statistics) : base(cooked, statistics, s_options)
     {
         _cooked = cooked;
         _hops = cooked;
     }
 
-    private SurveyorSocket(XSurveyor raw, SocketStatistics statistics) : base(raw, statistics) => _hops = raw;
+    private SurveyorSocket(XSurveyor raw, SocketStatistics statistics) : base(raw, statistics, s_options) => _hops = raw;
 
     /// <summary>
     /// Creates a raw SURVEYOR socket (device mode): no ids, no deadline; what you send goes to every peer as header
@@ -49,15 +58,15 @@ public sealed class SurveyorSocket : Socket
     /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw socket.</exception>
     public TimeSpan SurveyTime
     {
-        get => Cooked.SurveyTime;
-        set => Cooked.SurveyTime = value;
+        get => s_surveyTime.Get(this);
+        set => s_surveyTime.Set(this, value);
     }
 
     /// <summary>Most routing hops an answer may carry (NNG_OPT_MAXTTL, 1–15, default 8).</summary>
     public int MaxTtl
     {
-        get => _hops.MaxTtl;
-        set => _hops.MaxTtl = value;
+        get => s_maxTtl.Get(this);
+        set => s_maxTtl.Set(this, value);
     }
 
     /// <summary>Opens an independent survey context (own survey id, deadline and answers) sharing this socket's connections.</summary>

@@ -7,7 +7,7 @@ namespace SpNet.Protocols.Raw;
 /// Raw REQ (device mode): no ids, no resends. A sent message goes, header and body unchanged, to one pipe with room
 /// (round robin, waiting for room like REQ); a received reply's tags up to the bit-31 id become its header.
 /// </summary>
-internal sealed class XReq(SocketStatistics statistics, int receiveCapacity) : ProtocolBase(ProtocolIds.Req, statistics)
+internal sealed class XReq(SocketStatistics statistics, int receiveCapacity) : ProtocolBase(ProtocolIds.Req, statistics), IHopLimited
 {
     private readonly LoadBalancer _pipes = new();
     private readonly ReceiveQueue _replies = new(receiveCapacity);

@@ -39,7 +39,7 @@ internal sealed class TcpDialer : ITransportDialer
         SocketException? last = null;
         foreach (IPAddress address in addresses)
         {
-            var socket = new System.Net.Sockets.Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var socket = new System.Net.Sockets.Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {
                 // Before connecting, so a user timeout also bounds the SYN retransmissions of a silent network.

@@ -65,7 +65,6 @@ internal sealed class TcpListener : ITransportListener
     {
         var listening = _socket ?? throw new SpNetException(SpError.Closed, $"{Url}: listener not bound");
         System.Net.Sockets.Socket accepted = await listening.AcceptAsync(cancellationToken).ConfigureAwait(false);
-        accepted.NoDelay = true;
         return accepted;
     }
 

@@ -3,11 +3,10 @@ using System.Net.Sockets;
 namespace SpNet.Transports.Tcp;
 
 /// <summary>
-/// The TCP keepalive and user-timeout settings of a socket (<see cref="Socket.TcpKeepAlive"/> and its tuning), applied
-/// to every TCP connection that tcp://, tls+tcp://, ws:// and wss:// dial or accept. Zero values leave the operating
-/// system's own setting in place.
+/// Applies a socket's <see cref="TcpOptions"/> (<see cref="Socket.Tcp"/>) to every TCP connection that tcp://,
+/// tls+tcp://, ws:// and wss:// dial or accept. Zero values leave the operating system's own setting in place.
 /// </summary>
-internal sealed record TcpTuning(bool KeepAlive, TimeSpan KeepAliveTime, TimeSpan KeepAliveInterval, int KeepAliveRetryCount, TimeSpan UserTimeout)
+internal static class TcpTuning
 {
     /// <summary>Linux's <c>IPPROTO_TCP</c>.</summary>
     private const int IpProtoTcp = 6;
@@ -15,31 +14,29 @@ internal sealed record TcpTuning(bool KeepAlive, TimeSpan KeepAliveTime, TimeSpa
     /// <summary>Linux's <c>TCP_USER_TIMEOUT</c> (linux/tcp.h): milliseconds, as a 32-bit unsigned int.</summary>
     private const int TcpUserTimeoutOption = 18;
 
-    /// <summary>Nothing set: keepalive off and every OS default kept (as NNG).</summary>
-    public static TcpTuning Default { get; } = new(false, TimeSpan.Zero, TimeSpan.Zero, 0, TimeSpan.Zero);
-
-    /// <summary>True when <see cref="UserTimeout"/> can take effect here: <c>TCP_USER_TIMEOUT</c> is Linux's option.</summary>
+    /// <summary>True when <see cref="TcpOptions.UserTimeout"/> can take effect here: <c>TCP_USER_TIMEOUT</c> is Linux's option.</summary>
     public static bool UserTimeoutSupported => OperatingSystem.IsLinux();
 
     /// <summary>
     /// Sets the options on <paramref name="socket"/>: call it before connecting a dialed socket (so a user timeout
-    /// also bounds the handshake's retransmissions) and right after accepting one. Does nothing when nothing was asked.
+    /// also bounds the handshake's retransmissions) and right after accepting one.
     /// </summary>
-    public void Apply(System.Net.Sockets.Socket socket)
+    public static void Apply(this TcpOptions options, System.Net.Sockets.Socket socket)
     {
-        if (KeepAlive)
+        socket.NoDelay = options.NoDelay;
+        if (options.KeepAlive)
         {
             // SO_KEEPALIVE exists everywhere sockets do; a failure here is a real error, so it is not swallowed.
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-            TrySet(socket, SocketOptionName.TcpKeepAliveTime, (int)KeepAliveTime.TotalSeconds);
-            TrySet(socket, SocketOptionName.TcpKeepAliveInterval, (int)KeepAliveInterval.TotalSeconds);
-            TrySet(socket, SocketOptionName.TcpKeepAliveRetryCount, KeepAliveRetryCount);
+            TrySet(socket, SocketOptionName.TcpKeepAliveTime, (int)options.KeepAliveTime.TotalSeconds);
+            TrySet(socket, SocketOptionName.TcpKeepAliveInterval, (int)options.KeepAliveInterval.TotalSeconds);
+            TrySet(socket, SocketOptionName.TcpKeepAliveRetryCount, options.KeepAliveRetryCount);
         }
-        if (UserTimeout > TimeSpan.Zero && UserTimeoutSupported)
+        if (options.UserTimeout > TimeSpan.Zero && UserTimeoutSupported)
         {
             Span<byte> value = stackalloc byte[4];
             // Native byte order, as the kernel reads its unsigned int.
-            BitConverter.TryWriteBytes(value, (int)Math.Ceiling(UserTimeout.TotalMilliseconds));
+            BitConverter.TryWriteBytes(value, (int)Math.Ceiling(options.UserTimeout.TotalMilliseconds));
             socket.SetRawSocketOption(IpProtoTcp, TcpUserTimeoutOption, value);
         }
     }

@@ -123,7 +123,6 @@ internal sealed class HttpAcceptor
                 await Task.Delay(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false); // out of descriptors and the like
                 continue;
             }
-            accepted.NoDelay = true;
             _ = ServeAsync(accepted);
         }
     }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using SpNet.Core;
+using SpNet.Transports.Tcp;
 using SpNet.Transports.Tls;
 
 namespace SpNet.Transports.Ws;

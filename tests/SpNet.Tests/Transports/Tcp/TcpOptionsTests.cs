@@ -6,25 +6,25 @@ using SpNet.Transports.Tcp;
 namespace SpNet.Tests.Transports.Tcp;
 
 /// <summary>
-/// <see cref="Socket.TcpKeepAlive"/> and its tuning: defaults, validation, the NNG option name, and that the values
+/// <see cref="Socket.Tcp"/> (<see cref="TcpOptions"/>): keepalive, its tuning and no-delay: defaults, validation, the NNG option names, and that the values
 /// really reach the OS sockets of both ends on every TCP-based transport (read back from each pipe's socket).
 /// </summary>
-public sealed class TcpKeepAliveTests : IClassFixture<CertificateFixture>
+public sealed class TcpOptionsTests : IClassFixture<CertificateFixture>
 {
     private readonly TestCertificates _certs;
 
-    public TcpKeepAliveTests(CertificateFixture fixture) => _certs = fixture.Value;
+    public TcpOptionsTests(CertificateFixture fixture) => _certs = fixture.Value;
 
     [Fact]
     public void Defaults_are_off_as_in_nng()
     {
         using var socket = new PairSocket();
-        Assert.False(socket.TcpKeepAlive);
+        Assert.False(socket.Tcp.KeepAlive);
         Assert.Equal(false, socket.GetOption(OptionNames.TcpKeepAlive));
-        Assert.Equal(TimeSpan.Zero, socket.TcpKeepAliveTime);
-        Assert.Equal(TimeSpan.Zero, socket.TcpKeepAliveInterval);
-        Assert.Equal(0, socket.TcpKeepAliveRetryCount);
-        Assert.Equal(TimeSpan.Zero, socket.TcpUserTimeout);
+        Assert.Equal(TimeSpan.Zero, socket.Tcp.KeepAliveTime);
+        Assert.Equal(TimeSpan.Zero, socket.Tcp.KeepAliveInterval);
+        Assert.Equal(0, socket.Tcp.KeepAliveRetryCount);
+        Assert.Equal(TimeSpan.Zero, socket.Tcp.UserTimeout);
     }
 
     [Fact]
@@ -32,50 +32,53 @@ public sealed class TcpKeepAliveTests : IClassFixture<CertificateFixture>
     {
         using var socket = new ReqSocket
         {
-            TcpKeepAliveTime = TimeSpan.FromSeconds(32767),
-            TcpKeepAliveInterval = TimeSpan.FromSeconds(1),
-            TcpKeepAliveRetryCount = 127,
-            TcpUserTimeout = TimeSpan.FromMilliseconds(int.MaxValue),
+            Tcp =
+            {
+                KeepAliveTime = TimeSpan.FromSeconds(32767),
+                KeepAliveInterval = TimeSpan.FromSeconds(1),
+                KeepAliveRetryCount = 127,
+                UserTimeout = TimeSpan.FromMilliseconds(int.MaxValue),
+            },
         };
-        Assert.Equal(TimeSpan.FromSeconds(32767), socket.TcpKeepAliveTime);
-        Assert.Equal(TimeSpan.FromSeconds(1), socket.TcpKeepAliveInterval);
-        Assert.Equal(127, socket.TcpKeepAliveRetryCount);
-        Assert.Equal(TimeSpan.FromMilliseconds(int.MaxValue), socket.TcpUserTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(32767), socket.Tcp.KeepAliveTime);
+        Assert.Equal(TimeSpan.FromSeconds(1), socket.Tcp.KeepAliveInterval);
+        Assert.Equal(127, socket.Tcp.KeepAliveRetryCount);
+        Assert.Equal(TimeSpan.FromMilliseconds(int.MaxValue), socket.Tcp.UserTimeout);
 
         socket.SetOption("tcp-keepalive", true);
-        Assert.True(socket.TcpKeepAlive);
+        Assert.True(socket.Tcp.KeepAlive);
         Assert.Equal(true, socket.GetOption("tcp-keepalive"));
-        socket.TcpKeepAlive = false;
+        socket.Tcp.KeepAlive = false;
         Assert.Equal(false, socket.GetOption("tcp-keepalive"));
 
-        socket.TcpKeepAliveTime = TimeSpan.Zero;
-        socket.TcpUserTimeout = TimeSpan.Zero;
-        Assert.Equal(TimeSpan.Zero, socket.TcpKeepAliveTime);
-        Assert.Equal(TimeSpan.Zero, socket.TcpUserTimeout);
+        socket.Tcp.KeepAliveTime = TimeSpan.Zero;
+        socket.Tcp.UserTimeout = TimeSpan.Zero;
+        Assert.Equal(TimeSpan.Zero, socket.Tcp.KeepAliveTime);
+        Assert.Equal(TimeSpan.Zero, socket.Tcp.UserTimeout);
     }
 
     [Fact]
     public void Option_name_needs_a_boolean()
     {
         using var socket = new PushSocket();
-        Assert.Equal(SpError.InvalidArgument, Assert.Throws<SpNetException>(() => socket.SetOption("tcp-keepalive", 1)).Error);
-        Assert.False(socket.TcpKeepAlive);
+        Assert.Equal(SpError.BadType, Assert.Throws<SpNetException>(() => socket.SetOption("tcp-keepalive", 1)).Error);
+        Assert.False(socket.Tcp.KeepAlive);
     }
 
     public static TheoryData<string, Action<Socket>> InvalidValues => new()
     {
-        { "keepalive time negative", s => s.TcpKeepAliveTime = TimeSpan.FromSeconds(-1) },
-        { "keepalive time over 32767 s", s => s.TcpKeepAliveTime = TimeSpan.FromSeconds(32768) },
-        { "keepalive time fractional", s => s.TcpKeepAliveTime = TimeSpan.FromMilliseconds(1500) },
-        { "keepalive time under a second", s => s.TcpKeepAliveTime = TimeSpan.FromMilliseconds(1) },
-        { "keepalive interval negative", s => s.TcpKeepAliveInterval = TimeSpan.FromTicks(-1) },
-        { "keepalive interval over 32767 s", s => s.TcpKeepAliveInterval = TimeSpan.FromHours(10) },
-        { "keepalive interval fractional", s => s.TcpKeepAliveInterval = TimeSpan.FromMilliseconds(2001) },
-        { "retry count negative", s => s.TcpKeepAliveRetryCount = -1 },
-        { "retry count over 127", s => s.TcpKeepAliveRetryCount = 128 },
-        { "user timeout negative", s => s.TcpUserTimeout = TimeSpan.FromMilliseconds(-1) },
-        { "user timeout infinite", s => s.TcpUserTimeout = Timeout.InfiniteTimeSpan },
-        { "user timeout over int.MaxValue ms", s => s.TcpUserTimeout = TimeSpan.FromMilliseconds(int.MaxValue + 1L) },
+        { "keepalive time negative", s => s.Tcp.KeepAliveTime = TimeSpan.FromSeconds(-1) },
+        { "keepalive time over 32767 s", s => s.Tcp.KeepAliveTime = TimeSpan.FromSeconds(32768) },
+        { "keepalive time fractional", s => s.Tcp.KeepAliveTime = TimeSpan.FromMilliseconds(1500) },
+        { "keepalive time under a second", s => s.Tcp.KeepAliveTime = TimeSpan.FromMilliseconds(1) },
+        { "keepalive interval negative", s => s.Tcp.KeepAliveInterval = TimeSpan.FromTicks(-1) },
+        { "keepalive interval over 32767 s", s => s.Tcp.KeepAliveInterval = TimeSpan.FromHours(10) },
+        { "keepalive interval fractional", s => s.Tcp.KeepAliveInterval = TimeSpan.FromMilliseconds(2001) },
+        { "retry count negative", s => s.Tcp.KeepAliveRetryCount = -1 },
+        { "retry count over 127", s => s.Tcp.KeepAliveRetryCount = 128 },
+        { "user timeout negative", s => s.Tcp.UserTimeout = TimeSpan.FromMilliseconds(-1) },
+        { "user timeout infinite", s => s.Tcp.UserTimeout = Timeout.InfiniteTimeSpan },
+        { "user timeout over int.MaxValue ms", s => s.Tcp.UserTimeout = TimeSpan.FromMilliseconds(int.MaxValue + 1L) },
     };
 
     [Theory]
@@ -84,8 +87,8 @@ public sealed class TcpKeepAliveTests : IClassFixture<CertificateFixture>
     {
         using var socket = new PairSocket();
         Assert.Throws<ArgumentOutOfRangeException>(() => set(socket));
-        Assert.True(socket.TcpKeepAliveTime == TimeSpan.Zero && socket.TcpKeepAliveInterval == TimeSpan.Zero
-            && socket.TcpKeepAliveRetryCount == 0 && socket.TcpUserTimeout == TimeSpan.Zero, what);
+        Assert.True(socket.Tcp.KeepAliveTime == TimeSpan.Zero && socket.Tcp.KeepAliveInterval == TimeSpan.Zero
+            && socket.Tcp.KeepAliveRetryCount == 0 && socket.Tcp.UserTimeout == TimeSpan.Zero, what);
     }
 
     [Theory]
@@ -140,12 +143,37 @@ public sealed class TcpKeepAliveTests : IClassFixture<CertificateFixture>
     }
 
     [Fact]
+    public async Task No_delay_is_on_by_default_and_tcp_nodelay_turns_it_off()
+    {
+        await using var pull = new PullSocket();
+        await using var push = new PushSocket();
+        Assert.Equal(true, push.GetOption(OptionNames.TcpNoDelay));
+        pull.SetOption(OptionNames.TcpNoDelay, false);
+        Assert.False(pull.Tcp.NoDelay);
+        string url = pull.ListenTcp();
+        await Eventually.Within(push.DialAsync(url).AsTask(), "dial");
+        await pull.WaitForPipeCountAsync(1);
+        Assert.False(TcpSocketOf(pull).NoDelay);
+        Assert.True(TcpSocketOf(push).NoDelay);
+    }
+
+    [Fact]
+    public void A_socket_takes_a_shared_tcp_options_object_but_not_null()
+    {
+        var shared = new TcpOptions { KeepAlive = true };
+        using var a = new PairSocket { Tcp = shared };
+        using var b = new PairSocket { Tcp = shared };
+        Assert.Equal(true, b.GetOption(OptionNames.TcpKeepAlive));
+        Assert.Throws<ArgumentNullException>(() => a.Tcp = null!);
+    }
+
+    [Fact]
     public async Task Settings_apply_to_endpoints_made_afterwards()
     {
         await using var pull = new PullSocket();
         await using var push = new PushSocket();
         string url = pull.ListenTcp();
-        push.TcpKeepAlive = true; // after Listen: the listener keeps what it captured
+        push.Tcp.KeepAlive = true; // after Listen: the listener keeps what it captured
         await Eventually.Within(push.DialAsync(url).AsTask(), "dial");
         await pull.WaitForPipeCountAsync(1);
         Assert.Equal(0, (int)TcpSocketOf(pull).GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
@@ -162,8 +190,8 @@ public sealed class TcpKeepAliveTests : IClassFixture<CertificateFixture>
         string path = Addresses.IpcPath("keepalive");
         try
         {
-            await using var pull = new PullSocket { TcpKeepAlive = true, TcpUserTimeout = TimeSpan.FromSeconds(1) };
-            await using var push = new PushSocket { TcpKeepAlive = true };
+            await using var pull = new PullSocket { Tcp = { KeepAlive = true, UserTimeout = TimeSpan.FromSeconds(1) } };
+            await using var push = new PushSocket { Tcp = { KeepAlive = true } };
             string url = pull.Listen("ipc://" + path).Url;
             await Eventually.Within(push.DialAsync(url).AsTask(), "dial");
             await pull.WaitForPipeCountAsync(1);
@@ -177,11 +205,11 @@ public sealed class TcpKeepAliveTests : IClassFixture<CertificateFixture>
 
     private static void Tune(Socket socket, int keepAliveSeconds, int intervalSeconds, int retries, int userTimeoutMs)
     {
-        socket.TcpKeepAlive = true;
-        socket.TcpKeepAliveTime = TimeSpan.FromSeconds(keepAliveSeconds);
-        socket.TcpKeepAliveInterval = TimeSpan.FromSeconds(intervalSeconds);
-        socket.TcpKeepAliveRetryCount = retries;
-        socket.TcpUserTimeout = TimeSpan.FromMilliseconds(userTimeoutMs);
+        socket.Tcp.KeepAlive = true;
+        socket.Tcp.KeepAliveTime = TimeSpan.FromSeconds(keepAliveSeconds);
+        socket.Tcp.KeepAliveInterval = TimeSpan.FromSeconds(intervalSeconds);
+        socket.Tcp.KeepAliveRetryCount = retries;
+        socket.Tcp.UserTimeout = TimeSpan.FromMilliseconds(userTimeoutMs);
     }
 
     private static void AssertTuned(System.Net.Sockets.Socket os, int keepAliveSeconds, int intervalSeconds, int retries, int userTimeoutMs)
