@@ -1,14 +1,14 @@
-using System.Buffers;
 
 namespace SpNet.Transports.Framing;
 
 /// <summary>
-/// Gives idle stream pipes' read chunks and write buffers back to the pool. A read loop waiting for data parks its chunk instead of
-/// returning it at once: with many connections that each pause between messages (1,000 REQ sockets), returning and
-/// renting 64 KiB on every pause overflowed the shared pool, which then allocated ~22 KB per round trip and doubled
-/// p99. Once a second this sweeper takes every chunk parked for over a second, and every write buffer of a pipe that
-/// has written nothing for as long, so a busy pipe keeps its buffers and an idle one holds none after about two
-/// seconds (an idle tcp pipe that had carried traffic held ~101 KiB before, mostly these two 64 KiB buffers).
+/// Gives idle stream pipes' grown read chunks and write buffers back to the pool. A pipe's buffers start at
+/// <see cref="StreamPipe.MinBufferSize"/> and go back after each use while they are that size; a busy pipe's grown
+/// ones are parked instead: with many connections that each pause between messages (1,000 REQ sockets), returning and
+/// renting 64 KiB on every pause overflowed the runtime's shared pool, which then allocated ~22 KB per round trip and
+/// doubled p99. Once a second this sweeper takes every chunk parked for over a second, and every write buffer of a
+/// pipe that has written nothing for as long, so a busy pipe keeps its buffers and an idle one holds none after about
+/// two seconds.
 /// </summary>
 internal static class IdleChunkSweeper
 {
@@ -55,7 +55,7 @@ internal static class IdleChunkSweeper
             {
                 if (pipe.TakeParkedChunk(parkedBefore) is byte[] chunk)
                 {
-                    ArrayPool<byte>.Shared.Return(chunk);
+                    BufferPool.Return(chunk);
                 }
                 pipe.ReleaseQuietWriteBuffer(quietSince);
             }

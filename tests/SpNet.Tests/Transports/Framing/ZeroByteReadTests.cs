@@ -9,7 +9,7 @@ using NetSocket = System.Net.Sockets.Socket;
 namespace SpNet.Tests.Transports.Framing;
 
 /// <summary>
-/// StreamPipe's read loop gives its 64 KiB chunk back while idle and waits with a zero-byte read, but only on streams
+/// StreamPipe's read loop gives its chunk back while idle and waits with a zero-byte read, but only on streams
 /// where that read really waits: these tests hold the runtime to it for every stream type a pipe is built on, and
 /// show why named pipes are left out (their zero-byte read returns at once, which would look like a wake-up).
 /// </summary>
@@ -125,8 +125,9 @@ public sealed class ZeroByteReadTests
 }
 
 /// <summary>
-/// A tcp StreamPipe's read chunk: none while the pipe has never received, parked while it waits between messages,
-/// given back by the sweeper after it has waited about a second, and rented again when data comes.
+/// A tcp StreamPipe's buffers: none while the pipe has never received or sent; first-size ones go back to the pool
+/// after each use; grown ones (a busy pipe's) are parked while the pipe waits, given back by the sweeper after about a
+/// second, and rented again when data comes.
 /// </summary>
 public sealed class IdleChunkTests
 {
@@ -157,21 +158,30 @@ public sealed class IdleChunkTests
     }
 
     [Fact]
-    public async Task A_pipe_parks_its_chunk_between_messages_and_the_sweeper_takes_it_back()
+    public async Task A_pipe_returns_a_first_size_chunk_at_once_and_parks_a_grown_one_until_the_sweeper_takes_it()
     {
         await WithPipeAsync(async (a, pipe, host) =>
         {
             await Task.Delay(100);
             Assert.False(pipe.HasParkedChunk); // never received: never rented
 
+            // Small messages: the first-size chunk goes back to the pool while the pipe waits.
             await SendFrameAsync(a, "one");
             Assert.Equal("one", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
-            await Eventually.True(() => pipe.HasParkedChunk, "chunk parked while waiting");
+            await SendFrameAsync(a, "two");
+            Assert.Equal("two", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+            Assert.False(pipe.HasParkedChunk);
+
+            // A frame larger than the first chunk grows it; a grown chunk is parked between messages.
+            string large = new('x', 3 * StreamPipe.MinBufferSize);
+            await SendFrameAsync(a, large);
+            Assert.Equal(large, await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+            await Eventually.True(() => pipe.HasParkedChunk, "grown chunk parked while waiting");
 
             IdleChunkSweeper.SweepNow(parkedBefore: long.MaxValue);
             Assert.False(pipe.HasParkedChunk);
-            await SendFrameAsync(a, "two"); // rents a chunk again
-            Assert.Equal("two", await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+            await SendFrameAsync(a, large); // rents a chunk again
+            Assert.Equal(large, await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
 
             // The timer does the same on its own once the chunk has waited a period.
             await Eventually.True(() => pipe.HasParkedChunk, "chunk parked again");
@@ -182,25 +192,30 @@ public sealed class IdleChunkTests
     }
 
     [Fact]
-    public async Task A_pipe_gives_its_write_buffer_back_once_quiet_and_rents_one_for_the_next_write()
+    public async Task A_pipe_returns_a_first_size_write_buffer_after_each_write_and_keeps_a_grown_one_until_quiet()
     {
         await WithPipeAsync(async (a, pipe, host) =>
         {
             Assert.False(pipe.HasWriteBuffer); // never sent: never rented
             Assert.True(pipe.TrySend(Message.Create("one")));
             Assert.Equal("one", await ReadFrameAsync(a));
-            await Eventually.True(() => pipe.HasWriteBuffer, "write buffer rented by the first write");
+            // The writer may still hold its role for a moment after the peer has the bytes.
+            await Eventually.True(() => !pipe.HasWriteBuffer, "first-size write buffer returned after the write");
 
-            // The writer may still hold its role for a moment after the peer has the bytes: sweep until it is free.
+            // A message larger than the first buffer grows it; the grown buffer stays until the pipe is quiet.
+            string large = new('y', 3 * StreamPipe.MinBufferSize);
+            Assert.True(pipe.TrySend(Message.Create(large)));
+            Assert.Equal(large, await ReadFrameAsync(a));
+            Assert.True(pipe.HasWriteBuffer);
             await Eventually.True(() =>
             {
                 IdleChunkSweeper.SweepNow(parkedBefore: long.MaxValue);
                 return !pipe.HasWriteBuffer;
             }, "write buffer swept on demand");
-            Assert.True(pipe.TrySend(Message.Create("two")));
-            Assert.Equal("two", await ReadFrameAsync(a));
 
             // The timer does the same on its own once the pipe has been quiet for a period.
+            Assert.True(pipe.TrySend(Message.Create(large)));
+            Assert.Equal(large, await ReadFrameAsync(a));
             await Eventually.True(() => !pipe.HasWriteBuffer, "write buffer swept by the timer", TimeSpan.FromSeconds(10));
             Assert.True(pipe.TrySend(Message.Create("three")));
             Assert.Equal("three", await ReadFrameAsync(a));
