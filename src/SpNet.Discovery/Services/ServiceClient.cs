@@ -81,6 +81,22 @@ public sealed class ServiceClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Broadcast copies not queued for a member because its connection's queue was full: a member too slow to keep up,
+    /// or stalled. As PUB, a broadcast never waits for a member; a stalled one holds at most one queue (128 messages,
+    /// at most 1 MiB of them) and misses the rest, while the others still get every broadcast.
+    /// </summary>
+    public long BroadcastsDropped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _channels.Values.Sum(c => c.Broadcasts.Statistics.MessagesDropped);
+            }
+        }
+    }
+
     /// <summary>Topic handler calls that threw (counted; the subscription goes on).</summary>
     public long TopicHandlerErrors => Volatile.Read(ref _subscriber)?.HandlerErrors ?? 0;
 

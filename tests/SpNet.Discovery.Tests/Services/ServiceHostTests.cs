@@ -79,6 +79,55 @@ public sealed class ServiceHostTests
     }
 
     [Fact]
+    public async Task A_stalled_member_neither_holds_up_broadcasts_nor_keeps_them_from_the_others_and_holds_one_queue_at_most()
+    {
+        await using ServiceCluster cluster = await ServiceCluster.StartAsync();
+        var counts = new int[2];
+        for (int i = 0; i < counts.Length; i++)
+        {
+            int index = i;
+            ServiceHost host = await cluster.HostAsync("cache");
+            host.OnBroadcast((_, _) =>
+            {
+                Interlocked.Increment(ref counts[index]);
+                return ValueTask.CompletedTask;
+            });
+        }
+        // The stalled member: it completes the SP handshake as SUB, then never reads, so its TCP window closes and the
+        // client's queue for it fills.
+        await using var stalled = new RawTcpServer(async peer =>
+        {
+            peer.Socket.ReceiveBufferSize = 4096;
+            await peer.ReceiveExactlyAsync(8);
+            await peer.SendAsync(RawSpPeer.Header(0x21));
+        });
+        var meta = new Dictionary<string, string> { [ServiceMeta.Broadcast] = stalled.Url, [ServiceMeta.Status] = "1" };
+        await using var registration = ServiceRegistration.Start(cluster.Registry.SurveyUrl, new ServiceMember("cache", "tcp://127.0.0.1:9", meta));
+        ServiceClient client = cluster.Client();
+        await ServiceCluster.WaitForMembersAsync(client, "cache", 3);
+
+        // 32 MiB in all, far beyond what the kernel buffers of the stalled connection hold; in batches that the two
+        // live members drain before the next, so they are never the ones that fall behind.
+        byte[] body = new byte[16 * 1024];
+        const int Batches = 40;
+        const int PerBatch = 50;
+        for (int batch = 1; batch <= Batches; batch++)
+        {
+            for (int i = 0; i < PerBatch; i++)
+            {
+                await client.BroadcastAsync("cache", body).WaitAsync(Timing.Hang); // never waits for the stalled member
+            }
+            int expected = batch * PerBatch;
+            await Eventually.True(() => Volatile.Read(ref counts[0]) == expected && Volatile.Read(ref counts[1]) == expected, $"both live members have batch {batch}", Timing.Hang);
+        }
+        Assert.Equal(1, stalled.Accepted);
+        // What the stalled member was not given was dropped, not queued: the client holds one queue for it at most
+        // (64 messages of 16 KiB, the 1 MiB of a full queue), the kernel a few more.
+        long dropped = client.BroadcastsDropped;
+        Assert.InRange(dropped, Batches * PerBatch - 1_000, Batches * PerBatch - 64);
+    }
+
+    [Fact]
     public async Task Handlers_run_at_most_MaxConcurrency_at_once()
     {
         await using ServiceCluster cluster = await ServiceCluster.StartAsync();
@@ -117,11 +166,34 @@ public sealed class ServiceHostTests
         await ServiceCluster.WaitForMembersAsync(client, "kv", 1);
         Assert.Equal("kv:1", Encoding.UTF8.GetString(await client.RequestAsync("kv", "1"u8.ToArray()).WaitAsync(Timing.Hang)));
 
+        var broadcasts = new ConcurrentQueue<string>();
+        host.OnBroadcast((message, _) =>
+        {
+            broadcasts.Enqueue(message.ToString());
+            return ValueTask.CompletedTask;
+        });
+        host.OnTunnel(async (tunnel, ct) =>
+        {
+            while (await tunnel.ReceiveAsync(ct) is { } message)
+            {
+                await tunnel.SendAsync(message, ct);
+            }
+        });
+
         long epoch = client.Discovery.Current.Epoch;
         await cluster.RestartRegistryAsync(async () =>
         {
-            // Registry gone: the client still knows the member and still reaches it.
+            // Registry gone, and both sides know it: the client keeps its last view (stale beats empty) and every
+            // kind of call still reaches the member over the standing connections.
+            await Eventually.True(() => client.Discovery.Sources.Values.All(s => s.Lost), "the client noticed the registry left", Timing.Hang);
+            await Eventually.True(() => !host.Registration.IsConnected, "the host noticed the registry left", Timing.Hang);
+            Assert.Single(client.Discovery.Current.MembersOf("kv"));
             Assert.Equal("kv:2", Encoding.UTF8.GetString(await client.RequestAsync("kv", "2"u8.ToArray()).WaitAsync(Timing.Hang)));
+            await client.BroadcastAsync("kv", "while down"u8.ToArray()).WaitAsync(Timing.Hang);
+            await Eventually.True(() => broadcasts.Contains("while down"), "the broadcast arrived", Timing.Hang);
+            await using Tunnel tunnel = await client.OpenTunnelAsync("kv").WaitAsync(Timing.Hang);
+            await tunnel.SendAsync("through"u8.ToArray()).AsTask().WaitAsync(Timing.Hang);
+            Assert.Equal("through"u8.ToArray(), await tunnel.ReceiveAsync().AsTask().WaitAsync(Timing.Hang));
         });
         await client.Discovery.WaitForAsync(s => s.Epoch != epoch && s.MembersOf("kv").Count == 1, Timing.Within(Timing.Hang));
         Assert.True(host.Registration.IsConnected);
