@@ -17,7 +17,7 @@ internal sealed class DiscoveryArguments : IDisposable
     /// <summary>Environment variable holding the password of <c>--etcd-user</c> (kept off the command line, where <c>ps</c> shows it).</summary>
     public const string EtcdPasswordVariable = "SPNET_ETCD_PASSWORD";
 
-    private static readonly string[] s_switches = ["--echo"];
+    private static readonly string[] s_switches = ["--echo", "--keep-going"];
 
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _switches = new(StringComparer.Ordinal);

@@ -15,20 +15,25 @@ public static class ServiceCommand
 {
     private const string Usage =
         """
-        usage: spcat service host --service NAME REG [--reply TEXT | --echo] [--zone Z] [--ttl S] [--cert F --key F --cacert F]
-               spcat service request --service NAME REG --data TEXT [--count N]
+        usage: spcat service host --service NAME REG [--reply TEXT | --echo] [--zone Z] [--address URL] [--ttl S] [--cert F --key F --cacert F]
+               spcat service request --service NAME REG --data TEXT [--count N] [--interval S] [--keep-going] [--timeout S]
                spcat service broadcast --service NAME REG --data TEXT
                spcat service gather --service NAME REG --data TEXT [--deadline S]
-               spcat service publish --topic T REG --data TEXT [--count N] [--interval S]
+               spcat service publish --topic T REG --data TEXT [--count N] [--interval S] [--address URL]
                spcat service subscribe --topic T REG [--count N]
                spcat service tunnel --service NAME REG [--file F]
           REG       --survey URL --publish URL, repeated in order for several registries; or --etcd URL[,URL]...
           host      serve NAME (reply TEXT, or echo; default echo); one line per request, broadcast and tunnel;
+                    --address URL: where to listen, announced as is (default tcp://127.0.0.1:0);
                     --ttl S: the etcd lease time to live (default 10)
-          request   print each reply on its own line
+          request   print each reply on its own line, S seconds apart (default 0); --keep-going: a failed
+                    request prints "error: TEXT" and the next one follows (exit 0); --timeout S: bound of one
+                    request (default 30)
           broadcast send to every live member, no reply
           gather    print one line per member reply (address, tab, reply) within S seconds (default 1)
-          publish   publish TEXT N times (default 1), S seconds apart (default 0.1), once a subscriber is connected
+          publish   publish TEXT N times (default 1), S seconds apart (default 0.1), once a subscriber is connected;
+                    --address URL: where the topic publisher listens (default tcp://127.0.0.1:0)
+          {n} in the --data of request and publish is replaced by the message's number (1, 2, ...)
           subscribe print one message per line; stop after N
           tunnel    stream the lines of F (or stdin) through a tunnel and print what comes back, in order
           every command also takes --cert F --key F --cacert F (per-cluster TLS), and with --etcd:
@@ -75,11 +80,11 @@ public static class ServiceCommand
             };
             string[] allowed = args[0] switch
             {
-                "host" => ["--service", "--reply", "--echo", "--zone", .. s_tls],
-                "request" => ["--service", "--data", "--count", .. s_tls],
+                "host" => ["--service", "--reply", "--echo", "--zone", "--address", .. s_tls],
+                "request" => ["--service", "--data", "--count", "--interval", "--keep-going", "--timeout", .. s_tls],
                 "broadcast" => ["--service", "--data", .. s_tls],
                 "gather" => ["--service", "--data", "--deadline", .. s_tls],
-                "publish" => ["--topic", "--data", "--count", "--interval", .. s_tls],
+                "publish" => ["--topic", "--data", "--count", "--interval", "--address", .. s_tls],
                 "subscribe" => ["--topic", "--count", .. s_tls],
                 _ => ["--service", "--file", .. s_tls],
             };
@@ -95,7 +100,18 @@ public static class ServiceCommand
     }
 
     private static ServiceClient Client(DiscoveryArguments arguments) =>
-        ServiceClient.Start(new ServiceClientOptions { Registries = arguments.Registries, Backend = EtcdOrNull(arguments), Tls = arguments.Tls() });
+        ServiceClient.Start(new ServiceClientOptions
+        {
+            Registries = arguments.Registries,
+            Backend = EtcdOrNull(arguments),
+            Tls = arguments.Tls(),
+            TopicAddress = arguments.Optional("--address"),
+            RequestTimeout = arguments.Seconds("--timeout") ?? TimeSpan.FromSeconds(30),
+        });
+
+    /// <summary>The <c>--data</c> text of message <paramref name="number"/>: <c>{n}</c> replaced by the number, so each message can be told apart.</summary>
+    private static byte[] Numbered(string data, int number) =>
+        Encoding.UTF8.GetBytes(data.Replace("{n}", number.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
 
     private static IDiscoveryBackend? EtcdOrNull(DiscoveryArguments arguments) => arguments.Etcd.Count > 0 || arguments.NamesEtcdOptions ? arguments.Backend() : null;
 
@@ -120,6 +136,7 @@ public static class ServiceCommand
             Registries = arguments.Registries,
             Backend = EtcdOrNull(arguments),
             Zone = arguments.Optional("--zone"),
+            Address = arguments.Optional("--address"),
             Tls = arguments.Tls(),
         }, cancellationToken).ConfigureAwait(false);
         await using (host.ConfigureAwait(false))
@@ -155,15 +172,30 @@ public static class ServiceCommand
     private static async Task RequestAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
         string service = arguments.Required("--service");
-        byte[] data = Encoding.UTF8.GetBytes(arguments.Required("--data"));
+        string data = arguments.Required("--data");
         int count = arguments.Count("--count") ?? 1;
+        TimeSpan interval = arguments.Seconds("--interval") ?? TimeSpan.Zero;
+        bool keepGoing = arguments.Switch("--keep-going");
         ServiceClient client = Client(arguments);
         await using (client.ConfigureAwait(false))
         {
-            for (int i = 0; i < count; i++)
+            for (int i = 1; i <= count; i++)
             {
-                byte[] reply = await client.RequestAsync(service, data, cancellationToken).ConfigureAwait(false);
-                await WriteAsync(output, Encoding.UTF8.GetString(reply), cancellationToken).ConfigureAwait(false);
+                if (i > 1 && interval > TimeSpan.Zero)
+                {
+                    await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+                }
+                string line;
+                try
+                {
+                    line = Encoding.UTF8.GetString(await client.RequestAsync(service, Numbered(data, i), cancellationToken).ConfigureAwait(false));
+                }
+                catch (SpNetException ex) when (keepGoing && !cancellationToken.IsCancellationRequested)
+                {
+                    // One line per request either way, so a reader can line up outcomes with request numbers.
+                    line = $"error: {ex.Message.ReplaceLineEndings(" ")}";
+                }
+                await WriteAsync(output, line, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -196,7 +228,7 @@ public static class ServiceCommand
     private static async Task PublishAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
         string topic = arguments.Required("--topic");
-        byte[] data = Encoding.UTF8.GetBytes(arguments.Required("--data"));
+        string data = arguments.Required("--data");
         int count = arguments.Count("--count") ?? 1;
         TimeSpan interval = arguments.Seconds("--interval") ?? TimeSpan.FromSeconds(0.1);
         ServiceClient client = Client(arguments);
@@ -213,7 +245,7 @@ public static class ServiceCommand
                 {
                     await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
                 }
-                await client.PublishAsync(topic, data, cancellationToken).ConfigureAwait(false);
+                await client.PublishAsync(topic, Numbered(data, i + 1), cancellationToken).ConfigureAwait(false);
             }
         }
     }

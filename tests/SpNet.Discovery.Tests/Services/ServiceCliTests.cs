@@ -66,6 +66,42 @@ public sealed class ServiceCliTests
     }
 
     [Fact]
+    public async Task Numbered_requests_keep_going_past_failures_and_hosts_and_publishers_listen_where_told()
+    {
+        await using ServiceCluster cluster = await ServiceCluster.StartAsync();
+        string[] reg = ["--survey", cluster.Registry.SurveyUrl, "--publish", cluster.Registry.PublishUrl];
+        using var stop = new CancellationTokenSource(Timing.Hang * 3);
+        using var hostOut = new Captured();
+        Task<int> host = ServiceCommand.RunAsync(["host", "--service", "echo", .. reg, "--echo", "--address", "tcp://127.0.0.1:0"], hostOut.Writer, TextWriter.Null, TextReader.Null, stop.Token);
+        await Eventually.True(() => hostOut.Lines.Count >= 1, "host prints its address", Timing.Hang);
+        Assert.StartsWith("host echo at tcp://127.0.0.1:", hostOut.Lines[0], StringComparison.Ordinal);
+        await Eventually.True(() => cluster.Registry.Current.MembersOf("echo").Count == 1, "the registry lists the host", Timing.Hang);
+
+        using var requestOut = new Captured();
+        Assert.Equal(0, await ServiceCommand.RunAsync(["request", "--service", "echo", .. reg, "--data", "r{n}", "--count", "3", "--interval", "0.01", "--keep-going", "--timeout", "20"],
+            requestOut.Writer, TextWriter.Null, TextReader.Null, stop.Token));
+        Assert.Equal(["r1", "r2", "r3"], requestOut.Lines);
+
+        // Without a member every request fails, one line each, and the command still ends normally.
+        using var failedOut = new Captured();
+        Assert.Equal(0, await ServiceCommand.RunAsync(["request", "--service", "nobody", .. reg, "--data", "x", "--count", "2", "--keep-going"],
+            failedOut.Writer, TextWriter.Null, TextReader.Null, stop.Token));
+        Assert.Equal(2, failedOut.Lines.Count);
+        Assert.All(failedOut.Lines, line => Assert.StartsWith("error: ", line, StringComparison.Ordinal));
+        Assert.Contains("no live member of service 'nobody'", failedOut.Lines[0], StringComparison.Ordinal);
+
+        using var subscribeOut = new Captured();
+        Task<int> subscribe = ServiceCommand.RunAsync(["subscribe", "--topic", "news", .. reg, "--count", "2"], subscribeOut.Writer, TextWriter.Null, TextReader.Null, stop.Token);
+        Assert.Equal(0, await ServiceCommand.RunAsync(["publish", "--topic", "news", .. reg, "--data", "m{n}", "--count", "2", "--interval", "0.05", "--address", "tcp://127.0.0.1:0"],
+            TextWriter.Null, TextWriter.Null, TextReader.Null, stop.Token));
+        Assert.Equal(0, await subscribe.WaitAsync(Timing.Hang));
+        Assert.Equal(["m1", "m2"], subscribeOut.Lines);
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await host.WaitAsync(Timing.Hang));
+    }
+
+    [Fact]
     public async Task An_unknown_service_exits_1_naming_it_and_bad_arguments_exit_2()
     {
         await using ServiceCluster cluster = await ServiceCluster.StartAsync();
