@@ -108,6 +108,15 @@ public sealed class PeerProcess : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>The lines written to standard output from index <paramref name="start"/> on (cheap to poll for new lines of a long run).</summary>
+    public IReadOnlyList<string> OutputLinesFrom(int start)
+    {
+        lock (_gate)
+        {
+            return start >= _lines.Count ? [] : _lines.GetRange(start, _lines.Count - start);
+        }
+    }
+
     /// <summary>Standard error so far.</summary>
     public string StandardError
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SpNet.Reliability.Tests.Namespaces;
 using SpNet.TestKit;
 using Xunit.Abstractions;
 
@@ -264,21 +265,21 @@ public sealed partial class PartitionTests(ITestOutputHelper output) : Unobserve
             var net = new TwoNamespaces(Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())).ToLowerInvariant()[..6]);
             try
             {
-                Ip("netns", "add", net.A);
-                Ip("netns", "add", net.B);
-                Ip("link", "add", net._endA, "type", "veth", "peer", "name", net._endB);
-                Ip("link", "set", net._endA, "netns", net.A);
-                Ip("link", "set", net._endB, "netns", net.B);
-                Ip("-n", net.A, "addr", "add", $"{net.AddressA}/24", "dev", net._endA);
+                IpTool.Must("netns", "add", net.A);
+                IpTool.Must("netns", "add", net.B);
+                IpTool.Must("link", "add", net._endA, "type", "veth", "peer", "name", net._endB);
+                IpTool.Must("link", "set", net._endA, "netns", net.A);
+                IpTool.Must("link", "set", net._endB, "netns", net.B);
+                IpTool.Must("-n", net.A, "addr", "add", $"{net.AddressA}/24", "dev", net._endA);
                 // B's address sits on a bridge with a MAC of its own, so that a veth end off the bridge has neither
                 // the address nor the MAC that A's frames are sent to, and drops them.
-                Ip("-n", net.B, "link", "add", Bridge, "address", "02:00:00:00:77:02", "type", "bridge");
-                Ip("-n", net.B, "link", "set", net._endB, "master", Bridge);
-                Ip("-n", net.B, "addr", "add", $"{net.AddressB}/24", "dev", Bridge);
+                IpTool.Must("-n", net.B, "link", "add", Bridge, "address", "02:00:00:00:77:02", "type", "bridge");
+                IpTool.Must("-n", net.B, "link", "set", net._endB, "master", Bridge);
+                IpTool.Must("-n", net.B, "addr", "add", $"{net.AddressB}/24", "dev", Bridge);
                 foreach ((string ns, string end) in new[] { (net.A, net._endA), (net.B, net._endB), (net.B, Bridge) })
                 {
-                    Ip("-n", ns, "link", "set", "lo", "up");
-                    Ip("-n", ns, "link", "set", end, "up");
+                    IpTool.Must("-n", ns, "link", "set", "lo", "up");
+                    IpTool.Must("-n", ns, "link", "set", end, "up");
                 }
             }
             catch
@@ -304,97 +305,9 @@ public sealed partial class PartitionTests(ITestOutputHelper output) : Unobserve
 
         private void Delete()
         {
-            Run(["netns", "del", A]);
-            Run(["netns", "del", B]);
-            Run(["link", "del", _endA]); // only if it never moved into A
+            IpTool.Run(["netns", "del", A]);
+            IpTool.Run(["netns", "del", B]);
+            IpTool.Run(["link", "del", _endA]); // only if it never moved into A
         }
-    }
-
-    /// <summary>
-    /// An <c>ip -n NS -batch -</c> process, started ahead, that takes one device off its bridge or puts it back on
-    /// request and confirms each change by listing the device afterwards (batch mode runs each line as it is read).
-    /// </summary>
-    private sealed class LinkControl : IDisposable
-    {
-        private readonly Process _ip;
-        private readonly string _device;
-        private readonly string _bridge;
-
-        public LinkControl(string ns, string device, string bridge)
-        {
-            _device = device;
-            _bridge = bridge;
-            var start = new ProcessStartInfo("ip") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string a in new[] { "-n", ns, "-batch", "-" })
-            {
-                start.ArgumentList.Add(a);
-            }
-            _ip = Process.Start(start)!;
-        }
-
-        public async Task SetAsync(bool up)
-        {
-            await _ip.StandardInput.WriteLineAsync($"link set dev {_device} {(up ? "master " + _bridge : "nomaster")}");
-            await _ip.StandardInput.WriteLineAsync($"link show dev {_device}");
-            await _ip.StandardInput.FlushAsync();
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            while (true)
-            {
-                // "N: dev@ifM: <FLAGS> ... master …" follows the change; other lines (link/ether …) are skipped.
-                string? line = await _ip.StandardOutput.ReadLineAsync(limit.Token);
-                if (line is null)
-                {
-                    throw new InvalidOperationException($"ip batch for {_device} ended: {await _ip.StandardError.ReadToEndAsync(limit.Token)}");
-                }
-                if (line.Contains($" {_device}@", StringComparison.Ordinal) || line.Contains($" {_device}:", StringComparison.Ordinal))
-                {
-                    return;
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            try
-            {
-                _ip.StandardInput.Close(); // end of input ends batch mode
-                if (!_ip.WaitForExit(5_000))
-                {
-                    _ip.Kill();
-                }
-            }
-            finally
-            {
-                _ip.Dispose();
-            }
-        }
-    }
-
-    private static void Ip(params string[] arguments)
-    {
-        (int code, string error) = Run(arguments);
-        if (code != 0)
-        {
-            throw new InvalidOperationException($"ip {string.Join(' ', arguments)} failed ({code}): {error}");
-        }
-    }
-
-    private static (int Code, string Error) Run(string[] arguments)
-    {
-        var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        Task<string> ignored = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(10_000))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, "timed out after 10 s");
-        }
-        _ = ignored.Wait(TimeSpan.FromSeconds(1));
-        return (process.ExitCode, error.Wait(TimeSpan.FromSeconds(1)) ? error.Result.Trim() : "");
     }
 }
