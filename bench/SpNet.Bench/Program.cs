@@ -26,6 +26,9 @@ internal static class Program
                                          with W worker contexts echoing: round trips/s, p50/p99/p99.9, lost, mismatched
                                          (default 5 s; SpNet clients are async loops; nanomsg, NetMQ: n/a, no contexts)
           (fanout, pubsub, subs, reqrep: each side in its own process; --one-process puts them in one)
+          memory [--cases idle,stalled,trickle] [--connections 1000] [--subs 4] [--transport tcp,ipc] [--lib spnet,nng]
+                                         resident memory of a process serving idle, stalled or trickling peers:
+                                         spcat vs nngcat (idle, trickle), SpNet vs libnng PUB (stalled)
         options (roles):
           -p pair0|pair1|push|pub|req    pattern (default pair1 as NNG's perf; nanomsg and NetMQ: pair0)
           --lib spnet|spnet-async|nng|nanomsg|netmq   which implementation plays this role (default spnet)
@@ -64,6 +67,8 @@ internal static class Program
                 case "subs": return new ScaleCommands(output, error).Subscriptions(rest);
                 case "reqrep": return new ScaleCommands(output, error).ReqRep(rest);
                 case "side": return SideCommand.Run(rest, output, error);
+                case "memory": return new Memory.MemoryCommand(output).Run(rest);
+                case "memory-pub": return Memory.MemoryCommand.Publish(rest, output);
                 default:
                     error.WriteLine($"Unknown program mode '{role}'.");
                     error.WriteLine(Usage);
