@@ -19,8 +19,10 @@ namespace SpNet.Bench.Memory;
 /// </summary>
 internal sealed class MemoryCommand(TextWriter output)
 {
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    // How long a peer is left alone before its memory is read: SpNet's sweeper returns grown buffers within ~2 s.
+    private TimeSpan _settle = TimeSpan.FromSeconds(4);
 
     public int Run(string[] args)
     {
@@ -29,6 +31,7 @@ internal sealed class MemoryCommand(TextWriter output)
         string[] transports = Option(args, "--transport", "tcp,ipc").Split(',');
         int connections = int.Parse(Option(args, "--connections", "1000"), CultureInfo.InvariantCulture);
         int subscribers = int.Parse(Option(args, "--subs", "4"), CultureInfo.InvariantCulture);
+        _settle = TimeSpan.FromSeconds(double.Parse(Option(args, "--settle", "4"), CultureInfo.InvariantCulture));
         output.WriteLine($"spbench memory: {Environment.ProcessorCount} cores, load {Load()}");
         if (cases.Contains("idle"))
         {
@@ -109,11 +112,11 @@ internal sealed class MemoryCommand(TextWriter output)
         {
             // A few connections first, so lazily initialised runtime and library state is in the baseline.
             Connect(url, 10, open, request: true);
-            Thread.Sleep(Settle);
+            Thread.Sleep(_settle);
             long before = ProcessMemory.ResidentKiB(peer.Id);
             long threadsBefore = ProcessMemory.Threads(peer.Id);
             Connect(url, count, open, request: true);
-            Thread.Sleep(Settle);
+            Thread.Sleep(_settle);
             long after = ProcessMemory.ResidentKiB(peer.Id);
             output.WriteLine($"| {tool} | {transport} | {Mib(before)} | {Mib(after)} | {(after - before) / (double)count:0.0} KiB | {threadsBefore} → {ProcessMemory.Threads(peer.Id)} |");
         }
@@ -131,7 +134,7 @@ internal sealed class MemoryCommand(TextWriter output)
         string url = pub.ReadLine(Wait);
         var open = new List<RawSpConnection>();
         Connect(url, subscribers, open, request: false, protocol: 0x21);
-        Thread.Sleep(Settle);
+        Thread.Sleep(_settle);
         using var memory = new ProcessMemory(pub.Id, TimeSpan.FromMilliseconds(20));
         long before = memory.CurrentKiB;
         memory.ResetPeak();
@@ -139,7 +142,7 @@ internal sealed class MemoryCommand(TextWriter output)
         string sent = pub.ReadLine(Wait);
         long peak = memory.PeakKiB;
         open.ForEach(c => c.Dispose());
-        Thread.Sleep(Settle);
+        Thread.Sleep(_settle);
         long after = memory.CurrentKiB;
         output.WriteLine($"| {name} | {size / 1024} KiB | {Mib(before)} | {Mib(peak)} | {Mib(after)} | {long.Parse(sent, CultureInfo.InvariantCulture):N0} |");
         pub.WriteLine("done");
@@ -154,7 +157,7 @@ internal sealed class MemoryCommand(TextWriter output)
         try
         {
             Connect(url, 10, open, request: false, protocol: 0x50);
-            Thread.Sleep(Settle);
+            Thread.Sleep(_settle);
             using var memory = new ProcessMemory(peer.Id, TimeSpan.FromMilliseconds(20));
             long before = memory.CurrentKiB;
             memory.ResetPeak();
@@ -170,7 +173,7 @@ internal sealed class MemoryCommand(TextWriter output)
                 Thread.Sleep(TimeSpan.FromMilliseconds(500));
                 trickling.ForEach(c => c.SendRaw(kib));
             }
-            Thread.Sleep(Settle);
+            Thread.Sleep(_settle);
             long peak = memory.PeakKiB;
             output.WriteLine($"| {tool} | {transport} | {Mib(before)} | {Mib(peak)} | {(peak - before) / (double)count:0.0} KiB |");
             open.AddRange(trickling);
