@@ -28,7 +28,7 @@ internal sealed class MemoryCommand(TextWriter output)
     {
         string[] cases = Option(args, "--cases", "idle,stalled,trickle").Split(',');
         string[] libs = Option(args, "--lib", "spnet,nng").Split(',');
-        string[] transports = Option(args, "--transport", "tcp,ipc").Split(',');
+        string[] transports = Option(args, "--transport", "tcp,ipc,ws").Split(',');
         int connections = int.Parse(Option(args, "--connections", "1000"), CultureInfo.InvariantCulture);
         int subscribers = int.Parse(Option(args, "--subs", "4"), CultureInfo.InvariantCulture);
         _settle = TimeSpan.FromSeconds(double.Parse(Option(args, "--settle", "4"), CultureInfo.InvariantCulture));
@@ -67,7 +67,7 @@ internal sealed class MemoryCommand(TextWriter output)
             output.WriteLine("|---|---|---|---|---|");
             foreach (string lib in libs)
             {
-                Trickle(lib, "tcp", trickling);
+                Trickle(lib, "tcp", trickling); // a length header announces the size only on the stream transports
             }
         }
         output.WriteLine();
@@ -214,7 +214,8 @@ internal sealed class MemoryCommand(TextWriter output)
     {
         "tcp" => $"tcp://127.0.0.1:{FreePort.Next()}",
         "ipc" => Addresses.For("ipc"),
-        _ => throw new BenchException($"memory cases run over tcp and ipc, not '{transport}'"),
+        "ws" => $"ws://127.0.0.1:{FreePort.Next()}/spbench",
+        _ => throw new BenchException($"memory cases run over tcp, ipc and ws, not '{transport}'"),
     };
 
     private static string Mib(long kib) => $"{kib / 1024.0:0.0} MiB";

@@ -12,18 +12,26 @@ internal sealed class RawSpConnection : IDisposable
 {
     private readonly System.Net.Sockets.Socket _socket;
     private readonly bool _ipc;
+    private readonly bool _ws;
 
-    private RawSpConnection(System.Net.Sockets.Socket socket, bool ipc)
+    private RawSpConnection(System.Net.Sockets.Socket socket, bool ipc, bool ws)
     {
         _socket = socket;
         _ipc = ipc;
+        _ws = ws;
     }
 
-    /// <summary>Connects to <paramref name="url"/> (tcp://host:port or ipc://path) and exchanges the SP handshake as <paramref name="protocol"/>.</summary>
-    public static RawSpConnection Open(string url, ushort protocol)
+    /// <summary>
+    /// Connects to <paramref name="url"/> (tcp://host:port, ipc://path or ws://host:port/path) and opens SP as
+    /// <paramref name="protocol"/>: the SP handshake, or for ws the HTTP upgrade naming <paramref name="peerName"/>'s
+    /// subprotocol (as NNG's dialer does).
+    /// </summary>
+    public static RawSpConnection Open(string url, ushort protocol, string peerName = "rep")
     {
         bool ipc = url.StartsWith("ipc://", StringComparison.Ordinal);
+        bool ws = url.StartsWith("ws://", StringComparison.Ordinal);
         System.Net.Sockets.Socket socket;
+        var uri = ipc ? null : new Uri(url);
         if (ipc)
         {
             socket = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -31,11 +39,19 @@ internal sealed class RawSpConnection : IDisposable
         }
         else
         {
-            var uri = new Uri(url);
             socket = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Connect(new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port));
+            socket.Connect(new IPEndPoint(IPAddress.Parse(uri!.Host), uri.Port));
         }
-        var connection = new RawSpConnection(socket, ipc);
+        var connection = new RawSpConnection(socket, ipc, ws);
+        if (ws)
+        {
+            string key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
+            connection.SendRaw(System.Text.Encoding.ASCII.GetBytes(
+                $"GET {uri!.AbsolutePath} HTTP/1.1\r\nHost: {uri.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: {peerName}.sp.nanomsg.org\r\n\r\n"));
+            connection.ReadHttpHead();
+            return connection;
+        }
         Span<byte> hello = [0, (byte)'S', (byte)'P', 0, (byte)(protocol >> 8), (byte)protocol, 0, 0];
         socket.Send(hello);
         connection.ReadExactly(8);
@@ -69,16 +85,47 @@ internal sealed class RawSpConnection : IDisposable
         }
     }
 
-    /// <summary>Sends a REQ request (request id, then <paramref name="body"/>) and waits for the whole reply frame.</summary>
+    /// <summary>Sends a REQ request (request id, then <paramref name="body"/>) and waits for the whole reply.</summary>
     public void Request(uint id, ReadOnlySpan<byte> body)
     {
         byte[] frame = new byte[4 + body.Length];
         BinaryPrimitives.WriteUInt32BigEndian(frame, id | 0x8000_0000u);
         body.CopyTo(frame.AsSpan(4));
+        if (_ws)
+        {
+            // One masked binary frame (a client's frames are masked; small messages only here).
+            byte[] wsFrame = new byte[6 + frame.Length];
+            wsFrame[0] = 0x82;
+            wsFrame[1] = (byte)(0x80 | frame.Length);
+            ReadOnlySpan<byte> mask = [1, 2, 3, 4];
+            mask.CopyTo(wsFrame.AsSpan(2));
+            for (int i = 0; i < frame.Length; i++)
+            {
+                wsFrame[6 + i] = (byte)(frame[i] ^ mask[i % 4]);
+            }
+            SendRaw(wsFrame);
+            byte[] head = ReadExactly(2);
+            ReadExactly(head[1] & 0x7f);
+            return;
+        }
         SendFrame(frame.Length, frame);
         byte[] prefix = ReadExactly(_ipc ? 9 : 8);
         long length = BinaryPrimitives.ReadInt64BigEndian(prefix.AsSpan(_ipc ? 1 : 0));
         ReadExactly((int)length);
+    }
+
+    private void ReadHttpHead()
+    {
+        var head = new List<byte>();
+        while (head.Count < 4 || head[^1] != '\n' || head[^2] != '\r' || head[^3] != '\n' || head[^4] != '\r')
+        {
+            head.Add(ReadExactly(1)[0]);
+        }
+        string status = System.Text.Encoding.ASCII.GetString([.. head]).Split("\r\n")[0];
+        if (!status.Contains(" 101 ", StringComparison.Ordinal))
+        {
+            throw new Harness.BenchException($"ws upgrade refused: {status}");
+        }
     }
 
     private byte[] ReadExactly(int count)

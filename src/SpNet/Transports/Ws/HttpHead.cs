@@ -103,31 +103,40 @@ internal sealed class HttpHead
     /// <summary>
     /// Reads a head from <paramref name="stream"/> up to and including the blank line; bytes read past it come back
     /// as <c>Extra</c>. <c>Head</c> is null when the peer closed first or the head exceeds <see cref="MaxSize"/>
-    /// (<c>TooLarge</c> tells which).
+    /// (<c>TooLarge</c> tells which). The read buffer goes back to the pool: <c>Head</c> and <c>Extra</c> are copies,
+    /// since the stream that replays <c>Extra</c> lives as long as the connection (holding the 8 KiB buffer there
+    /// cost every idle ws pipe 8 KiB).
     /// </summary>
     public static async ValueTask<(byte[]? Head, ArraySegment<byte> Extra, bool TooLarge)> ReadAsync(Stream stream, CancellationToken cancellationToken)
     {
-        byte[] buffer = new byte[MaxSize];
-        int used = 0;
-        while (true)
+        byte[] buffer = BufferPool.Rent(MaxSize);
+        try
         {
-            int read = await stream.ReadAsync(buffer.AsMemory(used), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
+            int used = 0;
+            while (true)
             {
-                return (null, default, false);
+                int read = await stream.ReadAsync(buffer.AsMemory(used, MaxSize - used), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return (null, default, false);
+                }
+                int from = Math.Max(0, used - 3);
+                used += read;
+                int end = buffer.AsSpan(from, used - from).IndexOf("\r\n\r\n"u8);
+                if (end >= 0)
+                {
+                    end += from;
+                    return (buffer[..end], new ArraySegment<byte>(buffer[(end + 4)..used]), false);
+                }
+                if (used == MaxSize)
+                {
+                    return (null, default, true);
+                }
             }
-            int from = Math.Max(0, used - 3);
-            used += read;
-            int end = buffer.AsSpan(from, used - from).IndexOf("\r\n\r\n"u8);
-            if (end >= 0)
-            {
-                end += from;
-                return (buffer[..end], new ArraySegment<byte>(buffer, end + 4, used - end - 4), false);
-            }
-            if (used == buffer.Length)
-            {
-                return (null, default, true);
-            }
+        }
+        finally
+        {
+            BufferPool.Return(buffer);
         }
     }
 
