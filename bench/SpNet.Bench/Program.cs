@@ -26,7 +26,7 @@ internal static class Program
                                          with W worker contexts echoing: round trips/s, p50/p99/p99.9, lost, mismatched
                                          (default 5 s; SpNet clients are async loops; nanomsg, NetMQ: n/a, no contexts)
           (fanout, pubsub, subs, reqrep: each side in its own process; --one-process puts them in one)
-          memory [--cases idle,stalled,trickle] [--connections 1000] [--subs 4] [--transport tcp,ipc,ws] [--settle 4] [--lib spnet,nng]
+          memory [--cases idle,stalled,trickle] [--connections 1000] [--subs 4] [--transport tcp,ipc,tls,ws] [--settle 4] [--lib spnet,nng]
                                          resident memory of a process serving idle, stalled or trickling peers:
                                          spcat vs nngcat (idle, trickle), SpNet vs libnng PUB (stalled)
         options (roles):

@@ -28,7 +28,7 @@ internal sealed class MemoryCommand(TextWriter output)
     {
         string[] cases = Option(args, "--cases", "idle,stalled,trickle").Split(',');
         string[] libs = Option(args, "--lib", "spnet,nng").Split(',');
-        string[] transports = Option(args, "--transport", "tcp,ipc,ws").Split(',');
+        string[] transports = Option(args, "--transport", "tcp,ipc,tls,ws").Split(',');
         int connections = int.Parse(Option(args, "--connections", "1000"), CultureInfo.InvariantCulture);
         int subscribers = int.Parse(Option(args, "--subs", "4"), CultureInfo.InvariantCulture);
         _settle = TimeSpan.FromSeconds(double.Parse(Option(args, "--settle", "4"), CultureInfo.InvariantCulture));
@@ -106,16 +106,18 @@ internal sealed class MemoryCommand(TextWriter output)
     {
         string url = ListenUrl(transport);
         string tool = lib == "nng" ? "nngcat" : "spcat";
-        using PeerUnderTest peer = PeerUnderTest.StartCat(tool, "--rep", "--listen", url, "--data", "pong");
+        using var certificate = transport == "tls" ? new PemCertificate() : null;
+        string[] tls = certificate is null ? [] : ["--cert", certificate.CertificatePath, "--key", certificate.KeyPath];
+        using PeerUnderTest peer = PeerUnderTest.StartCat(tool, ["--rep", "--listen", url, "--data", "pong", .. tls]);
         var open = new List<RawSpConnection>();
         try
         {
             // A few connections first, so lazily initialised runtime and library state is in the baseline.
-            Connect(url, 10, open, request: true);
+            Connect(url, 10, open, request: true, pinned: certificate?.Thumbprint);
             Thread.Sleep(_settle);
             long before = ProcessMemory.ResidentKiB(peer.Id);
             long threadsBefore = ProcessMemory.Threads(peer.Id);
-            Connect(url, count, open, request: true);
+            Connect(url, count, open, request: true, pinned: certificate?.Thumbprint);
             Thread.Sleep(_settle);
             long after = ProcessMemory.ResidentKiB(peer.Id);
             output.WriteLine($"| {tool} | {transport} | {Mib(before)} | {Mib(after)} | {(after - before) / (double)count:0.0} KiB | {threadsBefore} → {ProcessMemory.Threads(peer.Id)} |");
@@ -186,7 +188,7 @@ internal sealed class MemoryCommand(TextWriter output)
     }
 
     /// <summary>Opens <paramref name="count"/> connections, retrying the first until the peer listens (bounded).</summary>
-    private static void Connect(string url, int count, List<RawSpConnection> into, bool request, ushort protocol = 0x30)
+    private static void Connect(string url, int count, List<RawSpConnection> into, bool request, ushort protocol = 0x30, string? pinned = null)
     {
         var deadline = Stopwatch.StartNew();
         for (int i = 0; i < count; i++)
@@ -194,7 +196,7 @@ internal sealed class MemoryCommand(TextWriter output)
             RawSpConnection connection;
             try
             {
-                connection = RawSpConnection.Open(url, protocol);
+                connection = RawSpConnection.Open(url, protocol, pinnedThumbprint: pinned);
             }
             catch (System.Net.Sockets.SocketException) when (into.Count == 0 && deadline.Elapsed < Wait)
             {
@@ -214,8 +216,9 @@ internal sealed class MemoryCommand(TextWriter output)
     {
         "tcp" => $"tcp://127.0.0.1:{FreePort.Next()}",
         "ipc" => Addresses.For("ipc"),
+        "tls" => $"tls+tcp://127.0.0.1:{FreePort.Next()}",
         "ws" => $"ws://127.0.0.1:{FreePort.Next()}/spbench",
-        _ => throw new BenchException($"memory cases run over tcp, ipc and ws, not '{transport}'"),
+        _ => throw new BenchException($"memory cases run over tcp, ipc, tls and ws, not '{transport}'"),
     };
 
     private static string Mib(long kib) => $"{kib / 1024.0:0.0} MiB";

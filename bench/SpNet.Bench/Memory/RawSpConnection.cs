@@ -1,32 +1,34 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 
 namespace SpNet.Bench.Memory;
 
 /// <summary>
-/// One SP connection made by hand (tcp or ipc): the handshake, then whatever frames a memory case needs. The peer under
+/// One SP connection made by hand (tcp, ipc, tls+tcp or ws): the handshake, then whatever frames a memory case needs. The peer under
 /// measurement sees an ordinary SP peer; this side holds no library state, so the memory it costs is the peer's alone.
 /// </summary>
 internal sealed class RawSpConnection : IDisposable
 {
-    private readonly System.Net.Sockets.Socket _socket;
+    private readonly Stream _stream;
     private readonly bool _ipc;
     private readonly bool _ws;
 
-    private RawSpConnection(System.Net.Sockets.Socket socket, bool ipc, bool ws)
+    private RawSpConnection(Stream stream, bool ipc, bool ws)
     {
-        _socket = socket;
+        _stream = stream;
         _ipc = ipc;
         _ws = ws;
     }
 
     /// <summary>
-    /// Connects to <paramref name="url"/> (tcp://host:port, ipc://path or ws://host:port/path) and opens SP as
+    /// Connects to <paramref name="url"/> (tcp://host:port, ipc://path, tls+tcp://host:port with the server's
+    /// certificate pinned by <paramref name="pinnedThumbprint"/>, or ws://host:port/path) and opens SP as
     /// <paramref name="protocol"/>: the SP handshake, or for ws the HTTP upgrade naming <paramref name="peerName"/>'s
     /// subprotocol (as NNG's dialer does).
     /// </summary>
-    public static RawSpConnection Open(string url, ushort protocol, string peerName = "rep")
+    public static RawSpConnection Open(string url, ushort protocol, string peerName = "rep", string? pinnedThumbprint = null)
     {
         bool ipc = url.StartsWith("ipc://", StringComparison.Ordinal);
         bool ws = url.StartsWith("ws://", StringComparison.Ordinal);
@@ -42,7 +44,16 @@ internal sealed class RawSpConnection : IDisposable
             socket = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             socket.Connect(new IPEndPoint(IPAddress.Parse(uri!.Host), uri.Port));
         }
-        var connection = new RawSpConnection(socket, ipc, ws);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        if (url.StartsWith("tls+tcp://", StringComparison.Ordinal))
+        {
+            // The server is the throwaway certificate the case made: trust exactly that one.
+            var tls = new SslStream(stream, leaveInnerStreamOpen: false,
+                (_, certificate, _, _) => certificate is not null && string.Equals(certificate.GetCertHashString(), pinnedThumbprint, StringComparison.OrdinalIgnoreCase));
+            tls.AuthenticateAsClient("localhost");
+            stream = tls;
+        }
+        var connection = new RawSpConnection(stream, ipc, ws);
         if (ws)
         {
             string key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
@@ -53,7 +64,7 @@ internal sealed class RawSpConnection : IDisposable
             return connection;
         }
         Span<byte> hello = [0, (byte)'S', (byte)'P', 0, (byte)(protocol >> 8), (byte)protocol, 0, 0];
-        socket.Send(hello);
+        stream.Write(hello);
         connection.ReadExactly(8);
         return connection;
     }
@@ -79,10 +90,7 @@ internal sealed class RawSpConnection : IDisposable
     /// <summary>Sends bytes with no framing (the rest of a frame already announced).</summary>
     public void SendRaw(ReadOnlySpan<byte> bytes)
     {
-        while (!bytes.IsEmpty)
-        {
-            bytes = bytes[_socket.Send(bytes)..];
-        }
+        _stream.Write(bytes);
     }
 
     /// <summary>Sends a REQ request (request id, then <paramref name="body"/>) and waits for the whole reply.</summary>
@@ -134,7 +142,7 @@ internal sealed class RawSpConnection : IDisposable
         int read = 0;
         while (read < count)
         {
-            int n = _socket.Receive(buffer.AsSpan(read));
+            int n = _stream.Read(buffer.AsSpan(read));
             if (n == 0)
             {
                 throw new Harness.BenchException("the peer closed the connection");
@@ -145,5 +153,5 @@ internal sealed class RawSpConnection : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _socket.Dispose();
+    public void Dispose() => _stream.Dispose();
 }
