@@ -98,10 +98,35 @@ internal sealed class ClusterRun(BridgedHosts net, IControlPlane plane, PeerTool
         return lines;
     }
 
+    /// <summary>The topic publisher, once started.</summary>
+    public (int Host, PeerProcess Process)? Publisher { get; private set; }
+
     /// <summary>Starts a publisher of <paramref name="topic"/> on <paramref name="host"/>: numbered messages (<c>m{n}</c>), <paramref name="interval"/> apart.</summary>
-    public PeerProcess StartPublisher(string topic, int host, TimeSpan interval) =>
-        Start(host, ["service", "publish", "--topic", topic, .. plane.Arguments, "--address", $"tcp://{net.Addresses[host - 1]}:0",
+    public PeerProcess StartPublisher(string topic, int host, TimeSpan interval)
+    {
+        PeerProcess process = Start(host, ["service", "publish", "--topic", topic, .. plane.Arguments, "--address", $"tcp://{net.Addresses[host - 1]}:0",
             "--data", "m{n}", "--count", "100000000", "--interval", interval.TotalSeconds.ToString(CultureInfo.InvariantCulture)]);
+        Publisher = (host, process);
+        return process;
+    }
+
+    /// <summary>Every running process of the run with its role (e.g. <c>member a@h3</c>), for RSS and thread figures.</summary>
+    public IEnumerable<(string Role, PeerProcess Process)> Running()
+    {
+        IEnumerable<(string, PeerProcess)> all = plane.Processes
+            .Concat(_members.Values.Select(m => ($"member {m.Key}", m.Lines.Process)))
+            .Concat(Clients.Select(c => ($"client {c.Service}@h{c.Host}", c.Lines.Process)))
+            .Concat(Subscribers.Select(s => ($"subscriber @h{s.Host}", s.Lines.Process)));
+        if (Watcher is not null)
+        {
+            all = all.Append(("watcher", Watcher.Process));
+        }
+        if (Publisher is { } publisher)
+        {
+            all = all.Append(($"publisher @h{publisher.Host}", publisher.Process));
+        }
+        return all.Where(p => !p.Item2.HasExited);
+    }
 
     /// <summary>
     /// Requests that reached more than one member (the same numbered request printed by two): a REQ resend after a
