@@ -6,7 +6,7 @@ namespace SpNet.Cli.Discovery;
 
 /// <summary>
 /// The flags of <c>spcat discovery …</c> and <c>spcat service …</c>: <c>--name value</c> pairs, <c>--meta</c>
-/// repeatable, the switch <c>--echo</c>, and the registries or etcd endpoints (<see cref="RegistryArguments"/>).
+/// repeatable, the switches <c>--echo</c>, <c>--keep-going</c> and <c>--cluster</c>, and the registries or etcd endpoints (<see cref="RegistryArguments"/>).
 /// Disposing it closes the etcd connection <see cref="Backend"/> made, if any.
 /// </summary>
 internal sealed class DiscoveryArguments : IDisposable
@@ -17,7 +17,7 @@ internal sealed class DiscoveryArguments : IDisposable
     /// <summary>Environment variable holding the password of <c>--etcd-user</c> (kept off the command line, where <c>ps</c> shows it).</summary>
     public const string EtcdPasswordVariable = "SPNET_ETCD_PASSWORD";
 
-    private static readonly string[] s_switches = ["--echo", "--keep-going"];
+    private static readonly string[] s_switches = ["--echo", "--keep-going", "--cluster"];
 
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _switches = new(StringComparer.Ordinal);

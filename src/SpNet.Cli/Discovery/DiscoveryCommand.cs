@@ -13,11 +13,13 @@ public static class DiscoveryCommand
 {
     private const string Usage =
         """
-        usage: spcat discovery serve --survey URL --publish URL [--interval S] [--missed N]
+        usage: spcat discovery serve --survey URL --publish URL [--interval S] [--missed N] [--cert F --key F [--cacert F [--cluster]]]
                spcat discovery register (--survey URL [--survey URL]... | --etcd URL[,URL]...) --service NAME --address ADDR [--meta k=v]... [--ttl S]
                spcat discovery watch (--publish URL [--publish URL]... | --etcd URL[,URL]...) [--count N]
           serve     run a registry: survey members on URL every S seconds (default 1), publish snapshots on URL;
-                    prints the bound addresses, then one line per change
+                    prints the bound addresses, then one line per change; with --cert/--key (PEM) it serves tls+tcp://
+                    URLs, with --cacert only members and watchers holding a certificate from that CA connect, and with
+                    --cluster a member is listed only when its certificate names its service (docs/discovery.md)
           register  answer the surveys of every registry given as NAME at ADDR until interrupted
           watch     follow every registry given and print one JSON line per change of the merged member set
                     (see docs/discovery.md)
@@ -52,7 +54,7 @@ public static class DiscoveryCommand
         {
             return args[0] switch
             {
-                "serve" => await ServeAsync(DiscoveryArguments.Parse(args[1..], "--survey", "--publish", "--interval", "--missed"), output, cancellationToken).ConfigureAwait(false),
+                "serve" => await ServeAsync(DiscoveryArguments.Parse(args[1..], "--survey", "--publish", "--interval", "--missed", "--cert", "--key", "--cacert", "--cluster"), output, cancellationToken).ConfigureAwait(false),
                 "register" => await RegisterAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Survey, ["--service", "--address", "--meta", .. DiscoveryArguments.EtcdFlags]), output, cancellationToken).ConfigureAwait(false),
                 "watch" => await WatchAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Publish, ["--count", .. DiscoveryArguments.EtcdFlags]), output, cancellationToken).ConfigureAwait(false),
                 _ => throw new FormatException($"unknown command '{args[0]}'"),
@@ -73,7 +75,13 @@ public static class DiscoveryCommand
             PublishUrl = arguments.Required("--publish"),
             Interval = arguments.Seconds("--interval") ?? RegistryOptions.DefaultInterval,
             MissedRounds = arguments.Count("--missed") ?? RegistryOptions.DefaultMissedRounds,
+            Tls = arguments.Tls(),
+            RequireServiceCertificate = arguments.Switch("--cluster"),
         };
+        if (options.Tls is { CaCertificates.Count: > 0 } tls)
+        {
+            tls.ClientAuth = TlsAuthMode.Required; // a registry's CA is there to check the members' and watchers' certificates
+        }
         var registry = new Registry(options);
         await using (registry.ConfigureAwait(false))
         {
