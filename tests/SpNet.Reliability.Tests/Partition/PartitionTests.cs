@@ -15,7 +15,8 @@ namespace SpNet.Reliability.Tests.Partition;
 /// keep their interfaces up (A keeps carrier), and every packet either way vanishes without an error: a partition
 /// somewhere along the path, not a local link failure, which the kernel would report or retry differently. Measured
 /// from spcat's <c>--pipe-events</c> lines and its printed replies: whether and when each side closes its pipe, and
-/// how long after the link returns the next reply arrives. Three settings: none (as NNG by default), keepalive only
+/// how long after the link returns the next reply arrives; and from each namespace's TCP table (<see cref="TcpTable"/>)
+/// when each kernel dropped the connection, which is what "during the cut" is judged by. Three settings: none (as NNG by default), keepalive only
 /// (1 s idle, 1 s interval, 1 probe), and keepalive plus a 1 s TCP user timeout. Namespaces are removed even on failure.
 /// </summary>
 public sealed partial class PartitionTests(ITestOutputHelper output) : UnobservedWatch
