@@ -4,7 +4,7 @@ namespace SpNet;
 
 /// <summary>
 /// Recycles <see cref="Message"/> objects so that the steady state allocates none. Bodies come from
-/// <see cref="System.Buffers.ArrayPool{T}.Shared"/>; this pool keeps only the message shells, bounded in count.
+/// <see cref="BufferPool"/>; this pool keeps only the message shells, bounded in count.
 /// </summary>
 internal static class MessagePool
 {
