@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using SpNet.Core;
 using SpNet.Protocols.Routing;
 
@@ -28,9 +27,7 @@ internal sealed class Pair0(SocketStatistics statistics, int receiveCapacity, bo
 
     public override bool TrySend(Message message) => _single.Balancer.TrySend(message, out _);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask SendAsync(Message message, CancellationToken cancellationToken) =>
-        await _single.Balancer.SendAsync(message, cancellationToken).ConfigureAwait(false);
+    public override ValueTask SendAsync(Message message, CancellationToken cancellationToken) => _single.Balancer.SendAsync(message, cancellationToken);
 
     public override bool TryReceive(out Message? message) => _received.TryDequeue(out message);
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using SpNet.Core;
 using SpNet.Protocols.Routing;
 
@@ -33,9 +32,7 @@ internal sealed class Push(SocketStatistics statistics, bool raw = false) : Prot
 
     public override bool TrySend(Message message) => _pipes.TrySend(message, out _);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask SendAsync(Message message, CancellationToken cancellationToken) =>
-        await _pipes.SendAsync(message, cancellationToken).ConfigureAwait(false);
+    public override ValueTask SendAsync(Message message, CancellationToken cancellationToken) => _pipes.SendAsync(message, cancellationToken);
 
     public override void Close() => _pipes.Close();
 }

@@ -6,7 +6,7 @@ namespace SpNet.Protocols;
 internal sealed partial class Req
 {
     /// <summary>One request/reply state machine. Fields other than <see cref="Replies"/> are guarded by the socket's lock.</summary>
-    internal sealed class ReqContext(Req owner, TimeSpan resendTime) : DeadlineScheduler.Entry, IProtocolContext
+    internal sealed class ReqContext(Req owner, TimeSpan resendTime) : DeadlineScheduler.Entry, IProtocolContext, ISendOutcome
     {
         private static readonly Action<object?> s_checkOutstanding = static state => ((ReqContext)state!).ThrowIfNoRequest();
         private TimeSpan _resendTime = resendTime;
@@ -40,22 +40,15 @@ internal sealed partial class Req
             return false;
         }
 
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        public async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
+        public ValueTask SendAsync(Message message, CancellationToken cancellationToken)
         {
             Prepare(message);
-            Pipe pipe;
-            try
-            {
-                pipe = await owner._pipes.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                Unprepare(message);
-                throw;
-            }
-            Sent(message, pipe);
+            return owner._pipes.SendAsync(message, this, cancellationToken);
         }
+
+        void ISendOutcome.Sent(Message message, Pipe pipe) => Sent(message, pipe);
+
+        void ISendOutcome.Failed(Message message) => Unprepare(message);
 
         public bool TryReceive(out Message? message)
         {

@@ -39,8 +39,7 @@ internal sealed class XReq(SocketStatistics statistics, int receiveCapacity) : P
 
     public override bool TrySend(Message message) => _pipes.TrySend(message, out _);
 
-    public override async ValueTask SendAsync(Message message, CancellationToken cancellationToken) =>
-        await _pipes.SendAsync(message, cancellationToken).ConfigureAwait(false);
+    public override ValueTask SendAsync(Message message, CancellationToken cancellationToken) => _pipes.SendAsync(message, cancellationToken);
 
     public override bool TryReceive(out Message? message) => _replies.TryDequeue(out message);
 

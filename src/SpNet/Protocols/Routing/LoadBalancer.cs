@@ -18,8 +18,12 @@ namespace SpNet.Protocols.Routing;
 /// </remarks>
 internal sealed class LoadBalancer
 {
-    /// <summary>Most idle waiters kept for reuse: as many senders as commonly wait at once, not a peak's worth forever.</summary>
-    private const int MaxSpareWaiters = 256;
+    /// <summary>
+    /// Most idle waiters kept for reuse (~100 B each): 1,000 REQ contexts on one pipe have ~870 senders waiting at
+    /// once, and with 256 spares each wait past them allocated a waiter. 4,096 covers NNG's deepest common use
+    /// without keeping an unbounded peak.
+    /// </summary>
+    private const int MaxSpareWaiters = 4096;
 
     private readonly object _gate = new();
     private Pipe[] _pipes = [];
@@ -92,13 +96,27 @@ internal sealed class LoadBalancer
     }
 
     /// <summary>Gives the message to a pipe, waiting for room. Throws <see cref="SpNetException"/> (Closed) if the socket closes.</summary>
-    public ValueTask<Pipe> SendAsync(Message message, CancellationToken cancellationToken)
+    public ValueTask SendAsync(Message message, CancellationToken cancellationToken) => SendAsync(message, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync(Message, CancellationToken)"/>; <paramref name="outcome"/>, when given, learns which pipe
+    /// took the message or that the send failed, before the send completes: a sender with work after the send (REQ
+    /// arms its resend) then needs no async method of its own around this one, whose suspension would allocate a box
+    /// of its own under many concurrent waits.
+    /// </summary>
+    public ValueTask SendAsync(Message message, ISendOutcome? outcome, CancellationToken cancellationToken)
     {
         if (_closed)
         {
+            outcome?.Failed(message);
             ThrowHelper.ThrowClosed("socket");
         }
-        return TrySend(message, out Pipe? used) ? ValueTask.FromResult(used!) : SlowAsync(message, cancellationToken);
+        if (TrySend(message, out Pipe? used))
+        {
+            outcome?.Sent(message, used!);
+            return ValueTask.CompletedTask;
+        }
+        return SlowAsync(message, outcome, cancellationToken);
     }
 
     /// <summary>Fails every waiting sender with Closed.</summary>
@@ -108,11 +126,12 @@ internal sealed class LoadBalancer
         WakeAll();
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<Pipe> SlowAsync(Message message, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SlowAsync(Message message, ISendOutcome? outcome, CancellationToken cancellationToken)
     {
         SendWaiter waiter = RentWaiter();
         CancellationTokenRegistration registration = default;
+        Pipe? used;
         try
         {
             if (cancellationToken.CanBeCanceled)
@@ -122,10 +141,10 @@ internal sealed class LoadBalancer
             while (true)
             {
                 Link(waiter, cancellationToken);
-                if (TrySend(message, out Pipe? used))
+                if (TrySend(message, out used))
                 {
                     Unlink(waiter);
-                    return used!;
+                    break;
                 }
                 if (_closed)
                 {
@@ -136,12 +155,18 @@ internal sealed class LoadBalancer
                 await new ValueTask(waiter, waiter.Version).ConfigureAwait(false);
             }
         }
+        catch
+        {
+            outcome?.Failed(message);
+            throw;
+        }
         finally
         {
             // Dispose waits out a cancellation callback already running, so nothing touches the waiter once it is spare.
             registration.Dispose();
             ReturnWaiter(waiter);
         }
+        outcome?.Sent(message, used!);
     }
 
     /// <summary>Links the waiter before the caller retries, unless its token is already canceled (checked under the lock, see <see cref="Cancel"/>).</summary>
@@ -296,4 +321,14 @@ internal sealed class LoadBalancer
         public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
             _core.OnCompleted(continuation, state, token, flags);
     }
+}
+
+/// <summary>What a sender does once <see cref="LoadBalancer.SendAsync(Message, ISendOutcome?, CancellationToken)"/> has given its message to a pipe, or once that send failed.</summary>
+internal interface ISendOutcome
+{
+    /// <summary>The message went to <paramref name="pipe"/>; called before the send completes.</summary>
+    void Sent(Message message, Pipe pipe);
+
+    /// <summary>The send failed (closed, canceled); called before the failure is thrown.</summary>
+    void Failed(Message message);
 }

@@ -34,7 +34,7 @@ public class LoadBalancerTests
         using Message first = Message.Create("first");
         using Message second = Message.Create("second");
         Assert.True(balancer.TrySend(first, out _));
-        ValueTask<Pipe> pending = balancer.SendAsync(second, CancellationToken.None);
+        ValueTask pending = balancer.SendAsync(second, CancellationToken.None);
         Assert.False(pending.IsCompleted);
         Assert.Equal(1, balancer.WaitingCount);
 
@@ -45,7 +45,7 @@ public class LoadBalancerTests
         Assert.True(pipe.TryTake(out Message? taken));
         Assert.Same(first, taken);
         balancer.OnWritable();
-        Assert.Same(pipe, await pending.AsTask().WaitAsync(Limit));
+        await pending.AsTask().WaitAsync(Limit);
         Assert.True(pipe.TryTake(out taken));
         Assert.Same(second, taken);
         Assert.Equal(0, balancer.WaitingCount);
@@ -62,8 +62,8 @@ public class LoadBalancerTests
         using Message patient = Message.Create("patient");
         Assert.True(balancer.TrySend(filler, out _));
         using var cts = new CancellationTokenSource();
-        ValueTask<Pipe> a = balancer.SendAsync(canceled, cts.Token);
-        ValueTask<Pipe> b = balancer.SendAsync(patient, CancellationToken.None);
+        ValueTask a = balancer.SendAsync(canceled, cts.Token);
+        ValueTask b = balancer.SendAsync(patient, CancellationToken.None);
         Assert.Equal(2, balancer.WaitingCount);
 
         await cts.CancelAsync();
@@ -73,7 +73,7 @@ public class LoadBalancerTests
 
         Assert.True(pipe.TryTake(out _));
         balancer.OnWritable();
-        Assert.Same(pipe, await b.AsTask().WaitAsync(Limit));
+        await b.AsTask().WaitAsync(Limit);
         Assert.True(pipe.TryTake(out Message? taken));
         Assert.Same(patient, taken);
         Assert.False(pipe.TryTake(out _)); // the canceled message never went out: its caller still owns it
@@ -122,7 +122,7 @@ public class LoadBalancerTests
         Message filler = Message.Create("filler"); // freed with the dead pipe's queue
         using Message survivor = Message.Create("survivor");
         Assert.True(balancer.TrySend(filler, out _));
-        ValueTask<Pipe> pending = balancer.SendAsync(survivor, CancellationToken.None);
+        ValueTask pending = balancer.SendAsync(survivor, CancellationToken.None);
 
         dead.Close(SpError.ConnectionReset, "test"); // drops its queue, as a pipe whose peer died
         balancer.Remove(dead);
@@ -133,9 +133,60 @@ public class LoadBalancerTests
 
         var next = new QueueOnlyPipe(1);
         balancer.Add(next);
-        Assert.Same(next, await pending.AsTask().WaitAsync(Limit));
+        await pending.AsTask().WaitAsync(Limit);
         Assert.True(next.TryTake(out Message? taken));
         Assert.Same(survivor, taken);
+    }
+
+    [Fact]
+    public async Task An_outcome_learns_the_pipe_of_a_waiting_send_before_it_completes_and_the_failure_of_a_canceled_one()
+    {
+        var balancer = new LoadBalancer();
+        var pipe = new QueueOnlyPipe(1);
+        balancer.Add(pipe);
+        using Message filler = Message.Create("filler");
+        using Message waiting = Message.Create("waiting");
+        using Message canceled = Message.Create("canceled");
+        Assert.True(balancer.TrySend(filler, out _));
+        var outcome = new RecordingOutcome();
+        ValueTask sending = balancer.SendAsync(waiting, outcome, CancellationToken.None);
+        using var cts = new CancellationTokenSource();
+        ValueTask giving_up = balancer.SendAsync(canceled, outcome, cts.Token);
+        Assert.Empty(outcome.Events);
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => giving_up.AsTask().WaitAsync(Limit));
+        Assert.Equal(["failed canceled"], outcome.Events);
+
+        Assert.True(pipe.TryTake(out _));
+        balancer.OnWritable();
+        await sending.AsTask().WaitAsync(Limit);
+        Assert.Equal(["failed canceled", "sent waiting"], outcome.Events);
+        Assert.Same(pipe, outcome.LastPipe);
+    }
+
+    private sealed class RecordingOutcome : ISendOutcome
+    {
+        public List<string> Events { get; } = [];
+
+        public Pipe? LastPipe { get; private set; }
+
+        public void Sent(Message message, Pipe pipe)
+        {
+            lock (Events)
+            {
+                Events.Add($"sent {message}");
+                LastPipe = pipe;
+            }
+        }
+
+        public void Failed(Message message)
+        {
+            lock (Events)
+            {
+                Events.Add($"failed {message}");
+            }
+        }
     }
 
     [Fact]
@@ -145,8 +196,8 @@ public class LoadBalancerTests
         using Message a = Message.Create("a");
         using Message b = Message.Create("b");
         using var cts = new CancellationTokenSource();
-        ValueTask<Pipe> first = balancer.SendAsync(a, CancellationToken.None); // no pipe at all: waits too
-        ValueTask<Pipe> second = balancer.SendAsync(b, cts.Token);
+        ValueTask first = balancer.SendAsync(a, CancellationToken.None); // no pipe at all: waits too
+        ValueTask second = balancer.SendAsync(b, cts.Token);
         Assert.Equal(2, balancer.WaitingCount);
         balancer.Close();
         Assert.Equal(SpError.Closed, (await Assert.ThrowsAsync<SpNetException>(() => first.AsTask().WaitAsync(Limit))).Error);
@@ -244,7 +295,7 @@ public class LoadBalancerAllocationTests(ITestOutputHelper output)
             long before = GC.GetTotalAllocatedBytes(precise: true);
             for (int i = 0; i < count; i++)
             {
-                ValueTask<Pipe> pending = balancer.SendAsync(waiting, token);
+                ValueTask pending = balancer.SendAsync(waiting, token);
                 Assert.False(pending.IsCompleted);
                 Assert.True(pipe.TryTake(out Message? queued));
                 balancer.OnWritable();
