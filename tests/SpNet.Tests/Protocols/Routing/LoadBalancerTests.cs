@@ -54,13 +54,10 @@ public class LoadBalancerTests
     [Fact]
     public async Task Cancellation_fails_only_the_canceled_sender_and_leaves_it_its_message()
     {
-        var balancer = new LoadBalancer();
-        var pipe = new QueueOnlyPipe(1);
-        balancer.Add(pipe);
         using Message filler = Message.Create("filler");
+        (LoadBalancer balancer, QueueOnlyPipe pipe) = WithFullPipe(filler);
         using Message canceled = Message.Create("canceled");
         using Message patient = Message.Create("patient");
-        Assert.True(balancer.TrySend(filler, out _));
         using var cts = new CancellationTokenSource();
         ValueTask a = balancer.SendAsync(canceled, cts.Token);
         ValueTask b = balancer.SendAsync(patient, CancellationToken.None);
@@ -141,13 +138,10 @@ public class LoadBalancerTests
     [Fact]
     public async Task An_outcome_learns_the_pipe_of_a_waiting_send_before_it_completes_and_the_failure_of_a_canceled_one()
     {
-        var balancer = new LoadBalancer();
-        var pipe = new QueueOnlyPipe(1);
-        balancer.Add(pipe);
         using Message filler = Message.Create("filler");
+        (LoadBalancer balancer, QueueOnlyPipe pipe) = WithFullPipe(filler);
         using Message waiting = Message.Create("waiting");
         using Message canceled = Message.Create("canceled");
-        Assert.True(balancer.TrySend(filler, out _));
         var outcome = new RecordingOutcome();
         ValueTask sending = balancer.SendAsync(waiting, outcome, CancellationToken.None);
         using var cts = new CancellationTokenSource();
@@ -163,6 +157,16 @@ public class LoadBalancerTests
         await sending.AsTask().WaitAsync(Limit);
         Assert.Equal(["failed canceled", "sent waiting"], outcome.Events);
         Assert.Same(pipe, outcome.LastPipe);
+    }
+
+    /// <summary>A balancer over one pipe of depth 1, already holding <paramref name="filler"/>: the next send waits.</summary>
+    private static (LoadBalancer Balancer, QueueOnlyPipe Pipe) WithFullPipe(Message filler)
+    {
+        var balancer = new LoadBalancer();
+        var pipe = new QueueOnlyPipe(1);
+        balancer.Add(pipe);
+        Assert.True(balancer.TrySend(filler, out _));
+        return (balancer, pipe);
     }
 
     private sealed class RecordingOutcome : ISendOutcome
