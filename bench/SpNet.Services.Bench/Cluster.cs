@@ -2,7 +2,7 @@ using SpNet.Discovery;
 
 namespace SpNet.Services.Bench;
 
-/// <summary>A loopback registry with a 200 ms heartbeat, and the hosts and clients made against it.</summary>
+/// <summary>A loopback registry with a 200 ms heartbeat, and the clients made against it (members run in a <see cref="MemberProcess"/>).</summary>
 internal sealed class Cluster : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned = [];
@@ -20,14 +20,9 @@ internal sealed class Cluster : IAsyncDisposable
         return new Cluster(registry);
     }
 
-    public async Task<ServiceHost> HostAsync(string service, Action<ServiceHostOptions>? configure = null)
-    {
-        var options = new ServiceHostOptions { Service = service, Registries = [Endpoint] };
-        configure?.Invoke(options);
-        ServiceHost host = await ServiceHost.StartAsync(options);
-        _owned.Add(host);
-        return host;
-    }
+    /// <summary>The arguments of a member process for <paramref name="kind"/>: the kind, this registry, then the rest.</summary>
+    public string[] Args(string kind, params object[] rest) =>
+        [kind, Registry.SurveyUrl, Registry.PublishUrl, .. rest.Select(r => Convert.ToString(r, System.Globalization.CultureInfo.InvariantCulture)!)];
 
     public ServiceClient Client()
     {
