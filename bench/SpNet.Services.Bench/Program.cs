@@ -28,6 +28,7 @@ if (which is "tunnel" or "all")
 {
     await Cases.TunnelAsync(cluster, messages: 200_000 / scale, size: 1024, window: Tunnel.DefaultWindow, runs: 3);
     await Cases.TunnelAsync(cluster, messages: 200_000 / scale, size: 1024, window: 1024, runs: 2);
+    await Cases.TunnelAsync(cluster, messages: 200_000 / scale, size: 1024, window: 4096, runs: 2);
 }
 if (which is "topics" or "all")
 {
