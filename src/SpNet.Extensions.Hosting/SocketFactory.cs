@@ -32,7 +32,7 @@ internal static class SocketFactory
                 $"unknown protocol '{protocol}': use {string.Join(", ", s_protocols.Keys)} (a trailing 0 is accepted)");
     }
 
-    /// <summary>The typed value <see cref="Socket.SetOption"/> expects for an option written as text in configuration.</summary>
+    /// <summary>The typed value <see cref="MessagePort.SetOption"/> expects for an option written as text in configuration.</summary>
     public static object OptionValue(string text)
     {
         if (bool.TryParse(text, out bool flag))

@@ -22,7 +22,7 @@ public sealed class SocketSettings
     public IList<string> Subscribe { get; } = [];
 
     /// <summary>
-    /// Options by NNG name (<see cref="OptionNames"/>), applied with <see cref="Socket.SetOption"/>. From configuration the
+    /// Options by NNG name (<see cref="OptionNames"/>), applied with <see cref="MessagePort.SetOption"/>. From configuration the
     /// values are text: <c>true</c>/<c>false</c> for flags, whole numbers (milliseconds for durations, -1 = infinite) or
     /// <c>hh:mm:ss.fff</c> for durations; anything else is passed as text.
     /// </summary>

@@ -1,17 +1,17 @@
 namespace SpNet;
 
 /// <summary>
-/// NNG's option names (<c>NNG_OPT_*</c>), as accepted by <see cref="Socket.SetOption(string, object)"/> and
-/// <see cref="Socket.GetOption(string)"/> (and, for the timeouts and the REQ, SURVEYOR and SUB context options, by
-/// <see cref="SocketContext.SetOption(string, object)"/>). Each maps to a typed property, named in its summary: both
+/// NNG's option names (<c>NNG_OPT_*</c>), as accepted by <see cref="MessagePort.SetOption(string, object)"/> and
+/// <see cref="MessagePort.GetOption(string)"/> (and, for the timeouts and the REQ, SURVEYOR and SUB context options, by
+/// <see cref="MessagePort.SetOption(string, object)"/>). Each maps to a typed property, named in its summary: both
 /// go through the socket type's one option table, so they check and store alike.
 /// </summary>
 public static class OptionNames
 {
-    /// <summary><c>recv-timeout</c> (NNG_OPT_RECVTIMEO) → <see cref="Socket.ReceiveTimeout"/>. Duration.</summary>
+    /// <summary><c>recv-timeout</c> (NNG_OPT_RECVTIMEO) → <see cref="MessagePort.ReceiveTimeout"/>. Duration.</summary>
     public const string ReceiveTimeout = "recv-timeout";
 
-    /// <summary><c>send-timeout</c> (NNG_OPT_SENDTIMEO) → <see cref="Socket.SendTimeout"/>. Duration.</summary>
+    /// <summary><c>send-timeout</c> (NNG_OPT_SENDTIMEO) → <see cref="MessagePort.SendTimeout"/>. Duration.</summary>
     public const string SendTimeout = "send-timeout";
 
     /// <summary><c>recv-buffer</c> (NNG_OPT_RECVBUF) → <see cref="Socket.ReceiveBufferSize"/>. Messages, 0–8192.</summary>

@@ -16,15 +16,13 @@ namespace SpNet;
 /// <para>Delivery is best effort, as in every SP implementation: at most once, ordered per pipe, whole messages
 /// only. Nothing is retried except REQ's documented resend.</para>
 /// </remarks>
-public abstract partial class Socket : IAsyncDisposable, IDisposable
+public abstract partial class Socket : MessagePort, IAsyncDisposable, IDisposable
 {
     private readonly object _gate = new();
     private readonly List<Dialer> _dialers = [];
     private readonly List<Listener> _listeners = [];
     private readonly HashSet<Pipe> _pipes = [];
     private readonly PipeHost _host;
-    private readonly MessageIo _io;
-    private readonly IOptionTable _options;
     private TcpOptions _tcp = new();
     private TimeSpan _reconnectMinTime = TimeSpan.FromMilliseconds(100);
     private TimeSpan _reconnectMaxTime = TimeSpan.Zero;
@@ -37,16 +35,24 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
     /// <summary>Messages each socket's receive queue holds (NNG_OPT_RECVBUF default).</summary>
     private protected const int DefaultReceiveBufferSize = 128;
 
-    /// <param name="protocol">The protocol, cooked or raw.</param>
-    /// <param name="statistics">The counters the protocol also writes.</param>
+    /// <param name="protocol">Makes the protocol, cooked or raw, over the counters the socket reports.</param>
     /// <param name="options">The socket type's option table; null for the common options only.</param>
-    private protected Socket(IProtocol protocol, SocketStatistics statistics, IOptionTable? options = null)
+    private protected Socket(Func<SocketStatistics, IProtocol> protocol, IOptionTable? options = null)
+        : this(new SocketStatistics(), protocol, options)
     {
-        _options = options ?? CommonOptions;
+    }
+
+    private Socket(SocketStatistics statistics, Func<SocketStatistics, IProtocol> create, IOptionTable? options)
+        : this(create(statistics), statistics, options)
+    {
+    }
+
+    private Socket(IProtocol protocol, SocketStatistics statistics, IOptionTable? options)
+        : base(protocol, options ?? CommonOptions)
+    {
         Protocol = protocol;
         Statistics = statistics;
         _host = new PipeHost(this);
-        _io = new MessageIo(protocol, ThrowIfClosed);
         SpNetMetrics.Register(statistics, protocol.Info.SelfName);
     }
 
@@ -266,7 +272,8 @@ public abstract partial class Socket : IAsyncDisposable, IDisposable
         return protocol.OpenContext();
     }
 
-    private protected void ThrowIfClosed()
+    /// <inheritdoc />
+    private protected override void ThrowIfClosed()
     {
         if (IsClosed)
         {

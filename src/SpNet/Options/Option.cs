@@ -19,7 +19,7 @@ internal interface IOption<in TOwner>
 
 /// <summary>
 /// An option whose value is a <typeparamref name="TValue"/>. The typed property calls <see cref="Get"/> and
-/// <see cref="Set"/>, <see cref="Socket.SetOption"/> calls <see cref="Write"/>: both reach the same range check and
+/// <see cref="Set"/>, <see cref="MessagePort.SetOption"/> calls <see cref="Write"/>: both reach the same range check and
 /// the same storage, so there is one way to write each option.
 /// </summary>
 internal sealed class Option<TOwner, TValue>(string name, OptionKind<TValue> kind, Func<TOwner, TValue>? get, Action<TOwner, TValue>? set) : IOption<TOwner>

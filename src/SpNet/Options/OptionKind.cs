@@ -3,7 +3,7 @@ using System.Text;
 namespace SpNet.Options;
 
 /// <summary>
-/// The value type of an option and its valid range: how the loosely typed value of <see cref="Socket.SetOption"/>
+/// The value type of an option and its valid range: how the loosely typed value of <see cref="MessagePort.SetOption"/>
 /// becomes a <typeparamref name="T"/> (a value of another type fails with <see cref="SpError.BadType"/>, as NNG's
 /// NNG_EBADTYPE) and which values are allowed (checked for the typed property and the named option alike).
 /// </summary>

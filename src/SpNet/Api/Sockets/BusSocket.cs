@@ -10,11 +10,11 @@ namespace SpNet;
 public sealed class BusSocket : Socket
 {
     /// <summary>Creates an unconnected, cooked BUS socket.</summary>
-    public BusSocket() : this(new SocketStatistics(), raw: false)
+    public BusSocket() : this(raw: false)
     {
     }
 
-    private BusSocket(SocketStatistics statistics, bool raw) : base(new Bus(statistics, DefaultReceiveBufferSize, raw), statistics)
+    private BusSocket(bool raw) : base(statistics => new Bus(statistics, DefaultReceiveBufferSize, raw))
     {
     }
 
@@ -23,5 +23,5 @@ public sealed class BusSocket : Socket
     /// the pipe it came on (never on the wire); a sent message whose header starts with a pipe id goes to every pipe but
     /// that one, so a one-socket reflector (a device with one raw BUS) does not echo back to the sender.
     /// </summary>
-    public static BusSocket CreateRaw() => new(new SocketStatistics(), raw: true);
+    public static BusSocket CreateRaw() => new(raw: true);
 }

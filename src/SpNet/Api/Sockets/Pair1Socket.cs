@@ -12,31 +12,20 @@ namespace SpNet;
 /// </summary>
 public sealed class Pair1Socket : Socket
 {
-    private static readonly Option<Pair1Socket, int> s_maxTtl = MaxTtlOption<Pair1Socket>(s => s._hops, OptionKind.Ttl);
+    private static readonly Option<Pair1Socket, int> s_maxTtl = MaxTtlOption<Pair1Socket>(OptionKind.Ttl);
 
     /// <summary>PAIR1's options (NNG's pair1 table): the common ones, the hop limit and whether it is polyamorous (read-only).</summary>
     private static readonly OptionTable<Pair1Socket> s_options = CommonOptions.With(
         s_maxTtl,
-        new Option<Pair1Socket, bool>(OptionNames.Pair1Polyamorous, OptionKind.Boolean, s => s._polyamorous, null));
-
-    private readonly IHopLimited _hops;
-    private readonly bool _polyamorous;
+        new Option<Pair1Socket, bool>(OptionNames.Pair1Polyamorous, OptionKind.Boolean, s => s.IsPolyamorous, null));
 
     /// <summary>Creates an unconnected, cooked, monogamous PAIR1 socket.</summary>
-    public Pair1Socket() : this(new SocketStatistics(), raw: false)
+    public Pair1Socket() : this(statistics => new Pair1(statistics, DefaultReceiveBufferSize, raw: false))
     {
     }
 
-    private Pair1Socket(SocketStatistics statistics, bool raw) : this(new Pair1(statistics, DefaultReceiveBufferSize, raw), statistics)
+    private Pair1Socket(Func<SocketStatistics, IProtocol> protocol) : base(protocol, s_options)
     {
-    }
-
-    private Pair1Socket(Pair1 mono, SocketStatistics statistics) : base(mono, statistics, s_options) => _hops = mono;
-
-    private Pair1Socket(Pair1Poly poly, SocketStatistics statistics) : base(poly, statistics, s_options)
-    {
-        _hops = poly;
-        _polyamorous = true;
     }
 
     /// <summary>
@@ -44,7 +33,7 @@ public sealed class Pair1Socket : Socket
     /// it arrived; a sent message must carry a 4-byte hop count below 0xFF, which goes out incremented by one (NNG).
     /// A send without one fails with <see cref="SpError.Protocol"/>.
     /// </summary>
-    public static Pair1Socket CreateRaw() => new(new SocketStatistics(), raw: true);
+    public static Pair1Socket CreateRaw() => new(statistics => new Pair1(statistics, DefaultReceiveBufferSize, raw: true));
 
     /// <summary>
     /// Creates a polyamorous PAIR1 socket (NNG 1.5's <c>nng_pair1_open_poly</c>, deprecated there but wire-identical):
@@ -52,14 +41,10 @@ public sealed class Pair1Socket : Socket
     /// <see cref="Message.PipeId"/> names (0 = the first connected peer). Sends never wait: an unknown pipe or a full
     /// queue discards the message, counted in <see cref="SocketStatistics.MessagesDropped"/>. Cooked only.
     /// </summary>
-    public static Pair1Socket CreatePolyamorous()
-    {
-        var statistics = new SocketStatistics();
-        return new Pair1Socket(new Pair1Poly(statistics, DefaultReceiveBufferSize), statistics);
-    }
+    public static Pair1Socket CreatePolyamorous() => new(statistics => new Pair1Poly(statistics, DefaultReceiveBufferSize));
 
     /// <summary>True for a socket made by <see cref="CreatePolyamorous"/> (NNG_OPT_PAIR1_POLY).</summary>
-    public bool IsPolyamorous => _polyamorous;
+    public bool IsPolyamorous => Protocol is Pair1Poly;
 
     /// <summary>
     /// Largest hop count accepted on receipt (NNG_OPT_MAXTTL, <c>ttl-max</c>; 1–15, default 8). Messages over it are

@@ -9,14 +9,14 @@ namespace SpNet;
 public sealed class PairSocket : Socket
 {
     /// <summary>Creates an unconnected PAIR0 socket.</summary>
-    public PairSocket() : this(new SocketStatistics(), raw: false)
+    public PairSocket() : this(raw: false)
     {
     }
 
-    private PairSocket(SocketStatistics statistics, bool raw) : base(new Pair0(statistics, DefaultReceiveBufferSize, raw), statistics)
+    private PairSocket(bool raw) : base(statistics => new Pair0(statistics, DefaultReceiveBufferSize, raw))
     {
     }
 
     /// <summary>Creates a raw (device) PAIR0 socket. PAIR0 has no header, so it behaves as a cooked one; <see cref="Socket.IsRaw"/> is true.</summary>
-    public static PairSocket CreateRaw() => new(new SocketStatistics(), raw: true);
+    public static PairSocket CreateRaw() => new(raw: true);
 }

@@ -12,14 +12,14 @@ namespace SpNet;
 public sealed class PubSocket : Socket
 {
     /// <summary>Creates an unconnected PUB socket.</summary>
-    public PubSocket() : this(new SocketStatistics(), raw: false)
+    public PubSocket() : this(raw: false)
     {
     }
 
-    private PubSocket(SocketStatistics statistics, bool raw) : base(new Pub(statistics, raw), statistics)
+    private PubSocket(bool raw) : base(statistics => new Pub(statistics, raw))
     {
     }
 
     /// <summary>Creates a raw (device) PUB socket. PUB has no header, so it behaves as a cooked one; <see cref="Socket.IsRaw"/> is true.</summary>
-    public static PubSocket CreateRaw() => new(new SocketStatistics(), raw: true);
+    public static PubSocket CreateRaw() => new(raw: true);
 }

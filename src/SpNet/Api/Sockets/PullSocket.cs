@@ -6,14 +6,14 @@ namespace SpNet;
 public sealed class PullSocket : Socket
 {
     /// <summary>Creates an unconnected PULL socket.</summary>
-    public PullSocket() : this(new SocketStatistics(), raw: false)
+    public PullSocket() : this(raw: false)
     {
     }
 
-    private PullSocket(SocketStatistics statistics, bool raw) : base(new Pull(statistics, DefaultReceiveBufferSize, raw), statistics)
+    private PullSocket(bool raw) : base(statistics => new Pull(statistics, DefaultReceiveBufferSize, raw))
     {
     }
 
     /// <summary>Creates a raw (device) PULL socket. PULL has no header, so it behaves as a cooked one; <see cref="Socket.IsRaw"/> is true.</summary>
-    public static PullSocket CreateRaw() => new(new SocketStatistics(), raw: true);
+    public static PullSocket CreateRaw() => new(raw: true);
 }

@@ -12,25 +12,21 @@ namespace SpNet;
 /// </summary>
 public sealed class RepSocket : Socket
 {
-    private static readonly Option<RepSocket, int> s_maxTtl = MaxTtlOption<RepSocket>(s => s._hops, OptionKind.Ttl);
+    private static readonly Option<RepSocket, int> s_maxTtl = MaxTtlOption<RepSocket>(OptionKind.Ttl);
 
     /// <summary>REP's options (NNG's rep0 and xrep0): the common ones and the hop limit.</summary>
     private static readonly OptionTable<RepSocket> s_options = CommonOptions.With(s_maxTtl);
 
-    private readonly IHopLimited _hops;
-
     /// <summary>Creates an unconnected REP socket.</summary>
-    public RepSocket() : this(new SocketStatistics())
+    public RepSocket() : this(raw: false)
     {
     }
 
-    private RepSocket(SocketStatistics statistics) : this(new Rep(statistics, DefaultReceiveBufferSize), statistics)
+    private RepSocket(bool raw) : base(statistics => raw
+        ? new XRep(ProtocolIds.Rep, statistics, DefaultReceiveBufferSize)
+        : new Rep(statistics, DefaultReceiveBufferSize), s_options)
     {
     }
-
-    private RepSocket(Rep rep, SocketStatistics statistics) : base(rep, statistics, s_options) => _hops = rep;
-
-    private RepSocket(XRep raw, SocketStatistics statistics) : base(raw, statistics, s_options) => _hops = raw;
 
     /// <summary>
     /// Creates a raw REP socket (device mode): a received request's <see cref="Message.Header"/> is
@@ -38,11 +34,7 @@ public sealed class RepSocket : Socket
     /// id, which picks the connection, and the rest of the header goes out before the body. Unknown pipe or full
     /// queue: dropped.
     /// </summary>
-    public static RepSocket CreateRaw()
-    {
-        var statistics = new SocketStatistics();
-        return new RepSocket(new XRep(ProtocolIds.Rep, statistics, DefaultReceiveBufferSize), statistics);
-    }
+    public static RepSocket CreateRaw() => new(raw: true);
 
     /// <summary>Most routing hops a request may carry (NNG_OPT_MAXTTL, 1–15, default 8); requests over it are dropped.</summary>
     public int MaxTtl

@@ -14,42 +14,27 @@ namespace SpNet;
 public sealed class ReqSocket : Socket
 {
     private static readonly Option<ReqSocket, TimeSpan> s_resendTime = new(OptionNames.ReqResendTime, OptionKind.Timeout,
-        s => s.Cooked.ResendTime, (s, v) => s.Cooked.ResendTime = v);
+        s => s.CookedProtocol<Req>().ResendTime, (s, v) => s.CookedProtocol<Req>().ResendTime = v);
 
-    private static readonly Option<ReqSocket, int> s_maxTtl = MaxTtlOption<ReqSocket>(s => s._hops, OptionKind.Ttl);
+    private static readonly Option<ReqSocket, int> s_maxTtl = MaxTtlOption<ReqSocket>(OptionKind.Ttl);
 
     /// <summary>REQ's options (NNG's req0 and xreq0 tables in one): the common ones, resend time and hop limit.</summary>
     private static readonly OptionTable<ReqSocket> s_options = CommonOptions.With(s_resendTime, s_maxTtl);
 
-    private readonly Req? _req;
-    private readonly IHopLimited _hops;
-
     /// <summary>Creates an unconnected REQ socket.</summary>
-    public ReqSocket() : this(new SocketStatistics())
+    public ReqSocket() : this(raw: false)
     {
     }
 
-    private ReqSocket(SocketStatistics statistics) : this(new Req(statistics), statistics)
+    private ReqSocket(bool raw) : base(statistics => raw ? new XReq(statistics, DefaultReceiveBufferSize) : new Req(statistics), s_options)
     {
     }
-
-    private ReqSocket(Req req, SocketStatistics statistics) : base(req, statistics, s_options)
-    {
-        _req = req;
-        _hops = req;
-    }
-
-    private ReqSocket(XReq raw, SocketStatistics statistics) : base(raw, statistics, s_options) => _hops = raw;
 
     /// <summary>
     /// Creates a raw REQ socket (device mode): no request ids, no resends; what you send goes out as header plus body
     /// to one peer, and a reply's routing tags (up to the bit-31 id) are its <see cref="Message.Header"/>.
     /// </summary>
-    public static ReqSocket CreateRaw()
-    {
-        var statistics = new SocketStatistics();
-        return new ReqSocket(new XReq(statistics, DefaultReceiveBufferSize), statistics);
-    }
+    public static ReqSocket CreateRaw() => new(raw: true);
 
     /// <summary>
     /// How long to wait for a reply before sending the request again (NNG_OPT_REQ_RESENDTIME). Default 1 minute, as
@@ -77,5 +62,4 @@ public sealed class ReqSocket : Socket
     /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw socket; <see cref="SpError.Closed"/>.</exception>
     public ReqContext OpenContext() => new(this, (Req.ReqContext)OpenContextCore());
 
-    private Req Cooked => _req ?? throw new SpNetException(SpError.NotSupported, "raw REQ sockets have no resend time");
 }

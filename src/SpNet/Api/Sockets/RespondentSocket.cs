@@ -12,32 +12,25 @@ namespace SpNet;
 /// </summary>
 public sealed class RespondentSocket : Socket
 {
-    private static readonly Option<RespondentSocket, int> s_maxTtl = MaxTtlOption<RespondentSocket>(s => s._hops, OptionKind.Ttl);
+    private static readonly Option<RespondentSocket, int> s_maxTtl = MaxTtlOption<RespondentSocket>(OptionKind.Ttl);
 
     /// <summary>RESPONDENT's options (NNG's respondent0 and xrespondent0): the common ones and the hop limit.</summary>
     private static readonly OptionTable<RespondentSocket> s_options = CommonOptions.With(s_maxTtl);
 
-    private readonly IHopLimited _hops;
-
     /// <summary>Creates an unconnected RESPONDENT socket.</summary>
-    public RespondentSocket() : this(new SocketStatistics())
+    public RespondentSocket() : this(raw: false)
     {
     }
 
-    private RespondentSocket(SocketStatistics statistics) : this(new Rep(ProtocolIds.Respondent, statistics, DefaultReceiveBufferSize), statistics)
+    // The REP state machine under RESPONDENT's protocol id: answering a survey is answering a request.
+    private RespondentSocket(bool raw) : base(statistics => raw
+        ? new XRep(ProtocolIds.Respondent, statistics, DefaultReceiveBufferSize)
+        : new Rep(ProtocolIds.Respondent, statistics, DefaultReceiveBufferSize), s_options)
     {
     }
-
-    private RespondentSocket(Rep cooked, SocketStatistics statistics) : base(cooked, statistics, s_options) => _hops = cooked;
-
-    private RespondentSocket(XRep raw, SocketStatistics statistics) : base(raw, statistics, s_options) => _hops = raw;
 
     /// <summary>Creates a raw RESPONDENT socket (device mode), with the header rules of <see cref="RepSocket.CreateRaw"/>.</summary>
-    public static RespondentSocket CreateRaw()
-    {
-        var statistics = new SocketStatistics();
-        return new RespondentSocket(new XRep(ProtocolIds.Respondent, statistics, DefaultReceiveBufferSize), statistics);
-    }
+    public static RespondentSocket CreateRaw() => new(raw: true);
 
     /// <summary>Most routing hops a survey may carry (NNG_OPT_MAXTTL, 1–15, default 8); surveys over it are dropped.</summary>
     public int MaxTtl

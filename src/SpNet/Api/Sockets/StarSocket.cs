@@ -13,29 +13,25 @@ namespace SpNet;
 public sealed class StarSocket : Socket
 {
     /// <summary>STAR's hop limit runs to 255 (mangos), not NNG's 15: a STAR hop count is a whole byte.</summary>
-    private static readonly Option<StarSocket, int> s_maxTtl = MaxTtlOption<StarSocket>(s => s._star, OptionKind.Int32(1, 255));
+    private static readonly Option<StarSocket, int> s_maxTtl = MaxTtlOption<StarSocket>(OptionKind.Int32(1, 255));
 
     /// <summary>STAR's options: the common ones and the hop limit.</summary>
     private static readonly OptionTable<StarSocket> s_options = CommonOptions.With(s_maxTtl);
 
-    private readonly Star _star;
-
     /// <summary>Creates an unconnected, cooked STAR socket.</summary>
-    public StarSocket() : this(new SocketStatistics(), raw: false)
+    public StarSocket() : this(raw: false)
     {
     }
 
-    private StarSocket(SocketStatistics statistics, bool raw) : this(new Star(statistics, DefaultReceiveBufferSize, raw), statistics)
+    private StarSocket(bool raw) : base(statistics => new Star(statistics, DefaultReceiveBufferSize, raw), s_options)
     {
     }
-
-    private StarSocket(Star star, SocketStatistics statistics) : base(star, statistics, s_options) => _star = star;
 
     /// <summary>
     /// Creates a raw STAR socket (mangos xstar): a received message's <see cref="Message.Header"/> is <c>00 00 00 hops+1</c>;
     /// a sent message must carry exactly a 4-byte header, sent unchanged to every peer (otherwise it is dropped silently).
     /// </summary>
-    public static StarSocket CreateRaw() => new(new SocketStatistics(), raw: true);
+    public static StarSocket CreateRaw() => new(raw: true);
 
     /// <summary>Hop limit (mangos OptionTTL, <c>ttl-max</c>; 1–255, default 8): a message arriving with this many hops or more is dropped.</summary>
     public int MaxTtl

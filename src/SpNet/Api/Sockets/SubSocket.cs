@@ -12,7 +12,7 @@ namespace SpNet;
 public sealed class SubSocket : Socket
 {
     private static readonly Option<SubSocket, bool> s_preferNew = new(OptionNames.SubPreferNew, OptionKind.Boolean,
-        s => s._sub.PreferNew, (s, v) => s._sub.PreferNew = v);
+        s => s.Sub.PreferNew, (s, v) => s.Sub.PreferNew = v);
 
     /// <summary>SUB's options (NNG's sub0 table): the common ones, the write-only subscribe and unsubscribe, and prefer-new.</summary>
     private static readonly OptionTable<SubSocket> s_options = CommonOptions.With(
@@ -20,14 +20,12 @@ public sealed class SubSocket : Socket
         new Option<SubSocket, byte[]>(OptionNames.SubSubscribe, OptionKind.Bytes, null, (s, v) => s.Subscribe(v)),
         new Option<SubSocket, byte[]>(OptionNames.SubUnsubscribe, OptionKind.Bytes, null, (s, v) => s.Unsubscribe(v)));
 
-    private readonly Sub _sub;
-
     /// <summary>Creates an unconnected SUB socket with no subscriptions.</summary>
-    public SubSocket() : this(new SocketStatistics(), raw: false)
+    public SubSocket() : this(raw: false)
     {
     }
 
-    private SubSocket(SocketStatistics statistics, bool raw) : this(new Sub(statistics, DefaultReceiveBufferSize, raw), statistics)
+    private SubSocket(bool raw) : base(statistics => new Sub(statistics, DefaultReceiveBufferSize, raw), s_options)
     {
     }
 
@@ -35,7 +33,7 @@ public sealed class SubSocket : Socket
     /// Creates a raw (device) SUB socket: it does no filtering (every message is received) and has no subscriptions;
     /// <see cref="Subscribe(ReadOnlySpan{byte})"/> fails with <see cref="SpError.NotSupported"/>, as on NNG's raw SUB.
     /// </summary>
-    public static SubSocket CreateRaw() => new(new SocketStatistics(), raw: true);
+    public static SubSocket CreateRaw() => new(raw: true);
 
     /// <summary>
     /// What a full receive queue (<see cref="Socket.ReceiveBufferSize"/>) does with a new message (NNG <c>sub:prefnew</c>):
@@ -48,17 +46,15 @@ public sealed class SubSocket : Socket
         set => s_preferNew.Set(this, value);
     }
 
-    private SubSocket(Sub sub, SocketStatistics statistics) : base(sub, statistics, s_options) => _sub = sub;
-
     /// <summary>Number of distinct prefixes subscribed.</summary>
-    public int SubscriptionCount => _sub.Subscriptions.Count;
+    public int SubscriptionCount => Sub.Subscriptions.Count;
 
     /// <summary>Subscribes to messages starting with <paramref name="prefix"/> (empty = all). Subscribing twice has no further effect.</summary>
     /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw SUB.</exception>
     public void Subscribe(ReadOnlySpan<byte> prefix)
     {
         ThrowIfRawSubscription();
-        _sub.Subscriptions.Add(prefix);
+        Sub.Subscriptions.Add(prefix);
     }
 
     /// <summary>Subscribes to messages starting with the UTF-8 bytes of <paramref name="prefix"/>.</summary>
@@ -69,7 +65,7 @@ public sealed class SubSocket : Socket
     public void Unsubscribe(ReadOnlySpan<byte> prefix)
     {
         ThrowIfRawSubscription();
-        _sub.Subscriptions.Unsubscribe(prefix);
+        Sub.Subscriptions.Unsubscribe(prefix);
     }
 
     /// <summary>Removes a subscription given as UTF-8 text.</summary>
@@ -85,6 +81,9 @@ public sealed class SubSocket : Socket
     /// </summary>
     /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw SUB; <see cref="SpError.Closed"/>.</exception>
     public SubContext OpenContext() => new(this, (Sub.SubContext)OpenContextCore());
+
+    /// <summary>The protocol, cooked or raw (one class; raw does no filtering).</summary>
+    private Sub Sub => (Sub)Protocol;
 
     private void ThrowIfRawSubscription()
     {

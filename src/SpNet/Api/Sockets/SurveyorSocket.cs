@@ -13,42 +13,29 @@ namespace SpNet;
 public sealed class SurveyorSocket : Socket
 {
     private static readonly Option<SurveyorSocket, TimeSpan> s_surveyTime = new(OptionNames.SurveyorSurveyTime, OptionKind.PositiveOrInfinite,
-        s => s.Cooked.SurveyTime, (s, v) => s.Cooked.SurveyTime = v);
+        s => s.CookedProtocol<Surveyor>().SurveyTime, (s, v) => s.CookedProtocol<Surveyor>().SurveyTime = v);
 
-    private static readonly Option<SurveyorSocket, int> s_maxTtl = MaxTtlOption<SurveyorSocket>(s => s._hops, OptionKind.Ttl);
+    private static readonly Option<SurveyorSocket, int> s_maxTtl = MaxTtlOption<SurveyorSocket>(OptionKind.Ttl);
 
     /// <summary>SURVEYOR's options (NNG's surveyor0 and xsurveyor0 in one): the common ones, survey time and hop limit.</summary>
     private static readonly OptionTable<SurveyorSocket> s_options = CommonOptions.With(s_maxTtl, s_surveyTime);
 
-    private readonly Surveyor? _cooked;
-    private readonly IHopLimited _hops;
-
     /// <summary>Creates an unconnected SURVEYOR socket.</summary>
-    public SurveyorSocket() : this(new SocketStatistics())
+    public SurveyorSocket() : this(raw: false)
     {
     }
 
-    private SurveyorSocket(SocketStatistics statistics) : this(new Surveyor(statistics, DefaultReceiveBufferSize), statistics)
+    private SurveyorSocket(bool raw) : base(statistics => raw
+        ? new XSurveyor(statistics, DefaultReceiveBufferSize)
+        : new Surveyor(statistics, DefaultReceiveBufferSize), s_options)
     {
     }
-
-    private SurveyorSocket(Surveyor cooked, SocketStatistics statistics) : base(cooked, statistics, s_options)
-    {
-        _cooked = cooked;
-        _hops = cooked;
-    }
-
-    private SurveyorSocket(XSurveyor raw, SocketStatistics statistics) : base(raw, statistics, s_options) => _hops = raw;
 
     /// <summary>
     /// Creates a raw SURVEYOR socket (device mode): no ids, no deadline; what you send goes to every peer as header
     /// plus body, and an answer's routing tags (up to the bit-31 id) are its <see cref="Message.Header"/>.
     /// </summary>
-    public static SurveyorSocket CreateRaw()
-    {
-        var statistics = new SocketStatistics();
-        return new SurveyorSocket(new XSurveyor(statistics, DefaultReceiveBufferSize), statistics);
-    }
+    public static SurveyorSocket CreateRaw() => new(raw: true);
 
     /// <summary>
     /// How long answers to a survey are accepted (NNG_OPT_SURVEYOR_SURVEYTIME). Default 1 s, as NNG, nanomsg and
@@ -73,5 +60,4 @@ public sealed class SurveyorSocket : Socket
     /// <exception cref="SpNetException"><see cref="SpError.NotSupported"/> on a raw socket; <see cref="SpError.Closed"/>.</exception>
     public SurveyorContext OpenContext() => new(this, (Surveyor.SurveyContext)OpenContextCore());
 
-    private Surveyor Cooked => _cooked ?? throw new SpNetException(SpError.NotSupported, "raw SURVEYOR sockets have no survey time");
 }
