@@ -22,6 +22,21 @@ internal static class Connections
     }
 
     /// <summary>Throws when any socket counted a dropped message: every scenario is paced so that none should be.</summary>
+    /// <summary>
+    /// Listens on <paramref name="listener"/> (<paramref name="name"/> names the address), dials it from each of
+    /// <paramref name="dialers"/>, and returns once the listener has a pipe from each: a PUB forgets what it sends
+    /// before a subscriber's pipe is attached, so every demo starts from connected sockets.
+    /// </summary>
+    public static async Task ConnectAsync(DemoTransport transport, Socket listener, string name, CancellationToken cancellationToken, params Socket[] dialers)
+    {
+        string url = transport.Listen(listener, name);
+        foreach (Socket dialer in dialers)
+        {
+            await dialer.DialAsync(url, cancellationToken).ConfigureAwait(false);
+        }
+        await WaitForPipesAsync(listener, dialers.Length, cancellationToken).ConfigureAwait(false);
+    }
+
     public static void ExpectNoDrops(params Socket[] sockets)
     {
         foreach (Socket socket in sockets)

@@ -8,13 +8,11 @@ internal static class PairDemo
     /// <summary>Sends <see cref="DemoSettings.Messages"/> each way concurrently and checks both streams arrive whole and in order.</summary>
     public static async Task<DemoOutcome> RunAsync(DemoTransport transport, DemoSettings settings, CancellationToken cancellationToken)
     {
-        var left = new PairSocket { Linger = TimeSpan.Zero };
-        await using var leftScope = left.ConfigureAwait(false);
-        var right = new PairSocket { Linger = TimeSpan.Zero };
-        await using var rightScope = right.ConfigureAwait(false);
-        string url = transport.Listen(left, "pair");
-        await right.DialAsync(url, cancellationToken).ConfigureAwait(false);
-        await Connections.WaitForPipesAsync(left, 1, cancellationToken).ConfigureAwait(false);
+        var sockets = new DemoSockets();
+        await using var scope = sockets.ConfigureAwait(false);
+        PairSocket left = sockets.Add(new PairSocket());
+        PairSocket right = sockets.Add(new PairSocket());
+        await Connections.ConnectAsync(transport, left, "pair", cancellationToken, right).ConfigureAwait(false);
 
         int n = settings.Messages;
         var leftToRight = new StreamCheck("left->right", n);
@@ -22,30 +20,13 @@ internal static class PairDemo
         long start = Stopwatch.GetTimestamp();
         await Concurrently.RunAsync(
             cancellationToken,
-            ct => SendAsync(left, "L>R", n, settings.Size, ct),
-            ct => SendAsync(right, "R>L", n, settings.Size, ct),
+            ct => Payload.SendAllAsync(left, "L>R", n, settings.Size, ct),
+            ct => Payload.SendAllAsync(right, "R>L", n, settings.Size, ct),
             ct => ReceiveAsync(right, "L>R", leftToRight, settings.Size, ct),
             ct => ReceiveAsync(left, "R>L", rightToLeft, settings.Size, ct)).ConfigureAwait(false);
         string rate = Figures.Rate(2L * n, start);
         Connections.ExpectNoDrops(left, right);
         return new DemoOutcome($"2x{Figures.Count(n)}", rate, "both directions whole, in order");
-    }
-
-    private static async Task SendAsync(PairSocket socket, string prefix, int count, int size, CancellationToken cancellationToken)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            Message message = Payload.Create(prefix, i, size);
-            try
-            {
-                await socket.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                message.Dispose();
-                throw;
-            }
-        }
     }
 
     private static async Task ReceiveAsync(PairSocket socket, string prefix, StreamCheck check, int size, CancellationToken cancellationToken)

@@ -29,6 +29,24 @@ internal static class Payload
         return message;
     }
 
+    /// <summary>Sends <paramref name="count"/> payloads numbered from 0 on <paramref name="port"/>, in order.</summary>
+    public static async Task SendAllAsync(MessagePort port, string prefix, int count, int size, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            Message message = Create(prefix, i, size);
+            try
+            {
+                await port.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                message.Dispose(); // a failed send leaves the message with the caller
+                throw;
+            }
+        }
+    }
+
     /// <summary>
     /// Checks that <paramref name="body"/> is a whole payload of <paramref name="size"/> bytes with
     /// <paramref name="prefix"/> and returns its sequence number.

@@ -19,19 +19,14 @@ internal static class PubSubDemo
     /// </summary>
     public static async Task<DemoOutcome> RunAsync(DemoTransport transport, DemoSettings settings, CancellationToken cancellationToken)
     {
-        var pub = new PubSocket { Linger = TimeSpan.Zero };
-        await using var pubScope = pub.ConfigureAwait(false);
-        var subAll = new SubSocket { Linger = TimeSpan.Zero };
-        await using var subAllScope = subAll.ConfigureAwait(false);
-        var subA = new SubSocket { Linger = TimeSpan.Zero };
-        await using var subAScope = subA.ConfigureAwait(false);
+        var sockets = new DemoSockets();
+        await using var scope = sockets.ConfigureAwait(false);
+        PubSocket pub = sockets.Add(new PubSocket());
+        SubSocket subAll = sockets.Add(new SubSocket());
+        SubSocket subA = sockets.Add(new SubSocket());
         subAll.Subscribe("");
         subA.Subscribe("a/");
-        string url = transport.Listen(pub, "pubsub");
-        await subAll.DialAsync(url, cancellationToken).ConfigureAwait(false);
-        await subA.DialAsync(url, cancellationToken).ConfigureAwait(false);
-        // A PUB forgets what it sends before a subscriber's pipe is attached: wait for both.
-        await Connections.WaitForPipesAsync(pub, 2, cancellationToken).ConfigureAwait(false);
+        await Connections.ConnectAsync(transport, pub, "pubsub", cancellationToken, subAll, subA).ConfigureAwait(false);
 
         int n = settings.Messages;
         // Topics alternate so that the last message is an a/ one: a b/ message leaking through the filter would

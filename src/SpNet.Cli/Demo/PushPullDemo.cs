@@ -11,16 +11,12 @@ internal static class PushPullDemo
     /// </summary>
     public static async Task<DemoOutcome> RunAsync(DemoTransport transport, DemoSettings settings, CancellationToken cancellationToken)
     {
-        var push = new PushSocket { Linger = TimeSpan.Zero };
-        await using var pushScope = push.ConfigureAwait(false);
-        var pullA = new PullSocket { Linger = TimeSpan.Zero };
-        await using var pullAScope = pullA.ConfigureAwait(false);
-        var pullB = new PullSocket { Linger = TimeSpan.Zero };
-        await using var pullBScope = pullB.ConfigureAwait(false);
-        string url = transport.Listen(push, "pipeline");
-        await pullA.DialAsync(url, cancellationToken).ConfigureAwait(false);
-        await pullB.DialAsync(url, cancellationToken).ConfigureAwait(false);
-        await Connections.WaitForPipesAsync(push, 2, cancellationToken).ConfigureAwait(false);
+        var sockets = new DemoSockets();
+        await using var scope = sockets.ConfigureAwait(false);
+        PushSocket push = sockets.Add(new PushSocket());
+        PullSocket pullA = sockets.Add(new PullSocket());
+        PullSocket pullB = sockets.Add(new PullSocket());
+        await Connections.ConnectAsync(transport, push, "pipeline", cancellationToken, pullA, pullB).ConfigureAwait(false);
 
         int n = settings.Messages;
         var seen = new int[n];
@@ -30,22 +26,7 @@ internal static class PushPullDemo
         long start = Stopwatch.GetTimestamp();
         await Concurrently.RunAsync(
             cancellationToken,
-            async ct =>
-            {
-                for (int i = 0; i < n; i++)
-                {
-                    Message message = Payload.Create("job", i, settings.Size);
-                    try
-                    {
-                        await push.SendAsync(message, ct).ConfigureAwait(false);
-                    }
-                    catch
-                    {
-                        message.Dispose();
-                        throw;
-                    }
-                }
-            },
+            ct => Payload.SendAllAsync(push, "job", n, settings.Size, ct),
             async ct => gotA = await ReceiveAsync(pullA, "pull A", ct).ConfigureAwait(false),
             async ct => gotB = await ReceiveAsync(pullB, "pull B", ct).ConfigureAwait(false)).ConfigureAwait(false);
         string rate = Figures.Rate(n, start);

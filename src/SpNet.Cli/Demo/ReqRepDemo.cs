@@ -12,12 +12,11 @@ internal static class ReqRepDemo
     /// </summary>
     public static async Task<DemoOutcome> RunAsync(DemoTransport transport, DemoSettings settings, CancellationToken cancellationToken)
     {
-        var rep = new RepSocket { Linger = TimeSpan.Zero };
-        await using var repScope = rep.ConfigureAwait(false);
-        var req = new ReqSocket { Linger = TimeSpan.Zero };
-        await using var reqScope = req.ConfigureAwait(false);
-        string url = transport.Listen(rep, "reqrep");
-        await req.DialAsync(url, cancellationToken).ConfigureAwait(false);
+        var sockets = new DemoSockets();
+        await using var scope = sockets.ConfigureAwait(false);
+        RepSocket rep = sockets.Add(new RepSocket());
+        ReqSocket req = sockets.Add(new ReqSocket());
+        await Connections.ConnectAsync(transport, rep, "reqrep", cancellationToken, req).ConfigureAwait(false);
 
         int n = settings.RoundTrips;
         var requests = new StreamCheck("rep", n);
