@@ -1,6 +1,5 @@
 using System.Reflection;
 using SpNet.TestKit;
-using Xunit.Sdk;
 
 namespace SpNet.Interop.Tests;
 
@@ -9,20 +8,8 @@ namespace SpNet.Interop.Tests;
 /// (nanocat has no TLS). The rows are skipped together when the peer is missing (unless <c>SPNET_REQUIRE_PEERS=1</c>).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
-public sealed class PeerMatrixAttribute : DataAttribute
+public sealed class PeerMatrixAttribute(string peer) : PeerRowsAttribute(peer)
 {
-    private readonly string _peer;
-
-    /// <summary>All rows for <paramref name="peer"/>.</summary>
-    public PeerMatrixAttribute(string peer)
-    {
-        _peer = peer;
-        string? reason = Peers.SkipReason(peer);
-        if (reason is not null)
-        {
-            Skip = reason;
-        }
-    }
 
     /// <summary>The carriers <paramref name="peer"/> speaks.</summary>
     public static Carrier[] CarriersOf(string peer) => peer == Peers.NngCat
@@ -31,7 +18,7 @@ public sealed class PeerMatrixAttribute : DataAttribute
 
     /// <inheritdoc />
     public override IEnumerable<object?[]> GetData(MethodInfo testMethod) =>
-        from carrier in CarriersOf(_peer)
+        from carrier in CarriersOf(Peer)
         from side in new[] { Side.SpNetListens, Side.SpNetDials }
-        select new object?[] { _peer, side, carrier };
+        select new object?[] { Peer, side, carrier };
 }

@@ -11,27 +11,21 @@ namespace SpNet.Interop.Tests;
 public sealed class SpcatInteropTests
 {
     [PeerTheory(Peers.SpCat)]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    [PeerSides(Peers.NngCat)]
+    [PeerSides(Peers.NanoCat)]
     public Task Pair(string peerName, Side spcatSide) => spcatSide == Side.SpNetListens
         ? CatVsCat.PairAsync(Cat.For(Peers.SpCat), Cat.For(peerName))
         : CatVsCat.PairAsync(Cat.For(peerName), Cat.For(Peers.SpCat));
 
     [PeerTheory(Peers.SpCat)]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    [PeerSides(Peers.NngCat)]
+    [PeerSides(Peers.NanoCat)]
     public Task SpcatPush_PeerPull(string peerName, Side spcatSide) =>
         CatVsCat.PushPullAsync(Cat.For(Peers.SpCat), Cat.For(peerName), pusherListens: spcatSide == Side.SpNetListens);
 
     [PeerTheory(Peers.SpCat)]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    [PeerSides(Peers.NngCat)]
+    [PeerSides(Peers.NanoCat)]
     public Task PeerPush_SpcatPull(string peerName, Side spcatSide) =>
         CatVsCat.PushPullAsync(Cat.For(peerName), Cat.For(Peers.SpCat), pusherListens: spcatSide == Side.SpNetDials);
 }
@@ -40,18 +34,14 @@ public sealed class SpcatInteropTests
 public sealed class SpcatPubSubInteropTests
 {
     [PeerTheory(Peers.SpCat)]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    [PeerSides(Peers.NngCat)]
+    [PeerSides(Peers.NanoCat)]
     public Task SpcatPub_PeerSub(string peerName, Side spcatSide) =>
         CatVsCat.PubSubAsync(Cat.For(Peers.SpCat), Cat.For(peerName), publisherListens: spcatSide == Side.SpNetListens);
 
     [PeerTheory(Peers.SpCat)]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    [PeerSides(Peers.NngCat)]
+    [PeerSides(Peers.NanoCat)]
     public Task PeerPub_SpcatSub(string peerName, Side spcatSide) =>
         CatVsCat.PubSubAsync(Cat.For(peerName), Cat.For(Peers.SpCat), publisherListens: spcatSide == Side.SpNetDials);
 }
@@ -60,18 +50,14 @@ public sealed class SpcatPubSubInteropTests
 public sealed class SpcatReqRepInteropTests
 {
     [PeerTheory(Peers.SpCat)]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    [PeerSides(Peers.NngCat)]
+    [PeerSides(Peers.NanoCat)]
     public Task SpcatReq_PeerRep(string peerName, Side spcatSide) =>
         CatVsCat.ReqRepAsync(Cat.For(Peers.SpCat), Cat.For(peerName), requesterListens: spcatSide == Side.SpNetListens);
 
     [PeerTheory(Peers.SpCat)]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    [PeerSides(Peers.NngCat)]
+    [PeerSides(Peers.NanoCat)]
     public Task PeerReq_SpcatRep(string peerName, Side spcatSide) =>
         CatVsCat.ReqRepAsync(Cat.For(peerName), Cat.For(Peers.SpCat), requesterListens: spcatSide == Side.SpNetDials);
 }
@@ -80,17 +66,14 @@ public sealed class SpcatReqRepInteropTests
 public sealed class SpcatPair1BusInteropTests
 {
     [PeerTheory(Peers.SpCat)]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
+    [PeerSides(Peers.NngCat)]
     public Task Pair1(string peerName, Side spcatSide) => spcatSide == Side.SpNetListens
         ? CatVsCat.PairAsync(Cat.For(Peers.SpCat), Cat.For(peerName), "--pair1")
         : CatVsCat.PairAsync(Cat.For(peerName), Cat.For(Peers.SpCat), "--pair1");
 
     [PeerTheory(Peers.SpCat)]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    [PeerSides(Peers.NngCat)]
+    [PeerSides(Peers.NanoCat)]
     public Task Bus(string peerName, Side spcatSide) => spcatSide == Side.SpNetListens
         ? CatVsCat.BusAsync(Cat.For(Peers.SpCat), Cat.For(peerName))
         : CatVsCat.BusAsync(Cat.For(peerName), Cat.For(Peers.SpCat));

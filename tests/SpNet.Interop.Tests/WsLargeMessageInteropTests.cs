@@ -20,10 +20,8 @@ public sealed class WsLargeMessageInteropTests
     });
 
     [Theory]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    [PeerSides(Peers.NngCat)]
+    [PeerSides(Peers.NanoCat)]
     public async Task SpNetPush_LargeMessage_PeerPull(string peerName, Side side)
     {
         Cat cat = Cat.For(peerName);
@@ -36,10 +34,8 @@ public sealed class WsLargeMessageInteropTests
     }
 
     [Theory]
-    [PeerData(Peers.NngCat, Side.SpNetListens)]
-    [PeerData(Peers.NngCat, Side.SpNetDials)]
-    [PeerData(Peers.NanoCat, Side.SpNetListens)]
-    [PeerData(Peers.NanoCat, Side.SpNetDials)]
+    [PeerSides(Peers.NngCat)]
+    [PeerSides(Peers.NanoCat)]
     public async Task PeerPush_LargeMessage_SpNetPull(string peerName, Side side)
     {
         Cat cat = Cat.For(peerName);

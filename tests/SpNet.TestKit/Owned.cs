@@ -13,6 +13,13 @@ public sealed class Owned : IAsyncDisposable
         return item;
     }
 
+    /// <summary>
+    /// Owns whatever <paramref name="items"/> holds when the returned scope ends (a list a test fills as it goes, or an
+    /// array of sockets), and disposes each then, newest first: <c>await using var _ = Owned.Each(members);</c>.
+    /// </summary>
+    public static IAsyncDisposable Each<T>(IEnumerable<T> items)
+        where T : class => new EachOf<T>(items);
+
     /// <summary>Disposes everything added, newest first.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -26,6 +33,20 @@ public sealed class Owned : IAsyncDisposable
             {
                 disposable.Dispose();
             }
+        }
+    }
+
+    private sealed class EachOf<T>(IEnumerable<T> items) : IAsyncDisposable
+        where T : class
+    {
+        public async ValueTask DisposeAsync()
+        {
+            var owned = new Owned();
+            foreach (T item in items)
+            {
+                owned.Add(item);
+            }
+            await owned.DisposeAsync();
         }
     }
 }

@@ -8,20 +8,12 @@ namespace SpNet.TestKit;
 /// skipped when the peer is missing (unless <c>SPNET_REQUIRE_PEERS=1</c>), so one theory can cover several peers.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
-public sealed class PeerDataAttribute : DataAttribute
+public sealed class PeerDataAttribute : PeerRowsAttribute
 {
     private readonly object?[] _row;
 
     /// <summary>A row passing <paramref name="peer"/> followed by <paramref name="rest"/>.</summary>
-    public PeerDataAttribute(string peer, params object?[] rest)
-    {
-        _row = [peer, .. rest];
-        string? reason = Peers.SkipReason(peer);
-        if (reason is not null)
-        {
-            Skip = reason;
-        }
-    }
+    public PeerDataAttribute(string peer, params object?[] rest) : base(peer) => _row = [peer, .. rest];
 
     /// <inheritdoc />
     public override IEnumerable<object?[]> GetData(MethodInfo testMethod) => [_row];

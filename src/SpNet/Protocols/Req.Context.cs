@@ -64,7 +64,7 @@ internal sealed partial class Req
             {
                 ThrowIfNoRequest();
             }
-            else if (Closed || owner._closed)
+            else if (Closed || owner.IsClosed)
             {
                 throw new SpNetException(SpError.Closed, "context is closed");
             }
@@ -76,7 +76,7 @@ internal sealed partial class Req
 
         public void Close()
         {
-            lock (owner._gate)
+            lock (owner.Gate)
             {
                 Closed = true;
                 owner.FinishLocked(this);
@@ -88,7 +88,7 @@ internal sealed partial class Req
 
         private void ThrowIfNoRequest()
         {
-            if (Closed || owner._closed)
+            if (Closed || owner.IsClosed)
             {
                 throw new SpNetException(SpError.Closed, "context is closed");
             }
@@ -100,9 +100,9 @@ internal sealed partial class Req
 
         private void Prepare(Message message)
         {
-            lock (owner._gate)
+            lock (owner.Gate)
             {
-                if (Closed || owner._closed)
+                if (Closed || owner.IsClosed)
                 {
                     throw new SpNetException(SpError.Closed, Closed ? "context is closed" : "socket is closed");
                 }
@@ -112,7 +112,7 @@ internal sealed partial class Req
 
         private void Sent(Message message, Pipe pipe)
         {
-            lock (owner._gate)
+            lock (owner.Gate)
             {
                 if (Request == message)
                 {
@@ -131,7 +131,7 @@ internal sealed partial class Req
 
         private void Unprepare(Message message)
         {
-            lock (owner._gate)
+            lock (owner.Gate)
             {
                 if (Request == message)
                 {

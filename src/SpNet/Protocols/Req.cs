@@ -11,37 +11,18 @@ namespace SpNet.Protocols;
 /// pipe that carried it dies. A new request on a context abandons its old one (the late reply is dropped). Resend
 /// deadlines of all contexts share one timer.
 /// </summary>
-internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable, IHopLimited
+internal sealed partial class Req : RequestProtocol<Req.ReqContext>
 {
-    private readonly object _gate = new();
     private readonly LoadBalancer _pipes = new();
-    private readonly RequestIds<ReqContext> _inFlight = new();
     private readonly List<ReqContext> _awaitingRoom = [];
-    private readonly DeadlineScheduler _timers = new();
-    private readonly ReqContext _default;
-    private volatile bool _closed;
-    private int _maxTtl = Backtrace.DefaultMaxTtl;
 
-    public Req(SocketStatistics statistics) : base(ProtocolIds.Req, statistics)
-    {
-        _default = new ReqContext(this, TimeSpan.FromMinutes(1));
-    }
+    public Req(SocketStatistics statistics) : base(ProtocolIds.Req, statistics) => Default = new ReqContext(this, TimeSpan.FromMinutes(1));
 
     /// <summary>Resend interval of the socket's own context, and the initial one of new contexts; zero or infinite disables timed resends.</summary>
     public TimeSpan ResendTime
     {
-        get => _default.ResendTime;
-        set => _default.ResendTime = value;
-    }
-
-    /// <summary>
-    /// NNG_OPT_MAXTTL, kept and reported as NNG's cooked REQ does: a reply reaches a cooked REQ with its routing already
-    /// taken off by the devices it crossed, so there is nothing left for it to limit here (raw REQ applies it).
-    /// </summary>
-    public int MaxTtl
-    {
-        get => Volatile.Read(ref _maxTtl);
-        set => Volatile.Write(ref _maxTtl, Backtrace.CheckTtl(value));
+        get => Default.ResendTime;
+        set => Default.ResendTime = value;
     }
 
     /// <summary>The id of the default context's request in flight (for tests and diagnostics).</summary>
@@ -49,9 +30,9 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable,
     {
         get
         {
-            lock (_gate)
+            lock (Gate)
             {
-                return _default.CurrentId;
+                return Default.CurrentId;
             }
         }
     }
@@ -61,21 +42,14 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable,
     {
         get
         {
-            lock (_gate)
+            lock (Gate)
             {
-                return _inFlight.Count;
+                return InFlight.Count;
             }
         }
     }
 
-    public IProtocolContext OpenContext()
-    {
-        if (_closed)
-        {
-            throw new SpNetException(SpError.Closed, "socket is closed");
-        }
-        return new ReqContext(this, _default.ResendTime);
-    }
+    protected override ReqContext CreateContext() => new(this, Default.ResendTime);
 
     public override bool AddPipe(Pipe pipe)
     {
@@ -87,9 +61,9 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable,
     public override void RemovePipe(Pipe pipe)
     {
         _pipes.Remove(pipe);
-        lock (_gate)
+        lock (Gate)
         {
-            foreach (ReqContext context in _inFlight.Owners)
+            foreach (ReqContext context in InFlight.Owners)
             {
                 if (context.SentOn == pipe)
                 {
@@ -120,9 +94,9 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable,
             return ValueTask.CompletedTask;
         }
         uint id = BinaryPrimitives.ReadUInt32BigEndian(message.Body);
-        lock (_gate)
+        lock (Gate)
         {
-            if (!_inFlight.TryGet(id, out ReqContext? context))
+            if (!InFlight.TryGet(id, out ReqContext? context))
             {
                 Drop(message); // stale or unknown: a reply to an abandoned request
                 return ValueTask.CompletedTask;
@@ -136,45 +110,21 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable,
             // (a receive from the first one's continuation, on another thread before FinishLocked, waited forever).
             // FinishLocked then drops the rest of the request's state; it no longer sees 'Awaiting', so the id leaves
             // the in-flight table here.
-            _inFlight.Remove(id);
+            InFlight.Remove(id);
             context.Replies.Post(message, dropOldest: true, s_answered, context);
             FinishLocked(context);
         }
         return ValueTask.CompletedTask;
     }
 
-    public override bool TrySend(Message message) => _default.TrySend(message);
-
-    public override ValueTask SendAsync(Message message, CancellationToken cancellationToken) => _default.SendAsync(message, cancellationToken);
-
-    public override bool TryReceive(out Message? message) => _default.TryReceive(out message);
-
-    public override ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken) => _default.ReceiveAsync(cancellationToken);
-
-    public override void Close()
-    {
-        _closed = true;
-        _pipes.Close();
-        ReqContext[] all;
-        lock (_gate)
-        {
-            all = _inFlight.SnapshotWith(_default);
-        }
-        foreach (ReqContext context in all)
-        {
-            context.Close();
-        }
-        _timers.Dispose();
-    }
-
-    public void Dispose() => Close();
+    protected override void OnClosing() => _pipes.Close();
 
     /// <summary>Gives the message a fresh id and makes it the context's request, abandoning any earlier one.</summary>
     private void PrepareLocked(ReqContext context, Message message)
     {
         FinishLocked(context);
         context.Replies.Clear();
-        uint id = _inFlight.Allocate(context);
+        uint id = InFlight.Allocate(context);
         context.CurrentId = id;
         message.ClearHeader();
         message.AppendHeaderUInt32(id);
@@ -188,10 +138,10 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable,
     {
         if (context.Awaiting)
         {
-            _inFlight.Remove(context.CurrentId);
+            InFlight.Remove(context.CurrentId);
         }
         context.Awaiting = false;
-        _timers.Disarm(context);
+        Timers.Disarm(context);
         context.Request?.Dispose();
         context.Request = null;
         context.SentOn = null;
@@ -205,18 +155,18 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable,
     private void ArmLocked(ReqContext context)
     {
         TimeSpan resend = context.ResendTime;
-        if (resend > TimeSpan.Zero && resend != Timeout.InfiniteTimeSpan && !_closed)
+        if (resend > TimeSpan.Zero && resend != Timeout.InfiniteTimeSpan && !IsClosed)
         {
             context.ResendAt = Environment.TickCount64 + (long)resend.TotalMilliseconds;
-            _timers.Arm(context, resend);
+            Timers.Arm(context, resend);
         }
     }
 
     private void OnResendDue(ReqContext context)
     {
-        lock (_gate)
+        lock (Gate)
         {
-            if (context.Awaiting && !_closed && Environment.TickCount64 >= context.ResendAt)
+            if (context.Awaiting && !IsClosed && Environment.TickCount64 >= context.ResendAt)
             {
                 ResendLocked(context);
             }
@@ -225,9 +175,9 @@ internal sealed partial class Req : ProtocolBase, IContextProtocol, IDisposable,
 
     private void RetryPendingResends()
     {
-        lock (_gate)
+        lock (Gate)
         {
-            if (_awaitingRoom.Count == 0 || _closed)
+            if (_awaitingRoom.Count == 0 || IsClosed)
             {
                 return;
             }

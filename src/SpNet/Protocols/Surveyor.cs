@@ -11,21 +11,15 @@ namespace SpNet.Protocols;
 /// <see cref="SpError.IncorrectState"/>, as NNG. A new survey on the context cancels the old one: its queued answers
 /// are discarded, and late answers to it (or to any unknown id) are dropped. Deadlines share one timer.
 /// </summary>
-internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable, IHopLimited
+internal sealed class Surveyor : RequestProtocol<Surveyor.SurveyContext>
 {
-    private readonly object _gate = new();
-    private readonly RequestIds<SurveyContext> _surveys = new();
-    private readonly DeadlineScheduler _timers = new();
-    private readonly SurveyContext _default;
     private Pipe[] _pipes = [];
-    private int _maxTtl = Backtrace.DefaultMaxTtl;
     private int _answerCapacity;
-    private volatile bool _closed;
 
     public Surveyor(SocketStatistics statistics, int receiveCapacity) : base(ProtocolIds.Surveyor, statistics)
     {
         _answerCapacity = receiveCapacity;
-        _default = new SurveyContext(this, TimeSpan.FromSeconds(1), receiveCapacity);
+        Default = new SurveyContext(this, TimeSpan.FromSeconds(1), receiveCapacity);
     }
 
     /// <summary>
@@ -35,25 +29,18 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable, IH
     /// </summary>
     public override void SetReceiveBufferSize(int messages)
     {
-        lock (_gate)
+        lock (Gate)
         {
             _answerCapacity = messages;
-            _default.Answers.Capacity = messages;
+            Default.Answers.Capacity = messages;
         }
     }
 
     /// <summary>Survey time of the socket's own context, and the initial one of new contexts (NNG_OPT_SURVEYOR_SURVEYTIME, default 1 s).</summary>
     public TimeSpan SurveyTime
     {
-        get => _default.SurveyTime;
-        set => _default.SurveyTime = value;
-    }
-
-    /// <summary>NNG_OPT_MAXTTL: kept for option parity (answers reach a surveyor with their hops already popped).</summary>
-    public int MaxTtl
-    {
-        get => _maxTtl;
-        set => _maxTtl = Backtrace.CheckTtl(value);
+        get => Default.SurveyTime;
+        set => Default.SurveyTime = value;
     }
 
     /// <summary>The default context's current survey id, 0 when none (tests, diagnostics).</summary>
@@ -61,25 +48,18 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable, IH
     {
         get
         {
-            lock (_gate)
+            lock (Gate)
             {
-                return _default.SurveyId;
+                return Default.SurveyId;
             }
         }
     }
 
-    public IProtocolContext OpenContext()
-    {
-        if (_closed)
-        {
-            throw new SpNetException(SpError.Closed, "socket is closed");
-        }
-        return new SurveyContext(this, _default.SurveyTime, Volatile.Read(ref _answerCapacity));
-    }
+    protected override SurveyContext CreateContext() => new(this, Default.SurveyTime, Volatile.Read(ref _answerCapacity));
 
     public override bool AddPipe(Pipe pipe)
     {
-        lock (_gate)
+        lock (Gate)
         {
             _pipes = [.. _pipes, pipe];
         }
@@ -88,7 +68,7 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable, IH
 
     public override void RemovePipe(Pipe pipe)
     {
-        lock (_gate)
+        lock (Gate)
         {
             _pipes = Array.FindAll(_pipes, p => p != pipe);
         }
@@ -104,10 +84,10 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable, IH
             return ValueTask.CompletedTask;
         }
         uint id = BinaryPrimitives.ReadUInt32BigEndian(message.Body);
-        lock (_gate)
+        lock (Gate)
         {
             // Under the lock, so an answer cannot slip into the queue of a survey that just ended or was replaced.
-            if (!_surveys.TryGet(id, out SurveyContext? context))
+            if (!InFlight.TryGet(id, out SurveyContext? context))
             {
                 Drop(message); // after the deadline, after a newer survey, or never ours
                 return ValueTask.CompletedTask;
@@ -123,50 +103,25 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable, IH
         return ValueTask.CompletedTask;
     }
 
-    public override bool TrySend(Message message) => _default.TrySend(message);
-
-    public override ValueTask SendAsync(Message message, CancellationToken cancellationToken) => _default.SendAsync(message, cancellationToken);
-
-    public override bool TryReceive(out Message? message) => _default.TryReceive(out message);
-
-    public override ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken) => _default.ReceiveAsync(cancellationToken);
-
-    public override void Close()
-    {
-        _closed = true;
-        SurveyContext[] all;
-        lock (_gate)
-        {
-            all = _surveys.SnapshotWith(_default);
-        }
-        foreach (SurveyContext context in all)
-        {
-            context.Close();
-        }
-        _timers.Dispose();
-    }
-
-    public void Dispose() => Close();
-
     /// <summary>Starts a survey on <paramref name="context"/>: new id, old one cancelled, deadline armed, sent to every pipe.</summary>
     private void Survey(SurveyContext context, Message message)
     {
         Pipe[] pipes;
-        lock (_gate)
+        lock (Gate)
         {
-            if (context.Closed || _closed)
+            if (context.Closed || IsClosed)
             {
                 throw new SpNetException(SpError.Closed, context.Closed ? "context is closed" : "socket is closed");
             }
             EndLocked(context);
             context.Answers.Capacity = _answerCapacity;
-            uint id = _surveys.Allocate(context);
+            uint id = InFlight.Allocate(context);
             context.SurveyId = id;
             TimeSpan time = context.SurveyTime;
             context.ExpiresAt = time == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)time.TotalMilliseconds;
             if (time != Timeout.InfiniteTimeSpan)
             {
-                _timers.Arm(context, time);
+                Timers.Arm(context, time);
             }
             message.ClearHeader();
             message.AppendHeaderUInt32(id);
@@ -190,16 +145,16 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable, IH
     {
         if (context.SurveyId != 0)
         {
-            _surveys.Remove(context.SurveyId);
+            InFlight.Remove(context.SurveyId);
             context.SurveyId = 0;
         }
-        _timers.Disarm(context);
+        Timers.Disarm(context);
         context.Answers.Clear();
     }
 
     private void OnDeadline(SurveyContext context)
     {
-        lock (_gate)
+        lock (Gate)
         {
             if (context.SurveyId == 0 || Environment.TickCount64 < context.ExpiresAt)
             {
@@ -255,7 +210,7 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable, IH
 
         public void Close()
         {
-            lock (owner._gate)
+            lock (owner.Gate)
             {
                 Closed = true;
                 owner.EndLocked(this);
@@ -267,7 +222,7 @@ internal sealed class Surveyor : ProtocolBase, IContextProtocol, IDisposable, IH
 
         private void ThrowIfNoSurvey()
         {
-            if (Closed || owner._closed)
+            if (Closed || owner.IsClosed)
             {
                 throw new SpNetException(SpError.Closed, "context is closed");
             }

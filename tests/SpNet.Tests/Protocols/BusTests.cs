@@ -15,41 +15,32 @@ public class BusTests
         {
             members[i] = new BusSocket();
         }
-        try
+        await using var disposeAll = Owned.Each(members);
+        var urls = members.Select(m => m.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("bus")).Url).ToArray();
+        for (int i = 0; i < n; i++)
         {
-            var urls = members.Select(m => m.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("bus")).Url).ToArray();
-            for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
             {
-                for (int j = i + 1; j < n; j++)
-                {
-                    members[i].Dial(urls[j]);
-                }
-            }
-            foreach (var m in members)
-            {
-                await m.WaitForPipeCountAsync(n - 1);
-            }
-            for (int i = 0; i < n; i++)
-            {
-                await members[i].SendTextAsync($"from {i}");
-            }
-            for (int i = 0; i < n; i++)
-            {
-                var got = new List<string>();
-                for (int k = 0; k < n - 1; k++)
-                {
-                    got.Add(await members[i].ReceiveTextAsync());
-                }
-                Assert.Equal(Enumerable.Range(0, n).Where(j => j != i).Select(j => $"from {j}").Order(), got.Order());
-                Assert.False(members[i].TryReceive(out _), $"member {i} got an extra message (echo or forward)");
+                members[i].Dial(urls[j]);
             }
         }
-        finally
+        foreach (var m in members)
         {
-            foreach (var m in members)
+            await m.WaitForPipeCountAsync(n - 1);
+        }
+        for (int i = 0; i < n; i++)
+        {
+            await members[i].SendTextAsync($"from {i}");
+        }
+        for (int i = 0; i < n; i++)
+        {
+            var got = new List<string>();
+            for (int k = 0; k < n - 1; k++)
             {
-                await m.DisposeAsync();
+                got.Add(await members[i].ReceiveTextAsync());
             }
+            Assert.Equal(Enumerable.Range(0, n).Where(j => j != i).Select(j => $"from {j}").Order(), got.Order());
+            Assert.False(members[i].TryReceive(out _), $"member {i} got an extra message (echo or forward)");
         }
     }
 

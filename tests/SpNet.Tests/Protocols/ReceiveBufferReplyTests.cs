@@ -67,35 +67,26 @@ public class ReceiveBufferReplyTests
         await using var surveyor = new SurveyorSocket { ReceiveBufferSize = 2, SurveyTime = TimeSpan.FromSeconds(30) };
         string url = surveyor.ListenTcp();
         var respondents = new List<RespondentSocket>();
-        try
+        await using var disposeAll = Owned.Each(respondents);
+        for (int i = 0; i < 4; i++)
         {
-            for (int i = 0; i < 4; i++)
-            {
-                var respondent = new RespondentSocket();
-                respondents.Add(respondent);
-                respondent.Dial(url);
-            }
-            await surveyor.WaitForPipeCountAsync(4);
-            await surveyor.SendTextAsync("who?");
-            foreach (RespondentSocket respondent in respondents)
-            {
-                Assert.Equal("who?", await respondent.ReceiveTextAsync());
-                await respondent.SendTextAsync("me");
-            }
+            var respondent = new RespondentSocket();
+            respondents.Add(respondent);
+            respondent.Dial(url);
+        }
+        await surveyor.WaitForPipeCountAsync(4);
+        await surveyor.SendTextAsync("who?");
+        foreach (RespondentSocket respondent in respondents)
+        {
+            Assert.Equal("who?", await respondent.ReceiveTextAsync());
+            await respondent.SendTextAsync("me");
+        }
 
-            await Eventually.True(() => surveyor.Statistics.MessagesReceived == 4, "all four answers read");
-            Assert.Equal(2, surveyor.Statistics.MessagesDropped);
-            Assert.Equal("me", await surveyor.ReceiveTextAsync());
-            Assert.Equal("me", await surveyor.ReceiveTextAsync());
-            Assert.False(surveyor.TryReceive(out _)); // the survey is still running: nothing more, no error
-        }
-        finally
-        {
-            foreach (RespondentSocket respondent in respondents)
-            {
-                await respondent.DisposeAsync();
-            }
-        }
+        await Eventually.True(() => surveyor.Statistics.MessagesReceived == 4, "all four answers read");
+        Assert.Equal(2, surveyor.Statistics.MessagesDropped);
+        Assert.Equal("me", await surveyor.ReceiveTextAsync());
+        Assert.Equal("me", await surveyor.ReceiveTextAsync());
+        Assert.False(surveyor.TryReceive(out _)); // the survey is still running: nothing more, no error
     }
 
     [Fact]

@@ -130,46 +130,37 @@ public class ReqTests
     {
         var reps = new[] { new RepSocket(), new RepSocket() };
         await using var req = new ReqSocket(); // default resend time: one minute, far beyond this test
-        try
+        await using var disposeAll = Owned.Each(reps);
+        foreach (RepSocket r in reps)
         {
-            foreach (RepSocket r in reps)
-            {
-                req.Dial(r.ListenTcp());
-            }
-            await req.WaitForPipeCountAsync(2);
-            await req.SendTextAsync("job");
+            req.Dial(r.ListenTcp());
+        }
+        await req.WaitForPipeCountAsync(2);
+        await req.SendTextAsync("job");
 
-            int holder = -1;
-            await Eventually.True(() =>
+        int holder = -1;
+        await Eventually.True(() =>
+        {
+            for (int i = 0; i < 2; i++)
             {
-                for (int i = 0; i < 2; i++)
+                if (reps[i].TryReceive(out Message? m))
                 {
-                    if (reps[i].TryReceive(out Message? m))
-                    {
-                        Assert.Equal("job", m.ToString());
-                        m.Dispose();
-                        holder = i;
-                        return true;
-                    }
+                    Assert.Equal("job", m.ToString());
+                    m.Dispose();
+                    holder = i;
+                    return true;
                 }
-                return false;
-            }, "one REP received the request");
-
-            var clock = Stopwatch.StartNew();
-            await reps[holder].DisposeAsync(); // the pipe carrying the request dies
-            RepSocket other = reps[1 - holder];
-            Assert.Equal("job", await other.ReceiveTextAsync(TimeSpan.FromSeconds(3)));
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
-            await other.SendTextAsync("done");
-            Assert.Equal("done", await req.ReceiveTextAsync());
-        }
-        finally
-        {
-            foreach (RepSocket r in reps)
-            {
-                await r.DisposeAsync();
             }
-        }
+            return false;
+        }, "one REP received the request");
+
+        var clock = Stopwatch.StartNew();
+        await reps[holder].DisposeAsync(); // the pipe carrying the request dies
+        RepSocket other = reps[1 - holder];
+        Assert.Equal("job", await other.ReceiveTextAsync(TimeSpan.FromSeconds(3)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+        await other.SendTextAsync("done");
+        Assert.Equal("done", await req.ReceiveTextAsync());
     }
 
     [Fact]

@@ -14,45 +14,36 @@ public class StarTests
     {
         const int n = 5;
         var members = Enumerable.Range(0, n).Select(_ => new StarSocket()).ToArray();
-        try
+        await using var disposeAll = Owned.Each(members);
+        string[] urls = members.Select(m => m.ListenTcp()).ToArray();
+        int[] degree = new int[n];
+        for (int i = 1; i < n; i++)
         {
-            string[] urls = members.Select(m => m.ListenTcp()).ToArray();
-            int[] degree = new int[n];
-            for (int i = 1; i < n; i++)
-            {
-                int to = topology == "chain" ? i - 1 : 0; // chain 0-1-2-3-4, or hub 0 with spokes 1..4
-                members[i].Dial(urls[to]);
-                degree[i]++;
-                degree[to]++;
-            }
-            for (int i = 0; i < n; i++)
-            {
-                await members[i].WaitForPipeCountAsync(degree[i]);
-            }
-            for (int i = 0; i < n; i++)
-            {
-                await members[i].SendTextAsync($"from {i}");
-            }
-            for (int i = 0; i < n; i++)
-            {
-                var got = new List<string>();
-                for (int k = 0; k < n - 1; k++)
-                {
-                    got.Add(await members[i].ReceiveTextAsync());
-                }
-                Assert.Equal(Enumerable.Range(0, n).Where(j => j != i).Select(j => $"from {j}").Order(), got.Order());
-            }
-            // A tree carries each message over each link once: n messages × (n − 1) links receipts in all.
-            Assert.Equal(n * (n - 1), members.Sum(m => m.Statistics.MessagesReceived));
-            Assert.All(members, m => Assert.False(m.TryReceive(out _), "a member saw a message twice"));
+            int to = topology == "chain" ? i - 1 : 0; // chain 0-1-2-3-4, or hub 0 with spokes 1..4
+            members[i].Dial(urls[to]);
+            degree[i]++;
+            degree[to]++;
         }
-        finally
+        for (int i = 0; i < n; i++)
         {
-            foreach (var m in members)
-            {
-                await m.DisposeAsync();
-            }
+            await members[i].WaitForPipeCountAsync(degree[i]);
         }
+        for (int i = 0; i < n; i++)
+        {
+            await members[i].SendTextAsync($"from {i}");
+        }
+        for (int i = 0; i < n; i++)
+        {
+            var got = new List<string>();
+            for (int k = 0; k < n - 1; k++)
+            {
+                got.Add(await members[i].ReceiveTextAsync());
+            }
+            Assert.Equal(Enumerable.Range(0, n).Where(j => j != i).Select(j => $"from {j}").Order(), got.Order());
+        }
+        // A tree carries each message over each link once: n messages × (n − 1) links receipts in all.
+        Assert.Equal(n * (n - 1), members.Sum(m => m.Statistics.MessagesReceived));
+        Assert.All(members, m => Assert.False(m.TryReceive(out _), "a member saw a message twice"));
     }
 
     [Fact]

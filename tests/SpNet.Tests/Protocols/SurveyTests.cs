@@ -39,34 +39,25 @@ public class SurveyTests
             r.Dial(bound);
             respondents.Add(r);
         }
-        try
+        await using var disposeAll = Owned.Each(respondents);
+        await surveyor.WaitForPipeCountAsync(3);
+        await surveyor.SendTextAsync("who?");
+        for (int i = 0; i < 3; i++)
         {
-            await surveyor.WaitForPipeCountAsync(3);
-            await surveyor.SendTextAsync("who?");
-            for (int i = 0; i < 3; i++)
-            {
-                Assert.Equal("who?", await respondents[i].ReceiveTextAsync());
-                await respondents[i].SendTextAsync($"me{i}");
-            }
-            var answers = new HashSet<string>();
-            for (int i = 0; i < 3; i++)
-            {
-                answers.Add(await surveyor.ReceiveTextAsync());
-            }
-            Assert.Equal(new HashSet<string> { "me0", "me1", "me2" }, answers);
+            Assert.Equal("who?", await respondents[i].ReceiveTextAsync());
+            await respondents[i].SendTextAsync($"me{i}");
+        }
+        var answers = new HashSet<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            answers.Add(await surveyor.ReceiveTextAsync());
+        }
+        Assert.Equal(new HashSet<string> { "me0", "me1", "me2" }, answers);
 
-            // Nothing more: the waiting receive times out at the deadline, a later one is a state error (NNG).
-            SpNetException timedOut = await ReceiveFailsAsync(surveyor);
-            Assert.Equal(SpError.TimedOut, timedOut.Error);
-            Assert.Equal(SpError.IncorrectState, (await ReceiveFailsAsync(surveyor)).Error);
-        }
-        finally
-        {
-            foreach (var r in respondents)
-            {
-                await r.DisposeAsync();
-            }
-        }
+        // Nothing more: the waiting receive times out at the deadline, a later one is a state error (NNG).
+        SpNetException timedOut = await ReceiveFailsAsync(surveyor);
+        Assert.Equal(SpError.TimedOut, timedOut.Error);
+        Assert.Equal(SpError.IncorrectState, (await ReceiveFailsAsync(surveyor)).Error);
     }
 
     [Fact]
