@@ -28,19 +28,7 @@ public class StarTests
         {
             await members[i].WaitForPipeCountAsync(degree[i]);
         }
-        for (int i = 0; i < n; i++)
-        {
-            await members[i].SendTextAsync($"from {i}");
-        }
-        for (int i = 0; i < n; i++)
-        {
-            var got = new List<string>();
-            for (int k = 0; k < n - 1; k++)
-            {
-                got.Add(await members[i].ReceiveTextAsync());
-            }
-            Assert.Equal(Enumerable.Range(0, n).Where(j => j != i).Select(j => $"from {j}").Order(), got.Order());
-        }
+        await Broadcast.EachHearsEveryOtherOnceAsync(members);
         // A tree carries each message over each link once: n messages × (n − 1) links receipts in all.
         Assert.Equal(n * (n - 1), members.Sum(m => m.Statistics.MessagesReceived));
         Assert.All(members, m => Assert.False(m.TryReceive(out _), "a member saw a message twice"));

@@ -4,7 +4,7 @@ namespace SpNet.Tests.Transports;
 
 /// <summary>
 /// Runs every pattern (PAIR0, PUSH/PULL, PUB/SUB, REQ/REP) over one transport: one socket listens on a fresh address, the
-/// other dials it, and messages go each way the pattern allows. Shared by the ipc, abstract and tls+tcp tests.
+/// other dials it, and messages go each way the pattern allows. Shared by the ipc and abstract tests and by SecuredPatternTests (tls+tcp, wss).
 /// </summary>
 internal sealed class TransportPatterns(Func<string> newAddress, Action<Socket, bool>? configure = null)
 {

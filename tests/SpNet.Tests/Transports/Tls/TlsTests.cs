@@ -2,28 +2,13 @@ using SpNet.TestKit;
 
 namespace SpNet.Tests.Transports.Tls;
 
-/// <summary>tls+tcp:// with a throwaway CA: every pattern, a large message, and each way a handshake is refused.</summary>
+/// <summary>tls+tcp:// with a throwaway CA: PEM loading and each way a handshake is refused (the patterns and a large message run in SecuredPatternTests).</summary>
 public sealed class TlsTests : IClassFixture<CertificateFixture>
 {
     private const string Address = "tls+tcp://localhost:0";
     private readonly TestCertificates _certs;
-    private readonly TransportPatterns _patterns;
 
-    public TlsTests(CertificateFixture fixture)
-    {
-        _certs = fixture.Value;
-        _patterns = new TransportPatterns(() => Address, (socket, listens) => socket.Tls = listens ? _certs.ServerOptions() : _certs.ClientOptions());
-    }
-
-    [Fact] public Task Pair_over_tls() => _patterns.PairAsync();
-
-    [Fact] public Task PushPull_over_tls() => _patterns.PushPullAsync();
-
-    [Fact] public Task PubSub_over_tls() => _patterns.PubSubAsync();
-
-    [Fact] public Task ReqRep_over_tls() => _patterns.ReqRepAsync();
-
-    [Fact] public Task Ten_MiB_message_over_tls_arrives_intact() => _patterns.LargeMessageAsync(10 * 1024 * 1024);
+    public TlsTests(CertificateFixture fixture) => _certs = fixture.Value;
 
     [Fact]
     public async Task Certificate_and_CA_load_from_PEM_files()

@@ -2,28 +2,13 @@ using SpNet.TestKit;
 
 namespace SpNet.Tests.Transports.Ws;
 
-/// <summary>wss:// with a throwaway CA: every pattern, a large message, a shared port, and refused handshakes.</summary>
+/// <summary>wss:// with a throwaway CA: a shared port and refused handshakes (the patterns and a large message run in SecuredPatternTests).</summary>
 public sealed class WssTests : IClassFixture<CertificateFixture>
 {
     private const string Address = "wss://localhost:0/sp";
     private readonly TestCertificates _certs;
-    private readonly TransportPatterns _patterns;
 
-    public WssTests(CertificateFixture fixture)
-    {
-        _certs = fixture.Value;
-        _patterns = new TransportPatterns(() => Address, (socket, listens) => socket.Tls = listens ? _certs.ServerOptions() : _certs.ClientOptions());
-    }
-
-    [Fact] public Task Pair_over_wss() => _patterns.PairAsync();
-
-    [Fact] public Task PushPull_over_wss() => _patterns.PushPullAsync();
-
-    [Fact] public Task PubSub_over_wss() => _patterns.PubSubAsync();
-
-    [Fact] public Task ReqRep_over_wss() => _patterns.ReqRepAsync();
-
-    [Fact] public Task Ten_MiB_message_over_wss_arrives_intact() => _patterns.LargeMessageAsync(10 * 1024 * 1024);
+    public WssTests(CertificateFixture fixture) => _certs = fixture.Value;
 
     private async Task AssertStillServesAsync(PullSocket pull, string url)
     {

@@ -1,0 +1,22 @@
+using SpNet.TestKit;
+
+namespace SpNet.Tests.Transports;
+
+/// <summary>Every pattern and a 10 MiB message over each transport that runs TLS (tls+tcp, wss), with a throwaway CA.</summary>
+public sealed class SecuredPatternTests(CertificateFixture fixture) : IClassFixture<CertificateFixture>
+{
+    public static TheoryData<string> Addresses => ["tls+tcp://localhost:0", "wss://localhost:0/sp"];
+
+    [Theory, MemberData(nameof(Addresses))] public Task Pair(string address) => Over(address).PairAsync();
+
+    [Theory, MemberData(nameof(Addresses))] public Task PushPull(string address) => Over(address).PushPullAsync();
+
+    [Theory, MemberData(nameof(Addresses))] public Task PubSub(string address) => Over(address).PubSubAsync();
+
+    [Theory, MemberData(nameof(Addresses))] public Task ReqRep(string address) => Over(address).ReqRepAsync();
+
+    [Theory, MemberData(nameof(Addresses))] public Task Ten_MiB_message_arrives_intact(string address) => Over(address).LargeMessageAsync(10 * 1024 * 1024);
+
+    private TransportPatterns Over(string address) =>
+        new(() => address, (socket, listens) => socket.Tls = listens ? fixture.Value.ServerOptions() : fixture.Value.ClientOptions());
+}
