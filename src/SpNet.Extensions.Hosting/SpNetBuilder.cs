@@ -22,11 +22,7 @@ public sealed class SpNetBuilder
     /// <exception cref="ArgumentException">A socket of that name was already added.</exception>
     public SpNetBuilder AddSocket(string name, Action<SocketSettings> configure)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(configure);
-        var settings = new SocketSettings();
-        configure(settings);
-        return AddSocket(name, settings);
+        return AddSocket(name, Configured(name, configure));
     }
 
     /// <summary>Adds the socket <paramref name="name"/> from a configuration section (Protocol, Listen, Dial, Subscribe, Options, Tls, ExpectPeers).</summary>
@@ -70,14 +66,7 @@ public sealed class SpNetBuilder
     /// <exception cref="ArgumentException">A registration of that name was already added.</exception>
     public SpNetBuilder AddServiceRegistration(string name, Action<RegistrationSettings> configure)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(configure);
-        var settings = new RegistrationSettings();
-        configure(settings);
-        if (!_setup.Registrations.TryAdd(name, settings))
-        {
-            throw new ArgumentException($"an SpNet service registration named '{name}' was already added", nameof(name));
-        }
+        AddNamed(_setup.Registrations, name, Configured(name, configure), "service registration");
         return this;
     }
 
@@ -96,14 +85,7 @@ public sealed class SpNetBuilder
     /// <exception cref="ArgumentException">A service host of that name was already added.</exception>
     public SpNetBuilder AddServiceHost(string name, Action<ServiceHostSettings> configure)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(configure);
-        var settings = new ServiceHostSettings();
-        configure(settings);
-        if (!_setup.ServiceHosts.TryAdd(name, settings))
-        {
-            throw new ArgumentException($"an SpNet service host named '{name}' was already added", nameof(name));
-        }
+        AddNamed(_setup.ServiceHosts, name, Configured(name, configure), "service host");
         return this;
     }
 
@@ -142,12 +124,29 @@ public sealed class SpNetBuilder
         return this;
     }
 
+    /// <summary>New settings of a named item as <paramref name="configure"/> sets them, after checking both arguments.</summary>
+    private static TSettings Configured<TSettings>(string name, Action<TSettings> configure)
+        where TSettings : new()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        var settings = new TSettings();
+        configure(settings);
+        return settings;
+    }
+
+    /// <summary>Adds a named item; a name given twice is the caller's mistake, reported with what the item is.</summary>
+    private static void AddNamed<TSettings>(Dictionary<string, TSettings> items, string name, TSettings settings, string what)
+    {
+        if (!items.TryAdd(name, settings))
+        {
+            throw new ArgumentException($"an SpNet {what} named '{name}' was already added", nameof(name));
+        }
+    }
+
     private SpNetBuilder AddSocket(string name, SocketSettings settings)
     {
-        if (!_setup.Sockets.TryAdd(name, settings))
-        {
-            throw new ArgumentException($"an SpNet socket named '{name}' was already added", nameof(name));
-        }
+        AddNamed(_setup.Sockets, name, settings, "socket");
         Services.AddKeyedSingleton<Socket>(name, static (provider, key) => provider.GetRequiredService<SpNetSockets>()[(string)key!]);
         return this;
     }

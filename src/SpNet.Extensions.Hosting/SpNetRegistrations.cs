@@ -7,59 +7,27 @@ namespace SpNet.Extensions.Hosting;
 public sealed class SpNetRegistrations : IAsyncDisposable
 {
     private readonly SpNetSetup _setup;
-    private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
-    private readonly object _gate = new();
+    private readonly RunningSet<RegistrationSettings, ServiceRegistration> _running;
 
-    internal SpNetRegistrations(SpNetSetup setup) => _setup = setup;
+    internal SpNetRegistrations(SpNetSetup setup)
+    {
+        _setup = setup;
+        _running = new(setup.Registrations, "service registration", registration => registration);
+    }
 
     /// <summary>The configured registration names.</summary>
-    public IReadOnlyCollection<string> Names => _setup.Registrations.Keys;
+    public IReadOnlyCollection<string> Names => _running.Names;
 
     /// <summary>The running registration <paramref name="name"/>, or null before the host started it or after it stopped.</summary>
     /// <exception cref="KeyNotFoundException">No registration has that name.</exception>
-    public ServiceRegistration? this[string name]
-    {
-        get
-        {
-            if (!_setup.Registrations.ContainsKey(name))
-            {
-                throw new KeyNotFoundException($"no SpNet service registration named '{name}' (configured: {string.Join(", ", Names)})");
-            }
-            lock (_gate)
-            {
-                return _running.TryGetValue(name, out Running? running) ? running.Registration : null;
-            }
-        }
-    }
+    public ServiceRegistration? this[string name] => _running[name];
 
     /// <summary>Stops every registration; the registry drops these members after its missed rounds. Idempotent.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        List<ServiceRegistration> running;
-        lock (_gate)
-        {
-            running = [.. _running.Values.Select(r => r.Registration)];
-            _running.Clear();
-        }
-        foreach (ServiceRegistration registration in running)
-        {
-            await registration.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => _running.DisposeAsync();
 
     /// <summary>Each running registration with how long the registry has not confirmed it (since its last renewal was first observed, or since it started).</summary>
-    internal List<(string Name, ServiceRegistration Registration, TimeSpan Silent, RegistrationSettings Settings)> Observe(DateTimeOffset now)
-    {
-        lock (_gate)
-        {
-            var observed = new List<(string, ServiceRegistration, TimeSpan, RegistrationSettings)>(_running.Count);
-            foreach (var (name, running) in _running)
-            {
-                observed.Add((name, running.Registration, running.Watch.SilentFor(running.Registration.Renewals, now), _setup.Registrations[name]));
-            }
-            return observed;
-        }
-    }
+    internal List<(string Name, ServiceRegistration Registration, TimeSpan Silent, RegistrationSettings Settings)> Observe(DateTimeOffset now) =>
+        _running.Observe(now);
 
     internal void StartAll(SpNetSockets sockets, ILoggerFactory loggerFactory, TimeProvider clock)
     {
@@ -68,10 +36,7 @@ public sealed class SpNetRegistrations : IAsyncDisposable
             var member = new ServiceMember(string.IsNullOrEmpty(settings.Service) ? name : settings.Service, AddressOf(name, settings, sockets), settings.Meta.AsReadOnly());
             ServiceRegistration registration = ServiceRegistration.Start(
                 settings.SurveyUrl, member, settings.ReconnectMaxTime, logger: loggerFactory.CreateLogger($"SpNet.Registrations.{name}"));
-            lock (_gate)
-            {
-                _running[name] = new Running(registration, new RenewalWatch(clock.GetUtcNow()));
-            }
+            _running.Add(name, registration, clock.GetUtcNow());
         }
     }
 
@@ -90,6 +55,4 @@ public sealed class SpNetRegistrations : IAsyncDisposable
             ? listeners[0].Url
             : throw new InvalidOperationException($"SpNet service registration '{name}': socket '{settings.Socket}' listens nowhere, so it has no address to announce");
     }
-
-    private sealed record Running(ServiceRegistration Registration, RenewalWatch Watch);
 }

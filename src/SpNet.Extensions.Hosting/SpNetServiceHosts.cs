@@ -12,54 +12,27 @@ namespace SpNet.Extensions.Hosting;
 public sealed class SpNetServiceHosts : IAsyncDisposable
 {
     private readonly SpNetSetup _setup;
-    private readonly Dictionary<string, (ServiceHost Host, RenewalWatch Watch)> _running = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    private readonly RunningSet<ServiceHostSettings, ServiceHost> _running;
 
-    internal SpNetServiceHosts(SpNetSetup setup) => _setup = setup;
+    internal SpNetServiceHosts(SpNetSetup setup)
+    {
+        _setup = setup;
+        _running = new(setup.ServiceHosts, "service host", host => host.Registration);
+    }
 
     /// <summary>The configured service host names.</summary>
-    public IReadOnlyCollection<string> Names => _setup.ServiceHosts.Keys;
+    public IReadOnlyCollection<string> Names => _running.Names;
 
     /// <summary>The running service host <paramref name="name"/>, or null before the host started it or after it stopped.</summary>
     /// <exception cref="KeyNotFoundException">No service host has that name.</exception>
-    public ServiceHost? this[string name]
-    {
-        get
-        {
-            if (!_setup.ServiceHosts.ContainsKey(name))
-            {
-                throw new KeyNotFoundException($"no SpNet service host named '{name}' (configured: {string.Join(", ", Names)})");
-            }
-            lock (_gate)
-            {
-                return _running.TryGetValue(name, out var running) ? running.Host : null;
-            }
-        }
-    }
+    public ServiceHost? this[string name] => _running[name];
 
     /// <summary>Stops every service host: each leaves its registries, stops serving and closes its listeners. Idempotent.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        List<ServiceHost> running;
-        lock (_gate)
-        {
-            running = [.. _running.Values.Select(r => r.Host)];
-            _running.Clear();
-        }
-        foreach (ServiceHost host in running)
-        {
-            await host.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => _running.DisposeAsync();
 
     /// <summary>Each running service host's registration with how long its registries have not confirmed it.</summary>
-    internal List<(string Name, ServiceRegistration Registration, TimeSpan Silent, ServiceHostSettings Settings)> Observe(DateTimeOffset now)
-    {
-        lock (_gate)
-        {
-            return [.. _running.Select(r => (r.Key, r.Value.Host.Registration, r.Value.Watch.SilentFor(r.Value.Host.Registration.Renewals, now), _setup.ServiceHosts[r.Key]))];
-        }
-    }
+    internal List<(string Name, ServiceRegistration Registration, TimeSpan Silent, ServiceHostSettings Settings)> Observe(DateTimeOffset now) =>
+        _running.Observe(now);
 
     internal async Task StartAllAsync(IServiceProvider provider, ILoggerFactory loggerFactory, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -97,10 +70,7 @@ public sealed class SpNetServiceHosts : IAsyncDisposable
                 await host.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
-            lock (_gate)
-            {
-                _running[name] = (host, new RenewalWatch(clock.GetUtcNow()));
-            }
+            _running.Add(name, host, clock.GetUtcNow());
         }
     }
 

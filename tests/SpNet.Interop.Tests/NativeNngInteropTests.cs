@@ -39,24 +39,7 @@ public sealed class NativeNngInteropTests
         for (int w = 0; w < 4; w++)
         {
             SocketContext ctx = rep.OpenContext();
-            workers.Add(Task.Run(async () =>
-            {
-                while (true)
-                {
-                    Message m;
-                    try
-                    {
-                        m = await ctx.ReceiveAsync(cts.Token);
-                    }
-                    catch (Exception ex) when (ex is OperationCanceledException or SpNetException)
-                    {
-                        return;
-                    }
-                    string text = m.ToString();
-                    m.Dispose();
-                    await ctx.SendAsync(System.Text.Encoding.UTF8.GetBytes("re:" + text), cts.Token);
-                }
-            }));
+            workers.Add(Task.Run(() => Answering.UntilStoppedAsync(ctx, text => "re:" + text, cts.Token)));
         }
 
         uint req = NativeNng.OpenReq();

@@ -28,22 +28,11 @@ public class ContextTests(ITestOutputHelper output)
             {
                 await using (ctx)
                 {
-                    while (!cts.IsCancellationRequested)
+                    await Answering.UntilStoppedAsync(ctx, text =>
                     {
-                        Message m;
-                        try
-                        {
-                            m = await ctx.ReceiveAsync(cts.Token);
-                        }
-                        catch (Exception ex) when (ex is OperationCanceledException or SpNetException)
-                        {
-                            return;
-                        }
-                        string text = m.ToString();
-                        m.Dispose();
                         served.AddOrUpdate(text, 1, (_, n) => n + 1);
-                        await ctx.SendAsync(System.Text.Encoding.UTF8.GetBytes("re:" + text), cts.Token);
-                    }
+                        return "re:" + text;
+                    }, cts.Token);
                 }
             }));
         }
@@ -106,21 +95,7 @@ public class ContextTests(ITestOutputHelper output)
             loops.Add(Task.Run(async () =>
             {
                 SocketContext ctx = socket.OpenContext();
-                while (true)
-                {
-                    Message m;
-                    try
-                    {
-                        m = await ctx.ReceiveAsync(cts.Token);
-                    }
-                    catch (Exception ex) when (ex is OperationCanceledException or SpNetException)
-                    {
-                        return;
-                    }
-                    string text = m.ToString();
-                    m.Dispose();
-                    await ctx.SendAsync(System.Text.Encoding.UTF8.GetBytes($"{text}:{me}"), cts.Token);
-                }
+                await Answering.UntilStoppedAsync(ctx, text => $"{text}:{me}", cts.Token);
             }));
         }
         try
