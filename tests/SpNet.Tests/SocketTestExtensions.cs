@@ -20,6 +20,16 @@ internal static class SocketTestExtensions
     public static Task SendTextAsync(this Socket socket, string text, TimeSpan? timeout = null) =>
         Eventually.Within(socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(text)), $"sending '{text}' on {socket}", timeout);
 
+    /// <summary>
+    /// Listens on 127.0.0.1 (port 0) and connects a raw SP peer announcing <paramref name="protocol"/>, handshake done:
+    /// the peer that tests a socket's handling of bad or odd traffic.
+    /// </summary>
+    public static async Task<RawSpPeer> ConnectRawPeerAsync(this Socket listener, ushort protocol)
+    {
+        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(listener.ListenTcp(), protocol);
+        return peer;
+    }
+
     /// <summary>Listens on 127.0.0.1, port 0, and returns the bound URL.</summary>
     public static string ListenTcp(this Socket socket) => socket.Listen(Addresses.TcpLoopback).Url;
 }

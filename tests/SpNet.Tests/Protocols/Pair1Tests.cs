@@ -43,32 +43,26 @@ public class Pair1Tests
     public async Task Hop_counts_0_and_1_are_accepted_and_stripped()
     {
         await using var pair = new Pair1Socket();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(pair.ListenTcp(), 0x11);
-        using (peer)
-        {
-            await peer.SendFrameAsync(s_mangosHi);
-            await peer.SendFrameAsync(s_nngHi);
-            using Message first = await Eventually.Within(pair.ReceiveAsync(), "mangos-style message");
-            Assert.Equal("hi", first.ToString());
-            Assert.Equal(0, first.HeaderLength);
-            Assert.NotEqual(0u, first.PipeId);
-            Assert.Equal("hi", await pair.ReceiveTextAsync());
-        }
+        using RawSpPeer peer = await pair.ConnectRawPeerAsync(0x11);
+        await peer.SendFrameAsync(s_mangosHi);
+        await peer.SendFrameAsync(s_nngHi);
+        using Message first = await Eventually.Within(pair.ReceiveAsync(), "mangos-style message");
+        Assert.Equal("hi", first.ToString());
+        Assert.Equal(0, first.HeaderLength);
+        Assert.NotEqual(0u, first.PipeId);
+        Assert.Equal("hi", await pair.ReceiveTextAsync());
     }
 
     [Fact]
     public async Task A_hop_count_over_MaxTtl_is_dropped_and_counted_and_the_pipe_kept()
     {
         await using var pair = new Pair1Socket { MaxTtl = 3 };
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(pair.ListenTcp(), 0x11);
-        using (peer)
-        {
-            await peer.SendFrameAsync(Hops(4, "too far"));
-            await peer.SendFrameAsync(Hops(3, "just ok"));
-            Assert.Equal("just ok", await pair.ReceiveTextAsync());
-            Assert.Equal(1, pair.Statistics.MessagesDropped);
-            Assert.Equal(1, pair.Statistics.CurrentPipes);
-        }
+        using RawSpPeer peer = await pair.ConnectRawPeerAsync(0x11);
+        await peer.SendFrameAsync(Hops(4, "too far"));
+        await peer.SendFrameAsync(Hops(3, "just ok"));
+        Assert.Equal("just ok", await pair.ReceiveTextAsync());
+        Assert.Equal(1, pair.Statistics.MessagesDropped);
+        Assert.Equal(1, pair.Statistics.CurrentPipes);
     }
 
     [Theory]
@@ -77,27 +71,21 @@ public class Pair1Tests
     public async Task A_hop_count_over_255_closes_the_pipe(uint hops)
     {
         await using var pair = new Pair1Socket();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(pair.ListenTcp(), 0x11);
-        using (peer)
-        {
-            await pair.WaitForPipeCountAsync(1);
-            await peer.SendFrameAsync(Hops(hops, "bad"));
-            Assert.True(await peer.WaitForRemoteCloseAsync(), "pipe kept after a hop count > 255");
-            Assert.Equal(1, pair.Statistics.ProtocolErrors);
-        }
+        using RawSpPeer peer = await pair.ConnectRawPeerAsync(0x11);
+        await pair.WaitForPipeCountAsync(1);
+        await peer.SendFrameAsync(Hops(hops, "bad"));
+        Assert.True(await peer.WaitForRemoteCloseAsync(), "pipe kept after a hop count > 255");
+        Assert.Equal(1, pair.Statistics.ProtocolErrors);
     }
 
     [Fact]
     public async Task A_message_shorter_than_the_header_closes_the_pipe()
     {
         await using var pair = new Pair1Socket();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(pair.ListenTcp(), 0x11);
-        using (peer)
-        {
-            await pair.WaitForPipeCountAsync(1);
-            await peer.SendFrameAsync([0, 0, 1]);
-            Assert.True(await peer.WaitForRemoteCloseAsync());
-        }
+        using RawSpPeer peer = await pair.ConnectRawPeerAsync(0x11);
+        await pair.WaitForPipeCountAsync(1);
+        await peer.SendFrameAsync([0, 0, 1]);
+        Assert.True(await peer.WaitForRemoteCloseAsync());
     }
 
     [Fact]
@@ -130,26 +118,23 @@ public class Pair1Tests
     {
         await using var raw = Pair1Socket.CreateRaw();
         Assert.True(raw.IsRaw);
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(raw.ListenTcp(), 0x11);
-        using (peer)
-        {
-            await peer.SendFrameAsync(Hops(2, "hi"));
-            // Not disposed here: the send below succeeds and SpNet then owns it. Disposing it again (this was a
-            // `using`) returned a pooled message another test in the process had rented meanwhile, whose body
-            // then read empty (a surveyor context's answer under stress-ng).
-            Message m = await Eventually.Within(raw.ReceiveAsync(), "raw pair1 message");
-            Assert.Equal(new byte[] { 0, 0, 0, 2 }, m.Header.ToArray());
-            Assert.Equal("hi", m.ToString());
-            await Eventually.Within(raw.SendAsync(m), "forwarding");
-            Assert.Equal(Hops(3, "hi"), await peer.ReceiveFrameAsync());
+        using RawSpPeer peer = await raw.ConnectRawPeerAsync(0x11);
+        await peer.SendFrameAsync(Hops(2, "hi"));
+        // Not disposed here: the send below succeeds and SpNet then owns it. Disposing it again (this was a
+        // `using`) returned a pooled message another test in the process had rented meanwhile, whose body
+        // then read empty (a surveyor context's answer under stress-ng).
+        Message m = await Eventually.Within(raw.ReceiveAsync(), "raw pair1 message");
+        Assert.Equal(new byte[] { 0, 0, 0, 2 }, m.Header.ToArray());
+        Assert.Equal("hi", m.ToString());
+        await Eventually.Within(raw.SendAsync(m), "forwarding");
+        Assert.Equal(Hops(3, "hi"), await peer.ReceiveFrameAsync());
 
-            using Message bad = Message.Create("no header");
-            var ex = await Assert.ThrowsAsync<SpNetException>(async () => await raw.SendAsync(bad));
-            Assert.Equal(SpError.Protocol, ex.Error);
-            using Message tooMany = Message.Create("x");
-            tooMany.AppendHeaderUInt32(0xFF);
-            Assert.Equal(SpError.Protocol, (await Assert.ThrowsAsync<SpNetException>(async () => await raw.SendAsync(tooMany))).Error);
-        }
+        using Message bad = Message.Create("no header");
+        var ex = await Assert.ThrowsAsync<SpNetException>(async () => await raw.SendAsync(bad));
+        Assert.Equal(SpError.Protocol, ex.Error);
+        using Message tooMany = Message.Create("x");
+        tooMany.AppendHeaderUInt32(0xFF);
+        Assert.Equal(SpError.Protocol, (await Assert.ThrowsAsync<SpNetException>(async () => await raw.SendAsync(tooMany))).Error);
     }
 
     [Fact]

@@ -24,16 +24,13 @@ public class RawModeTests
     public async Task Raw_pair0_has_no_header_either_way()
     {
         await using var raw = PairSocket.CreateRaw();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(raw.ListenTcp(), 0x10);
-        using (peer)
-        {
-            await peer.SendFrameAsync("in"u8);
-            using Message m = await Eventually.Within(raw.ReceiveAsync(), "raw pair0 message");
-            Assert.Equal(0, m.HeaderLength);
-            Assert.Equal("in", m.ToString());
-            await raw.SendTextAsync("out");
-            Assert.Equal("out"u8.ToArray(), await peer.ReceiveFrameAsync());
-        }
+        using RawSpPeer peer = await raw.ConnectRawPeerAsync(0x10);
+        await peer.SendFrameAsync("in"u8);
+        using Message m = await Eventually.Within(raw.ReceiveAsync(), "raw pair0 message");
+        Assert.Equal(0, m.HeaderLength);
+        Assert.Equal("in", m.ToString());
+        await raw.SendTextAsync("out");
+        Assert.Equal("out"u8.ToArray(), await peer.ReceiveFrameAsync());
     }
 
     [Fact]

@@ -73,20 +73,16 @@ public class RawTests
     {
         await using var raw = RepSocket.CreateRaw();
         raw.MaxTtl = 2;
-        string url = raw.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x30);
-        using (peer)
-        {
-            await raw.WaitForPipeCountAsync(1);
-            await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2, 0x80000001], "3 tags"u8));
-            await peer.SendFrameAsync(RawSpPeer.Tagged([1, 0x80000002], "2 tags"u8));
-            using Message m = await Eventually.Within(raw.ReceiveAsync(), "the 2-tag request");
-            Assert.Equal("2 tags", m.ToString());
-            Assert.Equal(1, raw.Statistics.MessagesDropped);
-            await peer.SendFrameAsync([0x80, 0x00]);
-            Assert.True(await peer.WaitForRemoteCloseAsync(), "raw REP kept a pipe that sent a 2-byte body");
-            await Eventually.True(() => raw.Statistics.ProtocolErrors == 1, "protocol error counted");
-        }
+        using RawSpPeer peer = await raw.ConnectRawPeerAsync(0x30);
+        await raw.WaitForPipeCountAsync(1);
+        await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2, 0x80000001], "3 tags"u8));
+        await peer.SendFrameAsync(RawSpPeer.Tagged([1, 0x80000002], "2 tags"u8));
+        using Message m = await Eventually.Within(raw.ReceiveAsync(), "the 2-tag request");
+        Assert.Equal("2 tags", m.ToString());
+        Assert.Equal(1, raw.Statistics.MessagesDropped);
+        await peer.SendFrameAsync([0x80, 0x00]);
+        Assert.True(await peer.WaitForRemoteCloseAsync(), "raw REP kept a pipe that sent a 2-byte body");
+        await Eventually.True(() => raw.Statistics.ProtocolErrors == 1, "protocol error counted");
     }
 
     [Theory]

@@ -34,18 +34,14 @@ public class RepTests
     public async Task More_than_eight_tags_is_dropped_and_the_pipe_kept()
     {
         await using var rep = new RepSocket();
-        string url = rep.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, ReqId);
-        using (peer)
-        {
-            await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2, 3, 4, 5, 6, 7, 8, 0x80000001], "too deep"u8));
-            await peer.SendFrameAsync(RawSpPeer.Tagged([0x80000002], "fine"u8));
-            Assert.Equal("fine", await rep.ReceiveTextAsync());
-            Assert.Equal(1, rep.Statistics.MessagesDropped);
-            Assert.Equal(1, rep.Statistics.CurrentPipes);
-            await rep.SendTextAsync("reply");
-            Assert.Equal(RawSpPeer.Tagged([0x80000002], "reply"u8), await peer.ReceiveFrameAsync());
-        }
+        using RawSpPeer peer = await rep.ConnectRawPeerAsync(ReqId);
+        await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2, 3, 4, 5, 6, 7, 8, 0x80000001], "too deep"u8));
+        await peer.SendFrameAsync(RawSpPeer.Tagged([0x80000002], "fine"u8));
+        Assert.Equal("fine", await rep.ReceiveTextAsync());
+        Assert.Equal(1, rep.Statistics.MessagesDropped);
+        Assert.Equal(1, rep.Statistics.CurrentPipes);
+        await rep.SendTextAsync("reply");
+        Assert.Equal(RawSpPeer.Tagged([0x80000002], "reply"u8), await peer.ReceiveFrameAsync());
     }
 
     [Fact]

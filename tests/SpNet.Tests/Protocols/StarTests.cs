@@ -62,17 +62,14 @@ public class StarTests
     public async Task Short_malformed_and_expired_messages_are_dropped_and_counted()
     {
         await using var star = new StarSocket { MaxTtl = 3 };
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(star.ListenTcp(), 0x640);
-        using (peer)
-        {
-            await peer.SendFrameAsync([0, 0, 0]);                    // < 4 bytes
-            await peer.SendFrameAsync([0, 1, 0, 0, (byte)'x']);       // top bytes not zero
-            await peer.SendFrameAsync([0, 0, 0, 3, (byte)'x']);       // hops >= TTL
-            await peer.SendFrameAsync([0, 0, 0, 2, (byte)'o', (byte)'k']);
-            Assert.Equal("ok", await star.ReceiveTextAsync());
-            Assert.Equal(3, star.Statistics.MessagesDropped);
-            Assert.Equal(1, star.Statistics.CurrentPipes); // mangos drops, never disconnects
-        }
+        using RawSpPeer peer = await star.ConnectRawPeerAsync(0x640);
+        await peer.SendFrameAsync([0, 0, 0]);                    // < 4 bytes
+        await peer.SendFrameAsync([0, 1, 0, 0, (byte)'x']);       // top bytes not zero
+        await peer.SendFrameAsync([0, 0, 0, 3, (byte)'x']);       // hops >= TTL
+        await peer.SendFrameAsync([0, 0, 0, 2, (byte)'o', (byte)'k']);
+        Assert.Equal("ok", await star.ReceiveTextAsync());
+        Assert.Equal(3, star.Statistics.MessagesDropped);
+        Assert.Equal(1, star.Statistics.CurrentPipes); // mangos drops, never disconnects
     }
 
     [Fact]
@@ -80,22 +77,19 @@ public class StarTests
     {
         await using var raw = StarSocket.CreateRaw();
         Assert.True(raw.IsRaw);
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(raw.ListenTcp(), 0x640);
-        using (peer)
-        {
-            await peer.SendFrameAsync(s_mangosHi);
-            using Message m = await Eventually.Within(raw.ReceiveAsync(), "raw star delivery");
-            Assert.Equal(new byte[] { 0, 0, 0, 1 }, m.Header.ToArray());
-            Assert.Equal("hi", m.ToString());
+        using RawSpPeer peer = await raw.ConnectRawPeerAsync(0x640);
+        await peer.SendFrameAsync(s_mangosHi);
+        using Message m = await Eventually.Within(raw.ReceiveAsync(), "raw star delivery");
+        Assert.Equal(new byte[] { 0, 0, 0, 1 }, m.Header.ToArray());
+        Assert.Equal("hi", m.ToString());
 
-            Message out1 = Message.Create("hi");
-            out1.AppendHeaderUInt32(5);
-            await Eventually.Within(raw.SendAsync(out1), "raw send");
-            Assert.Equal(new byte[] { 0, 0, 0, 5, 0x68, 0x69 }, await peer.ReceiveFrameAsync());
+        Message out1 = Message.Create("hi");
+        out1.AppendHeaderUInt32(5);
+        await Eventually.Within(raw.SendAsync(out1), "raw send");
+        Assert.Equal(new byte[] { 0, 0, 0, 5, 0x68, 0x69 }, await peer.ReceiveFrameAsync());
 
-            // Without an exact 4-byte header: dropped silently (counted), as mangos' xstar.
-            Assert.True(raw.TrySend("no header"u8));
-            Assert.Equal(1, raw.Statistics.MessagesDropped);
-        }
+        // Without an exact 4-byte header: dropped silently (counted), as mangos' xstar.
+        Assert.True(raw.TrySend("no header"u8));
+        Assert.Equal(1, raw.Statistics.MessagesDropped);
     }
 }

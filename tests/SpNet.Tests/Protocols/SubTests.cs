@@ -144,13 +144,9 @@ public class SubTests
     public async Task A_subscriber_that_sends_is_disconnected()
     {
         await using var pub = new PubSocket();
-        string url = pub.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x21);
-        using (peer)
-        {
-            await peer.SendFrameAsync("subscribe me"u8);
-            Assert.True(await peer.WaitForRemoteCloseAsync(), "PUB kept a SUB that sent");
-            await Eventually.True(() => pub.Statistics.ProtocolErrors == 1, "protocol error counted");
-        }
+        using RawSpPeer peer = await pub.ConnectRawPeerAsync(0x21);
+        await peer.SendFrameAsync("subscribe me"u8);
+        Assert.True(await peer.WaitForRemoteCloseAsync(), "PUB kept a SUB that sent");
+        await Eventually.True(() => pub.Statistics.ProtocolErrors == 1, "protocol error counted");
     }
 }

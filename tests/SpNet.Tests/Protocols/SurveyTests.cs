@@ -138,15 +138,11 @@ public class SurveyTests
     public async Task Answer_shorter_than_a_survey_id_closes_the_pipe()
     {
         await using var surveyor = new SurveyorSocket();
-        string url = surveyor.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, RespondentId);
-        using (peer)
-        {
-            await surveyor.WaitForPipeCountAsync(1);
-            await peer.SendFrameAsync([0x80, 0, 0]);
-            Assert.True(await peer.WaitForRemoteCloseAsync(), "SURVEYOR kept a pipe that sent a 3-byte answer");
-            await Eventually.True(() => surveyor.Statistics.ProtocolErrors == 1, "protocol error counted");
-        }
+        using RawSpPeer peer = await surveyor.ConnectRawPeerAsync(RespondentId);
+        await surveyor.WaitForPipeCountAsync(1);
+        await peer.SendFrameAsync([0x80, 0, 0]);
+        Assert.True(await peer.WaitForRemoteCloseAsync(), "SURVEYOR kept a pipe that sent a 3-byte answer");
+        await Eventually.True(() => surveyor.Statistics.ProtocolErrors == 1, "protocol error counted");
     }
 
     [Fact]
@@ -210,30 +206,22 @@ public class SurveyTests
     public async Task Respondent_drops_over_MaxTtl_and_closes_a_pipe_without_a_survey_id()
     {
         await using var respondent = new RespondentSocket { MaxTtl = 3 };
-        string url = respondent.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, SurveyorId);
-        using (peer)
-        {
-            await respondent.WaitForPipeCountAsync(1);
-            await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2, 3, 0x80000001], "four tags"u8));
-            await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2, 0x80000002], "three tags"u8));
-            Assert.Equal("three tags", await respondent.ReceiveTextAsync());
-            Assert.Equal(1, respondent.Statistics.MessagesDropped);
-            await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2], ""u8));
-            Assert.True(await peer.WaitForRemoteCloseAsync(), "RESPONDENT kept a pipe that sent no survey id");
-            await Eventually.True(() => respondent.Statistics.ProtocolErrors == 1, "protocol error counted");
-        }
+        using RawSpPeer peer = await respondent.ConnectRawPeerAsync(SurveyorId);
+        await respondent.WaitForPipeCountAsync(1);
+        await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2, 3, 0x80000001], "four tags"u8));
+        await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2, 0x80000002], "three tags"u8));
+        Assert.Equal("three tags", await respondent.ReceiveTextAsync());
+        Assert.Equal(1, respondent.Statistics.MessagesDropped);
+        await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2], ""u8));
+        Assert.True(await peer.WaitForRemoteCloseAsync(), "RESPONDENT kept a pipe that sent no survey id");
+        await Eventually.True(() => respondent.Statistics.ProtocolErrors == 1, "protocol error counted");
     }
 
     [Fact]
     public async Task Wrong_peer_protocol_is_rejected()
     {
         await using var surveyor = new SurveyorSocket();
-        string url = surveyor.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x31);
-        using (peer)
-        {
-            Assert.True(await peer.WaitForRemoteCloseAsync(), "SURVEYOR accepted a REP peer");
-        }
+        using RawSpPeer peer = await surveyor.ConnectRawPeerAsync(0x31);
+        Assert.True(await peer.WaitForRemoteCloseAsync(), "SURVEYOR accepted a REP peer");
     }
 }
