@@ -148,8 +148,9 @@ internal sealed class ClusterRun(BridgedHosts net, IControlPlane plane, PeerTool
         return seen.Values.Count(n => n > 1);
     }
 
-    /// <summary>Every process started (killed ones too), each cut to its last 3,000 characters, for failure messages.</summary>
-    public string Describe() => string.Join("\n\n", _all.Select(p => p.Describe()).Select(d => d.Length <= 3_000 ? d : "…" + d[^3_000..]));
+    /// <summary>Every process started (killed ones too) and the plane's running nodes, each cut to its first 1,000 and last 2,000 characters, for failure messages.</summary>
+    public string Describe() => string.Join("\n\n", _all.Concat(plane.Processes.Select(p => p.Process)).Select(p => p.Describe())
+        .Select(d => d.Length <= 3_000 ? d : d[..1_000] + "\n…\n" + d[^2_000..]));
 
     /// <summary>Kills every process.</summary>
     public async ValueTask DisposeAsync()

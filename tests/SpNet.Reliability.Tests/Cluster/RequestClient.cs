@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using SpNet.Reliability.Tests.Namespaces;
 
 namespace SpNet.Reliability.Tests.Cluster;
@@ -6,7 +7,7 @@ namespace SpNet.Reliability.Tests.Cluster;
 /// A request client of the cluster: one output line per request, the echoed request (answered) or <c>error: …</c>
 /// (failed: no live member, or no reply within the client's timeout).
 /// </summary>
-internal sealed class RequestClient(string service, int host, TimedLines lines)
+internal sealed partial class RequestClient(string service, int host, TimedLines lines)
 {
     /// <summary>The service it calls.</summary>
     public string Service => service;
@@ -45,6 +46,15 @@ internal sealed class RequestClient(string service, int host, TimedLines lines)
         }
         return until - last > longest ? until - last : longest;
     }
+
+    /// <summary>The failures by kind (the error text with its numbers replaced by N), most frequent first, e.g. "12 x error: no live member of service 'a'".</summary>
+    public IEnumerable<string> FailureKinds() => lines.Lines.Where(l => IsError(l.Text))
+        .GroupBy(l => Digits().Replace(l.Text, "N"), StringComparer.Ordinal)
+        .OrderByDescending(g => g.Count())
+        .Select(g => $"{g.Count()} x {g.Key}");
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Digits();
 
     private static bool IsError(string line) => line.StartsWith("error: ", StringComparison.Ordinal);
 }

@@ -46,11 +46,13 @@ public sealed class ChaosSoakTests(ITestOutputHelper output) : UnobservedWatch
         // A reachable member exists at all times (Chaos keeps one), so a client waits at most for a lost member to leave
         // the view (nominal leave), for REQ to resend, and for a restarted member to join (one round): 4x for load, + 10 s.
         TimeSpan gapLimit = (plane.NominalLeave + s_resendTime + TimeSpan.FromSeconds(1.5)) * 4 + TimeSpan.FromSeconds(10);
+        Chaos? chaos = null;
         async Task Expect(Func<bool> condition, TimeSpan limit, string what)
         {
             if (!await timeline.WaitAsync(condition, limit))
             {
-                Assert.Fail($"soak (seed {seed}): {what} not within {limit.TotalSeconds:0} s\n{run.Describe()}");
+                string faults = chaos is null ? "" : "faults:\n" + string.Join('\n', chaos.Log) + "\n";
+                Assert.Fail($"soak (seed {seed}): {what} not within {limit.TotalSeconds:0} s\n{faults}{run.Describe()}");
             }
         }
 
@@ -74,7 +76,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output) : UnobservedWatch
             "every client answered and every subscriber received 10 times");
         Dictionary<string, ProcessSample> atStart = Sample(run);
 
-        var chaos = new Chaos(run, s_services, seed, MaxPartition);
+        chaos = new Chaos(run, s_services, seed, MaxPartition);
         TimeSpan begin = timeline.Now, end = begin + Duration;
         TimeSpan next = begin;
         while (timeline.Now < end)
@@ -135,6 +137,10 @@ public sealed class ChaosSoakTests(ITestOutputHelper output) : UnobservedWatch
         foreach (RequestClient c in run.Clients)
         {
             output.WriteLine($"  client {c.Service}@h{c.Host}: {c.Answered + c.Failed} sent, {c.Answered} answered, {c.Failed} failed, longest without an answer {S(c.LongestWithoutAnswer(begin, healed))}");
+            foreach (string kind in c.FailureKinds())
+            {
+                output.WriteLine($"    {kind}");
+            }
         }
         output.WriteLine($"  resent (reached two members): {run.Resent()}");
         foreach ((int host, TimedLines lines) in run.Subscribers)
