@@ -60,39 +60,25 @@ internal sealed class EtcdAnnouncement : IDiscoveryAnnouncement
         _stop.Dispose();
     }
 
-    private async Task RunAsync()
-    {
-        CancellationToken stopping = _stop.Token;
-        var backoff = new Backoff(_backend.Options.ReconnectMaxTime);
-        while (!stopping.IsCancellationRequested)
+    private Task RunAsync() => _backend.RetryUntilStoppedAsync(
+        async (backoff, stopping) =>
         {
-            try
+            if (Interlocked.Read(ref _lease) == 0)
             {
-                if (Interlocked.Read(ref _lease) == 0)
-                {
-                    await ListAsync(stopping).ConfigureAwait(false);
-                    backoff.Reset();
-                }
-                await KeepAliveAsync(backoff, stopping).ConfigureAwait(false);
+                await ListAsync(stopping).ConfigureAwait(false);
+                backoff.Reset();
             }
-            catch (Exception ex) when (EtcdBackend.IsTransient(ex, stopping))
+            await KeepAliveAsync(backoff, stopping).ConfigureAwait(false);
+        },
+        ex =>
+        {
+            Volatile.Write(ref _connected, 0);
+            if (_backend.Options.Logger is { } logger)
             {
-                Volatile.Write(ref _connected, 0);
-                if (_backend.Options.Logger is { } logger)
-                {
-                    EtcdLog.AnnounceFailed(logger, _backend.Endpoints, _member, EtcdBackend.Reason(ex));
-                }
-                if (!await EtcdBackend.PauseAsync(backoff.Next(), stopping).ConfigureAwait(false))
-                {
-                    return;
-                }
+                EtcdLog.AnnounceFailed(logger, _backend.Endpoints, _member, EtcdBackend.Reason(ex));
             }
-            catch (Exception ex) when (EtcdBackend.IsStopped(ex, stopping))
-            {
-                return;
-            }
-        }
-    }
+        },
+        _stop.Token);
 
     private async Task ListAsync(CancellationToken stopping)
     {

@@ -134,6 +134,35 @@ public sealed class EtcdBackend : IDiscoveryBackend, IDisposable
     }
 
     /// <summary>True for the failures a retry may cure: etcd down, slow or unreachable.</summary>
+    /// <summary>
+    /// Runs <paramref name="attempt"/> until <paramref name="stopping"/> is canceled: after a transient failure (etcd
+    /// unreachable, a stream cut) it calls <paramref name="lost"/>, waits the next backoff step and tries again; a stop
+    /// ends it quietly. The announcement and the watch each keep one such loop.
+    /// </summary>
+    internal async Task RetryUntilStoppedAsync(Func<Backoff, CancellationToken, Task> attempt, Action<Exception> lost, CancellationToken stopping)
+    {
+        var backoff = new Backoff(Options.ReconnectMaxTime);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await attempt(backoff, stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransient(ex, stopping))
+            {
+                lost(ex);
+                if (!await PauseAsync(backoff.Next(), stopping).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (IsStopped(ex, stopping))
+            {
+                return;
+            }
+        }
+    }
+
     internal static bool IsTransient(Exception exception, CancellationToken stopping) =>
         !stopping.IsCancellationRequested && exception is RpcException or OperationCanceledException or IOException or HttpRequestException;
 }

@@ -47,35 +47,21 @@ internal sealed class EtcdWatch : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RunAsync()
-    {
-        CancellationToken stopping = _stop.Token;
-        var backoff = new Backoff(_backend.Options.ReconnectMaxTime);
-        while (!stopping.IsCancellationRequested)
+    private Task RunAsync() => _backend.RetryUntilStoppedAsync(
+        async (backoff, stopping) =>
         {
-            try
+            await FollowAsync(backoff, stopping).ConfigureAwait(false);
+            throw new RpcException(new Status(StatusCode.Unavailable, "the watch ended"));
+        },
+        ex =>
+        {
+            _observer.OnSourceLost(_source);
+            if (_backend.Options.Logger is { } logger)
             {
-                await FollowAsync(backoff, stopping).ConfigureAwait(false);
-                throw new RpcException(new Status(StatusCode.Unavailable, "the watch ended"));
+                EtcdLog.WatchLost(logger, _backend.Endpoints, _backend.Options.Prefix, EtcdBackend.Reason(ex));
             }
-            catch (Exception ex) when (EtcdBackend.IsTransient(ex, stopping))
-            {
-                _observer.OnSourceLost(_source);
-                if (_backend.Options.Logger is { } logger)
-                {
-                    EtcdLog.WatchLost(logger, _backend.Endpoints, _backend.Options.Prefix, EtcdBackend.Reason(ex));
-                }
-                if (!await EtcdBackend.PauseAsync(backoff.Next(), stopping).ConfigureAwait(false))
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (EtcdBackend.IsStopped(ex, stopping))
-            {
-                return;
-            }
-        }
-    }
+        },
+        _stop.Token);
 
     /// <summary>Reads the prefix, then follows its changes; returns when the watch ends or must start over.</summary>
     private async Task FollowAsync(Backoff backoff, CancellationToken stopping)

@@ -5,13 +5,13 @@ namespace SpNet.Protocols.Raw;
 
 /// <summary>
 /// Raw SURVEYOR (device mode): no ids, no deadline. A sent message goes, header and body unchanged, to every pipe
-/// (a full pipe misses it); an answer's tags up to the bit-31 id become its header.
+/// (a full pipe misses it, counted: the same best-effort fan-out as PUB's); an answer's tags up to the bit-31 id become
+/// its header.
 /// </summary>
 internal sealed class XSurveyor(SocketStatistics statistics, int receiveCapacity) : ProtocolBase(ProtocolIds.Surveyor, statistics), IHopLimited
 {
-    private readonly object _gate = new();
     private readonly ReceiveQueue _answers = new(receiveCapacity);
-    private Pipe[] _pipes = [];
+    private readonly Fanout _pipes = new();
     private int _maxTtl = Backtrace.DefaultMaxTtl;
     private volatile bool _closed;
 
@@ -25,20 +25,11 @@ internal sealed class XSurveyor(SocketStatistics statistics, int receiveCapacity
 
     public override bool AddPipe(Pipe pipe)
     {
-        lock (_gate)
-        {
-            _pipes = [.. _pipes, pipe];
-        }
+        _pipes.Add(pipe);
         return true;
     }
 
-    public override void RemovePipe(Pipe pipe)
-    {
-        lock (_gate)
-        {
-            _pipes = Array.FindAll(_pipes, p => p != pipe);
-        }
-    }
+    public override void RemovePipe(Pipe pipe) => _pipes.Remove(pipe);
 
     /// <summary>Bounds the answer queue; when it is full the pipes wait (backpressure).</summary>
     public override void SetReceiveBufferSize(int messages) => _answers.Capacity = messages;
@@ -52,15 +43,7 @@ internal sealed class XSurveyor(SocketStatistics statistics, int receiveCapacity
         {
             throw new SpNetException(SpError.Closed, "socket is closed");
         }
-        foreach (Pipe pipe in Volatile.Read(ref _pipes))
-        {
-            message.AddReference();
-            if (!pipe.TrySend(message))
-            {
-                Drop(message);
-            }
-        }
-        message.Dispose();
+        _pipes.Send(message, Statistics);
         return true;
     }
 
