@@ -128,6 +128,9 @@ public sealed class PeerKillTests(ITestOutputHelper output) : UnobservedWatch
             await first.WaitForOutputAsync(lines => lines.Count >= 100, TimeSpan.FromSeconds(10), "stream flowing");
             first.Kill();
             long atKill = Interlocked.Read(ref sent);
+            // Until the killed process is gone its ipc socket still accepts, so the new nngcat takes the path for one
+            // in use ("Address in use", seen 0.02 s after the kill under load) instead of a stale one it may replace.
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
             second = Nngcat(nngcat, "--pull", "--listen", url, "-Q");
             await WaitListeningAsync(scheme, url, path);
             await second.WaitForOutputAsync(lines => lines.Count >= 100, TimeSpan.FromSeconds(10), "stream flowing to the new PULL");
