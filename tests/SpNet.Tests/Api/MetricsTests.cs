@@ -57,6 +57,9 @@ public class MetricsTests
         {
             b.Dial(a.ListenTcp());
             await a.WaitForPipeCountAsync(1);
+            // STAR drops what it sends with no pipe, and b attaches its end after a does: under .ci/stress "hello"
+            // went out before b had its pipe and never arrived.
+            await b.WaitForPipeCountAsync(1);
             await b.SendTextAsync("hello");
             Assert.Equal("hello", await a.ReceiveTextAsync());
             var (raw, _) = await RawSpPeer.ConnectAndHandshakeAsync(a.Listeners[0].Url, 0x640);
