@@ -47,15 +47,7 @@ internal sealed class PeerUnderTest : IDisposable
     /// <summary>Starts <c>nngcat</c> (from PATH) or <c>spcat</c> (built beside spbench) with <paramref name="arguments"/>.</summary>
     public static PeerUnderTest StartCat(string tool, params string[] arguments)
     {
-        ProcessStartInfo start;
-        if (tool == "nngcat")
-        {
-            start = new ProcessStartInfo("nngcat");
-        }
-        else
-        {
-            start = DotnetStart(SpcatPath());
-        }
+        ProcessStartInfo start = tool == "nngcat" ? new ProcessStartInfo("nngcat") : DotnetHost.Start(SpcatPath(), []);
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -66,12 +58,7 @@ internal sealed class PeerUnderTest : IDisposable
     /// <summary>Starts this spbench again with <paramref name="arguments"/> (a hidden role).</summary>
     public static PeerUnderTest StartSelf(string name, params string[] arguments)
     {
-        ProcessStartInfo start = DotnetStart(typeof(PeerUnderTest).Assembly.Location);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        return new PeerUnderTest(start, name);
+        return new PeerUnderTest(DotnetHost.Start(typeof(PeerUnderTest).Assembly.Location, arguments), name);
     }
 
     /// <summary>Waits for the next output line (bounded).</summary>
@@ -119,17 +106,5 @@ internal sealed class PeerUnderTest : IDisposable
         string configuration = Path.GetFileName(self);
         string path = Path.GetFullPath(Path.Combine(self, "..", "..", "SpNet.Cli", configuration, "spcat.dll"));
         return File.Exists(path) ? path : throw new BenchException($"spcat not built: expected {path} (dotnet build -c Release src/SpNet.Cli)");
-    }
-
-    private static ProcessStartInfo DotnetStart(string assembly)
-    {
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (string.IsNullOrEmpty(host))
-        {
-            host = Environment.ProcessPath is string process && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet";
-        }
-        var start = new ProcessStartInfo(host);
-        start.ArgumentList.Add(assembly);
-        return start;
     }
 }

@@ -105,25 +105,10 @@ internal static class CaseRunner
     /// <summary>How this process starts spbench again: the same host (dotnet) on the same assembly.</summary>
     private static ProcessStartInfo ChildStart(IEnumerable<string> args)
     {
-        string assembly = typeof(CaseRunner).Assembly.Location;
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (string.IsNullOrEmpty(host))
-        {
-            host = Environment.ProcessPath is string self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
-        }
-        var start = new ProcessStartInfo(host)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(assembly);
-        start.ArgumentList.Add("side");
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+        ProcessStartInfo start = DotnetHost.Start(typeof(CaseRunner).Assembly.Location, ["side", .. args]);
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         return start;
     }
 
