@@ -23,6 +23,9 @@ internal sealed class MessageIo(IProtocolContext port, Action throwIfClosed)
     /// </summary>
     private CancellationTokenSource? _spareTimeout;
 
+    /// <summary>One timed wait kept for reuse, so a context's steady send/receive loop with timeouts allocates nothing.</summary>
+    private TimedWait? _spareWait;
+
     public TimeSpan SendTimeout { get => _sendTimeout; set => _sendTimeout = CheckTimeout(value); }
 
     public TimeSpan ReceiveTimeout { get => _receiveTimeout; set => _receiveTimeout = CheckTimeout(value); }
@@ -52,9 +55,8 @@ internal sealed class MessageIo(IProtocolContext port, Action throwIfClosed)
             message.Dispose();
             ThrowHelper.ThrowTimedOut("send");
         }
-        // One state machine for the wait, the timeout and the copy's disposal on failure: a send that waits for room
-        // suspends every async method it nests, and each suspension beyond the builders' small per-core cache
-        // allocates a box (1,000 REQ contexts sending at once: a wrapper here cost ~15 % of what they allocated).
+        // One wait for the room, the timeout and the copy's disposal on failure, with no async method around it
+        // (see TimedWait).
         return SendCopyAsync(message, timeout, cancellationToken);
     }
 
@@ -206,7 +208,7 @@ internal sealed class MessageIo(IProtocolContext port, Action throwIfClosed)
         return cts;
     }
 
-    private void ReturnTimeout(CancellationTokenSource cts, CancellationToken cancellationToken)
+    internal void ReturnTimeout(CancellationTokenSource cts, CancellationToken cancellationToken)
     {
         if (!cancellationToken.CanBeCanceled && cts.TryReset())
         {
@@ -216,17 +218,68 @@ internal sealed class MessageIo(IProtocolContext port, Action throwIfClosed)
         cts.Dispose();
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendWithTimeoutAsync(Message message, TimeSpan timeout, CancellationToken cancellationToken)
+    private ValueTask SendWithTimeoutAsync(Message message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         CancellationTokenSource cts = RentTimeout(timeout, cancellationToken);
+        ValueTask inner;
         try
         {
-            await port.SendAsync(message, cts.Token).ConfigureAwait(false);
+            inner = port.SendAsync(message, cts.Token);
+        }
+        catch
+        {
+            ReturnTimeout(cts, cancellationToken);
+            throw;
+        }
+        return inner.IsCompleted ? Finish(inner, cts, disposeOnFailure: null, cancellationToken) : RentWait().Send(inner, cts, disposeOnFailure: null, cancellationToken);
+    }
+
+    /// <summary>Sends a message this front created from the caller's bytes, disposing it if the send fails.</summary>
+    private ValueTask SendCopyAsync(Message message, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        CancellationTokenSource? cts = timeout == Timeout.InfiniteTimeSpan ? null : RentTimeout(timeout, cancellationToken);
+        ValueTask inner;
+        try
+        {
+            inner = port.SendAsync(message, cts?.Token ?? cancellationToken);
+        }
+        catch
+        {
+            message.Dispose();
+            if (cts is not null)
+            {
+                ReturnTimeout(cts, cancellationToken);
+            }
+            throw;
+        }
+        return inner.IsCompleted ? Finish(inner, cts, message, cancellationToken) : RentWait().Send(inner, cts, message, cancellationToken);
+    }
+
+    private ValueTask<Message> ReceiveWithTimeoutAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        CancellationTokenSource cts = RentTimeout(timeout, cancellationToken);
+        ValueTask<Message> inner;
+        try
+        {
+            inner = port.ReceiveAsync(cts.Token);
+        }
+        catch
+        {
+            ReturnTimeout(cts, cancellationToken);
+            throw;
+        }
+        if (!inner.IsCompleted)
+        {
+            return RentWait().Receive(inner, cts, cancellationToken);
+        }
+        try
+        {
+            return ValueTask.FromResult(inner.Result);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            ThrowHelper.ThrowTimedOut("send");
+            ThrowHelper.ThrowTimedOut("receive");
+            return default;
         }
         finally
         {
@@ -234,23 +287,23 @@ internal sealed class MessageIo(IProtocolContext port, Action throwIfClosed)
         }
     }
 
-    /// <summary>Sends a message this front created from the caller's bytes, disposing it if the send fails.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendCopyAsync(Message message, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>A send that completed at once: the same outcome as <see cref="TimedWait"/> gives one that waited.</summary>
+    private ValueTask Finish(ValueTask inner, CancellationTokenSource? cts, Message? disposeOnFailure, CancellationToken cancellationToken)
     {
-        CancellationTokenSource? cts = timeout == Timeout.InfiniteTimeSpan ? null : RentTimeout(timeout, cancellationToken);
         try
         {
-            await port.SendAsync(message, cts?.Token ?? cancellationToken).ConfigureAwait(false);
+            inner.GetAwaiter().GetResult();
+            return ValueTask.CompletedTask;
         }
         catch (OperationCanceledException) when (cts is not null && !cancellationToken.IsCancellationRequested)
         {
-            message.Dispose();
+            disposeOnFailure?.Dispose();
             ThrowHelper.ThrowTimedOut("send");
+            return default;
         }
         catch
         {
-            message.Dispose();
+            disposeOnFailure?.Dispose();
             throw;
         }
         finally
@@ -262,24 +315,11 @@ internal sealed class MessageIo(IProtocolContext port, Action throwIfClosed)
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<Message> ReceiveWithTimeoutAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        CancellationTokenSource cts = RentTimeout(timeout, cancellationToken);
-        try
-        {
-            return await port.ReceiveAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            ThrowHelper.ThrowTimedOut("receive");
-            return null!;
-        }
-        finally
-        {
-            ReturnTimeout(cts, cancellationToken);
-        }
-    }
+    /// <summary>The kept <see cref="TimedWait"/>, or a new one if it is in use (a socket's concurrent callers).</summary>
+    private TimedWait RentWait() => Interlocked.Exchange(ref _spareWait, null) ?? new TimedWait(this);
+
+    /// <summary>Called by a <see cref="TimedWait"/> once its result was read: nothing refers to it any more.</summary>
+    internal void ReturnWait(TimedWait wait) => Volatile.Write(ref _spareWait, wait);
 
     private static TimeSpan CheckTimeout(TimeSpan value) =>
         value == Timeout.InfiniteTimeSpan || value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(value), "a timeout is zero, positive or infinite");

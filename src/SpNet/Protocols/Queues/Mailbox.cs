@@ -174,11 +174,18 @@ internal sealed class Mailbox(int capacity)
 
     private void Recycle(Waiter waiter) => Interlocked.CompareExchange(ref _cached, waiter, null);
 
-    /// <summary>A receiver's reusable awaitable; reused only after a completion that no cancellation can race.</summary>
-    private sealed class Waiter(Mailbox owner) : IValueTaskSource<Message>
+    /// <summary>
+    /// A receiver's reusable awaitable; reused only after a completion that no cancellation can race. It completes
+    /// from a thread-pool work item that is the waiter itself, so the receiver never runs on the poster's thread
+    /// (a read loop, under the caller's locks), and queueing that work allocates nothing whatever the continuation
+    /// (the core's own asynchronous dispatch wraps any continuation but an async method's box in a new work item).
+    /// </summary>
+    private sealed class Waiter(Mailbox owner) : IValueTaskSource<Message>, IThreadPoolWorkItem
     {
-        private ManualResetValueTaskSourceCore<Message> _core = new() { RunContinuationsAsynchronously = true };
+        private ManualResetValueTaskSourceCore<Message> _core = new() { RunContinuationsAsynchronously = false };
         private bool _reusable;
+        private Message? _result;
+        private Exception? _error;
 
         public bool Pending;
         public CancellationTokenRegistration Registration;
@@ -197,14 +204,7 @@ internal sealed class Mailbox(int capacity)
             // Unregister first: once Dispose returns no cancellation callback can run against a reused waiter.
             Registration.Dispose();
             _reusable = true;
-            if (error is null)
-            {
-                _core.SetResult(message!);
-            }
-            else
-            {
-                _core.SetException(error);
-            }
+            Dispatch(message, error);
         }
 
         public void Cancel(CancellationToken token)
@@ -219,7 +219,30 @@ internal sealed class Mailbox(int capacity)
                 owner._waiters.Remove(this);
             }
             _reusable = false; // completed from inside its own callback: never reuse
-            _core.SetException(new OperationCanceledException(token));
+            Dispatch(null, new OperationCanceledException(token));
+        }
+
+        private void Dispatch(Message? message, Exception? error)
+        {
+            _result = message;
+            _error = error;
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+        }
+
+        void IThreadPoolWorkItem.Execute()
+        {
+            Message? message = _result;
+            Exception? error = _error;
+            _result = null;
+            _error = null;
+            if (error is null)
+            {
+                _core.SetResult(message!);
+            }
+            else
+            {
+                _core.SetException(error);
+            }
         }
 
         public Message GetResult(short token)

@@ -9,13 +9,18 @@ namespace SpNet.Protocols.Routing;
 /// fail it. It goes back to its queue for reuse only in <see cref="GetResult"/>, after its cancellation registration
 /// is disposed (which waits out a callback already running), so a late cancel can never reach a reused waiter.
 /// </summary>
-internal sealed class ReceiveWaiter : WaiterNode<ReceiveWaiter>, IValueTaskSource<Message>
+internal sealed class ReceiveWaiter : WaiterNode<ReceiveWaiter>, IValueTaskSource<Message>, IThreadPoolWorkItem
 {
     private static readonly Action<object?, CancellationToken> s_onCanceled = OnCanceled;
 
-    private ManualResetValueTaskSourceCore<Message> _core = new() { RunContinuationsAsynchronously = true };
+    // Completions that must not run the receiver inline go through the waiter itself as a thread-pool work item:
+    // the core's own asynchronous dispatch wraps any continuation but an async method's box in a new work item.
+    private ManualResetValueTaskSourceCore<Message> _core = new() { RunContinuationsAsynchronously = false };
     private CancellationTokenRegistration _registration;
     private ReceiveQueue? _queue;
+    private bool _inline;
+    private Message? _result;
+    private Exception? _error;
 
     public short Version => _core.Version;
 
@@ -26,7 +31,7 @@ internal sealed class ReceiveWaiter : WaiterNode<ReceiveWaiter>, IValueTaskSourc
     public void Start(ReceiveQueue queue)
     {
         _queue = queue;
-        _core.RunContinuationsAsynchronously = !SyncWait.InScope;
+        _inline = SyncWait.InScope;
     }
 
     /// <summary>Registers for cancellation; call after linking and outside the lock (an already-canceled token runs the callback here).</summary>
@@ -39,10 +44,40 @@ internal sealed class ReceiveWaiter : WaiterNode<ReceiveWaiter>, IValueTaskSourc
     }
 
     /// <summary>Completes a waiter that the caller has just unlinked (claimed) under the queue's lock. Call outside the lock.</summary>
-    public void Complete(Message message) => _core.SetResult(message);
+    public void Complete(Message message) => Dispatch(message, null);
 
     /// <summary>Fails a claimed waiter. Call outside the lock.</summary>
-    public void Fail(Exception error) => _core.SetException(error);
+    public void Fail(Exception error) => Dispatch(null, error);
+
+    private void Dispatch(Message? message, Exception? error)
+    {
+        _result = message;
+        _error = error;
+        if (_inline)
+        {
+            Execute();
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+        }
+    }
+
+    public void Execute()
+    {
+        Message? message = _result;
+        Exception? error = _error;
+        _result = null;
+        _error = null;
+        if (error is null)
+        {
+            _core.SetResult(message!);
+        }
+        else
+        {
+            _core.SetException(error);
+        }
+    }
 
     public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
 

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Threading.Tasks.Sources;
 using SpNet.Core;
 using SpNet.Internal;
 
@@ -11,12 +9,14 @@ namespace SpNet.Protocols.Routing;
 /// Used by PUSH, REQ and PAIR.
 /// </summary>
 /// <remarks>
-/// A sender with no room links a reusable <see cref="SendWaiter"/> into a list, retries, and only then waits; a
-/// wake-up (room, a new pipe, close) claims every linked waiter under the lock and completes it, and the sender
-/// retries. Waiters are kept for reuse, so a sender that keeps hitting a full pipe allocates nothing per wait
-/// (a pulse with a fresh TaskCompletionSource per wake-up, and Task.WaitAsync per cancellable wait, did).
+/// A sender with no room gets a reusable <see cref="SendWaiter"/>, which links itself into a list, retries, and only
+/// then waits; a wake-up (room, a new pipe, close) claims every linked waiter under the lock and queues its retry.
+/// The waiter is the sender's awaitable and runs the retries itself, with no async method around it, so a sender
+/// that keeps hitting a full pipe allocates nothing per wait (a pulse with a fresh TaskCompletionSource per
+/// wake-up, Task.WaitAsync per cancellable wait, and an async method's box per wait beyond the builder's small
+/// per-core cache, did).
 /// </remarks>
-internal sealed class LoadBalancer
+internal sealed partial class LoadBalancer
 {
     /// <summary>
     /// Most idle waiters kept for reuse (~100 B each): 1,000 REQ contexts on one pipe have ~870 senders waiting at
@@ -126,103 +126,24 @@ internal sealed class LoadBalancer
         WakeAll();
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SlowAsync(Message message, ISendOutcome? outcome, CancellationToken cancellationToken)
+    private ValueTask SlowAsync(Message message, ISendOutcome? outcome, CancellationToken cancellationToken)
     {
         SendWaiter waiter = RentWaiter();
-        CancellationTokenRegistration registration = default;
-        Pipe? used;
-        try
-        {
-            if (cancellationToken.CanBeCanceled)
-            {
-                registration = cancellationToken.UnsafeRegister(SendWaiter.OnCanceled, waiter);
-            }
-            while (true)
-            {
-                Link(waiter, cancellationToken);
-                if (TrySend(message, out used))
-                {
-                    Unlink(waiter);
-                    break;
-                }
-                if (_closed)
-                {
-                    Unlink(waiter);
-                    ThrowHelper.ThrowClosed("socket");
-                }
-                // Woken by room, a new pipe or close (then retry), or failed by cancellation (throws).
-                await new ValueTask(waiter, waiter.Version).ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            outcome?.Failed(message);
-            throw;
-        }
-        finally
-        {
-            // Dispose waits out a cancellation callback already running, so nothing touches the waiter once it is spare.
-            registration.Dispose();
-            ReturnWaiter(waiter);
-        }
-        outcome?.Sent(message, used!);
+        return waiter.Start(message, outcome, cancellationToken);
     }
 
-    /// <summary>Links the waiter before the caller retries, unless its token is already canceled (checked under the lock, see <see cref="Cancel"/>).</summary>
-    private void Link(SendWaiter waiter, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            _waiters.AddLast(waiter);
-        }
-    }
-
-    /// <summary>
-    /// Takes the waiter out after its retry succeeded (or the socket closed). If a wake-up or a cancellation claimed it
-    /// first, that completion already happened (claims complete under the lock): consume it so the waiter can be reused.
-    /// </summary>
-    private void Unlink(SendWaiter waiter)
-    {
-        lock (_gate)
-        {
-            if (waiter.Linked)
-            {
-                RemoveLocked(waiter);
-                return;
-            }
-        }
-        waiter.Consume();
-    }
-
-    /// <summary>Completes every linked waiter; each retries. Completions only queue the sender's continuation, so holding the lock is cheap.</summary>
+    /// <summary>Claims every linked waiter; each retries on the thread pool (or again at once, if it is still retrying).</summary>
     private void WakeAll()
     {
         lock (_gate)
         {
             while (_waiters.Head is { } waiter)
             {
-                RemoveLocked(waiter);
-                waiter.Wake();
+                _waiters.Remove(waiter);
+                waiter.WakeLocked();
             }
         }
     }
-
-    /// <summary>The cancellation callback: fails the waiter if it is still waiting; if it is retrying, the next <see cref="Link"/> sees the token.</summary>
-    private void Cancel(SendWaiter waiter, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (waiter.Linked)
-            {
-                RemoveLocked(waiter);
-                waiter.Fail(new OperationCanceledException(cancellationToken));
-            }
-        }
-    }
-
-    private void RemoveLocked(SendWaiter waiter) => _waiters.Remove(waiter);
 
     private SendWaiter RentWaiter()
     {
@@ -243,83 +164,13 @@ internal sealed class LoadBalancer
     {
         lock (_gate)
         {
-            if (waiter.Linked)
-            {
-                // Only if something unexpected threw between linking and waiting: leave the list, and do not reuse it.
-                RemoveLocked(waiter);
-                return;
-            }
-            // A completion nobody observed (same unexpected case) would reach the next sender: reuse only idle waiters.
-            if (_spareCount < MaxSpareWaiters && waiter.IsIdle)
+            if (_spareCount < MaxSpareWaiters)
             {
                 waiter.Next = _spares;
                 _spares = waiter;
                 _spareCount++;
             }
         }
-    }
-
-    /// <summary>
-    /// One waiting sender's awaitable, reused across its retries and then by later senders. It is completed only by
-    /// whoever unlinks it under the owner's lock (a wake-up or a cancellation), so it completes at most once per link,
-    /// and its result is always observed (awaited, or consumed by <see cref="Unlink"/>) before it is reset.
-    /// </summary>
-    private sealed class SendWaiter(LoadBalancer owner) : WaiterNode<SendWaiter>, IValueTaskSource
-    {
-        public static readonly Action<object?, CancellationToken> OnCanceled = static (state, token) =>
-        {
-            var waiter = (SendWaiter)state!;
-            waiter._owner.Cancel(waiter, token);
-        };
-
-        private readonly LoadBalancer _owner = owner;
-
-        // Continuations always run asynchronously: the completer is a pipe's write loop or a socket closing, and must
-        // not run the sender's retry and, after it, the application's code.
-        private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
-
-        public short Version => _core.Version;
-
-        /// <summary>Not completed since its last reset: safe to hand to another sender.</summary>
-        public bool IsIdle => _core.GetStatus(_core.Version) == ValueTaskSourceStatus.Pending;
-
-        public void Wake() => _core.SetResult(true);
-
-        public void Fail(Exception error) => _core.SetException(error);
-
-        /// <summary>Observes a completion nobody awaited (the retry had succeeded meanwhile) and makes the waiter reusable.</summary>
-        public void Consume()
-        {
-            try
-            {
-                _core.GetResult(_core.Version);
-            }
-            catch (OperationCanceledException)
-            {
-                // Canceled after the message was already placed: the send succeeded, which is what the caller sees.
-            }
-            finally
-            {
-                _core.Reset();
-            }
-        }
-
-        public void GetResult(short token)
-        {
-            try
-            {
-                _core.GetResult(token);
-            }
-            finally
-            {
-                _core.Reset();
-            }
-        }
-
-        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
-
-        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-            _core.OnCompleted(continuation, state, token, flags);
     }
 }
 
