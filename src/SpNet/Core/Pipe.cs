@@ -179,24 +179,6 @@ internal abstract class Pipe
     /// <summary>Gives the writer role back (and wakes the write loop if it waits for it).</summary>
     protected void ReleaseWriterRole() => _writerRole.Release();
 
-    /// <summary>Queues a message, waiting for room. Throws <see cref="SpNetException"/> (Closed) if the pipe closes first.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
-    {
-        if (TrySend(message))
-        {
-            return;
-        }
-        try
-        {
-            await _sendQueue.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            ThrowHelper.ThrowClosed("pipe");
-        }
-    }
-
     /// <summary>Closes at once, dropping queued messages. Idempotent.</summary>
     public void Close(SpError reason = SpError.None, string? detail = null)
     {

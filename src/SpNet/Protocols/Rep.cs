@@ -14,6 +14,7 @@ internal sealed class Rep : ProtocolBase, IContextProtocol, IHopLimited
 {
     private readonly ReplyRouter _router;
     private readonly ReplyContext _default;
+    private readonly SendWaiters _senders = new();
 
     public Rep(ProtocolInfo info, SocketStatistics statistics, int receiveCapacity) : base(info, statistics)
     {
@@ -43,7 +44,13 @@ internal sealed class Rep : ProtocolBase, IContextProtocol, IHopLimited
         return true;
     }
 
-    public override void RemovePipe(Pipe pipe) => _router.Remove(pipe);
+    public override void RemovePipe(Pipe pipe)
+    {
+        _router.Remove(pipe);
+        _senders.OnWritable(); // replies waiting for this pipe find it closed and are dropped
+    }
+
+    public override void OnPipeWritable(Pipe pipe) => _senders.OnWritable();
 
     public override ValueTask DeliverAsync(Pipe pipe, Message message) => _router.DeliverAsync(pipe, message);
 
@@ -55,10 +62,14 @@ internal sealed class Rep : ProtocolBase, IContextProtocol, IHopLimited
 
     public override ValueTask SendAsync(Message message, CancellationToken cancellationToken) => _default.SendAsync(message, cancellationToken);
 
-    public override void Close() => _router.Close();
+    public override void Close()
+    {
+        _router.Close();
+        _senders.Close();
+    }
 
     /// <summary>One worker's request/reply state: the backtrace of the request it holds.</summary>
-    private sealed class ReplyContext(Rep owner, bool ownsCancellation) : IProtocolContext
+    private sealed class ReplyContext(Rep owner, bool ownsCancellation) : IProtocolContext, ISendTarget, ISendOutcome
     {
         private readonly object _gate = new();
         private readonly CancellationTokenSource? _closing = ownsCancellation ? new CancellationTokenSource() : null;
@@ -105,29 +116,50 @@ internal sealed class Rep : ProtocolBase, IContextProtocol, IHopLimited
             return false;
         }
 
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
-        public async ValueTask SendAsync(Message message, CancellationToken cancellationToken)
+        /// <summary>The pipe a waiting reply must take (one reply per context at a time).</summary>
+        private Pipe? _replyPipe;
+
+        public ValueTask SendAsync(Message message, CancellationToken cancellationToken)
         {
             ThrowIfClosed();
             Pipe? pipe = TakeRoute(message);
             if (pipe is null || pipe.IsClosed)
             {
                 owner.Drop(message);
-                return;
+                return ValueTask.CompletedTask;
             }
-            try
+            if (pipe.TrySend(message))
             {
-                await pipe.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                return ValueTask.CompletedTask;
             }
-            catch (SpNetException ex) when (ex.Error == SpError.Closed)
+            _replyPipe = pipe;
+            return owner._senders.SendAsync(message, this, this, cancellationToken);
+        }
+
+        /// <summary>A waiting reply's retry: its pipe took it, or is gone and the reply is dropped (nobody to answer).</summary>
+        bool ISendTarget.TrySend(Message message, out Pipe? used)
+        {
+            Pipe pipe = _replyPipe!;
+            used = null;
+            if (pipe.IsClosed)
             {
-                owner.Drop(message); // closed while we waited for room
+                owner.Drop(message);
+                return true;
             }
-            catch
+            if (pipe.TrySend(message))
             {
-                Restore(message);
-                throw;
+                used = pipe;
+                return true;
             }
+            return false;
+        }
+
+        void ISendOutcome.Sent(Message message, Pipe? pipe) => _replyPipe = null;
+
+        void ISendOutcome.Failed(Message message)
+        {
+            _replyPipe = null;
+            Restore(message);
         }
 
         public void Close()

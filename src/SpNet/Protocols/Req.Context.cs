@@ -46,7 +46,7 @@ internal sealed partial class Req
             return owner._pipes.SendAsync(message, this, cancellationToken);
         }
 
-        void ISendOutcome.Sent(Message message, Pipe pipe) => Sent(message, pipe);
+        void ISendOutcome.Sent(Message message, Pipe? pipe) => Sent(message, pipe!);
 
         void ISendOutcome.Failed(Message message) => Unprepare(message);
 

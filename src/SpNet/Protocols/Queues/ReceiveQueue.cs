@@ -41,7 +41,7 @@ internal sealed class ReceiveQueue
         get => Volatile.Read(ref _capacity);
         set
         {
-            Volatile.Write(ref _capacity, Math.Max(1, value));
+            Interlocked.Exchange(ref _capacity, Math.Max(1, value));
             _room.Pulse();
         }
     }
@@ -61,18 +61,20 @@ internal sealed class ReceiveQueue
         {
             while (true)
             {
-                Task wake = _room.Arm();
+                AsyncPulse.Waiter wake = _room.Arm();
                 if (TryReserve())
                 {
+                    _room.Disarm(wake);
                     Write(m);
                     return;
                 }
                 if (_closed)
                 {
+                    _room.Disarm(wake);
                     m.Dispose();
                     return;
                 }
-                await wake.ConfigureAwait(false);
+                await AsyncPulse.WaitAsync(wake).ConfigureAwait(false);
             }
         }
     }

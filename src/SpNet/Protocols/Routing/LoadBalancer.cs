@@ -8,39 +8,19 @@ namespace SpNet.Protocols.Routing;
 /// take turns (round robin). When none has room, senders wait until one drains or a new pipe arrives.
 /// Used by PUSH, REQ and PAIR.
 /// </summary>
-/// <remarks>
-/// A sender with no room gets a reusable <see cref="SendWaiter"/>, which links itself into a list, retries, and only
-/// then waits; a wake-up (room, a new pipe, close) claims every linked waiter under the lock and queues its retry.
-/// The waiter is the sender's awaitable and runs the retries itself, with no async method around it, so a sender
-/// that keeps hitting a full pipe allocates nothing per wait (a pulse with a fresh TaskCompletionSource per
-/// wake-up, Task.WaitAsync per cancellable wait, and an async method's box per wait beyond the builder's small
-/// per-core cache, did).
-/// </remarks>
-internal sealed partial class LoadBalancer
+/// <remarks>Senders that find no room wait in <see cref="SendWaiters"/>, which retries them here.</remarks>
+internal sealed class LoadBalancer : ISendTarget
 {
-    /// <summary>
-    /// Most idle waiters kept for reuse (~100 B each): 1,000 REQ contexts on one pipe have ~870 senders waiting at
-    /// once, and with 256 spares each wait past them allocated a waiter. 4,096 covers NNG's deepest common use
-    /// without keeping an unbounded peak.
-    /// </summary>
-    private const int MaxSpareWaiters = 4096;
-
     private readonly object _gate = new();
+    private readonly SendWaiters _waiting = new();
     private Pipe[] _pipes = [];
     private int _next;
-    private volatile bool _closed;
-
-    // Guarded by _gate: the waiting senders (doubly linked, so a cancellation can leave from the middle) and the spares.
-    private WaiterList<SendWaiter> _waiters;
-    private SendWaiter? _spares;
-    private int _spareCount;
-
 
     /// <summary>Pipes currently attached.</summary>
     public int Count => Volatile.Read(ref _pipes).Length;
 
     /// <summary>Senders currently waiting for room (for tests and diagnostics).</summary>
-    internal int WaitingCount => _waiters.Count;
+    internal int WaitingCount => _waiting.Count;
 
     /// <summary>Attaches a pipe and wakes waiting senders.</summary>
     public void Add(Pipe pipe)
@@ -49,7 +29,7 @@ internal sealed partial class LoadBalancer
         {
             _pipes = [.. _pipes, pipe];
         }
-        WakeAll();
+        _waiting.OnWritable();
     }
 
     /// <summary>Detaches a pipe.</summary>
@@ -62,16 +42,7 @@ internal sealed partial class LoadBalancer
     }
 
     /// <summary>Signals that some pipe has room again.</summary>
-    public void OnWritable()
-    {
-        // The write loop made room before calling this; a sender links itself before retrying. The fence orders our
-        // read of the count after the room we made, so one of the two always sees the other (no lost wake-up).
-        Interlocked.MemoryBarrier();
-        if (_waiters.Count != 0)
-        {
-            WakeAll();
-        }
-    }
+    public void OnWritable() => _waiting.OnWritable();
 
     /// <summary>Gives the message to the next pipe with room. On true the pipe owns it.</summary>
     public bool TrySend(Message message, out Pipe? used)
@@ -106,7 +77,7 @@ internal sealed partial class LoadBalancer
     /// </summary>
     public ValueTask SendAsync(Message message, ISendOutcome? outcome, CancellationToken cancellationToken)
     {
-        if (_closed)
+        if (_waiting.IsClosed)
         {
             outcome?.Failed(message);
             ThrowHelper.ThrowClosed("socket");
@@ -116,70 +87,9 @@ internal sealed partial class LoadBalancer
             outcome?.Sent(message, used!);
             return ValueTask.CompletedTask;
         }
-        return SlowAsync(message, outcome, cancellationToken);
+        return _waiting.SendAsync(message, this, outcome, cancellationToken);
     }
 
     /// <summary>Fails every waiting sender with Closed.</summary>
-    public void Close()
-    {
-        _closed = true;
-        WakeAll();
-    }
-
-    private ValueTask SlowAsync(Message message, ISendOutcome? outcome, CancellationToken cancellationToken)
-    {
-        SendWaiter waiter = RentWaiter();
-        return waiter.Start(message, outcome, cancellationToken);
-    }
-
-    /// <summary>Claims every linked waiter; each retries on the thread pool (or again at once, if it is still retrying).</summary>
-    private void WakeAll()
-    {
-        lock (_gate)
-        {
-            while (_waiters.Head is { } waiter)
-            {
-                _waiters.Remove(waiter);
-                waiter.WakeLocked();
-            }
-        }
-    }
-
-    private SendWaiter RentWaiter()
-    {
-        lock (_gate)
-        {
-            if (_spares is { } spare)
-            {
-                _spares = spare.Next;
-                spare.Next = null;
-                _spareCount--;
-                return spare;
-            }
-        }
-        return new SendWaiter(this);
-    }
-
-    private void ReturnWaiter(SendWaiter waiter)
-    {
-        lock (_gate)
-        {
-            if (_spareCount < MaxSpareWaiters)
-            {
-                waiter.Next = _spares;
-                _spares = waiter;
-                _spareCount++;
-            }
-        }
-    }
-}
-
-/// <summary>What a sender does once <see cref="LoadBalancer.SendAsync(Message, ISendOutcome?, CancellationToken)"/> has given its message to a pipe, or once that send failed.</summary>
-internal interface ISendOutcome
-{
-    /// <summary>The message went to <paramref name="pipe"/>; called before the send completes.</summary>
-    void Sent(Message message, Pipe pipe);
-
-    /// <summary>The send failed (closed, canceled); called before the failure is thrown.</summary>
-    void Failed(Message message);
+    public void Close() => _waiting.Close();
 }

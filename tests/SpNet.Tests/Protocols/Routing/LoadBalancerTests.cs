@@ -175,7 +175,7 @@ public class LoadBalancerTests
 
         public Pipe? LastPipe { get; private set; }
 
-        public void Sent(Message message, Pipe pipe)
+        public void Sent(Message message, Pipe? pipe)
         {
             lock (Events)
             {

@@ -4,22 +4,126 @@ using SpNet.Internal;
 
 namespace SpNet.Protocols.Routing;
 
-internal sealed partial class LoadBalancer
+/// <summary>Where a waiting sender retries: a load balancer over all pipes, or the one pipe a reply must take.</summary>
+internal interface ISendTarget
 {
+    /// <summary>Gives the message to a pipe with room, without waiting; on true the pipe (or a drop) owns it and <paramref name="used"/> names the pipe, if any.</summary>
+    bool TrySend(Message message, out Pipe? used);
+}
+
+/// <summary>
+/// The senders of one socket waiting for room: a sender with no room takes a pooled <see cref="Waiter"/>, which
+/// links itself into the list, retries, and only then waits; a wake-up (room, a new pipe, close) claims every linked
+/// waiter under the lock and queues its retry. The waiter is the sender's awaitable and runs the retries itself,
+/// with no async method around it, so a sender that keeps hitting a full pipe allocates nothing per wait (a pulse
+/// with a fresh TaskCompletionSource per wake-up, Task.WaitAsync per cancellable wait, and an async method's box
+/// per wait beyond the builder's small per-core cache, did).
+/// </summary>
+internal sealed class SendWaiters
+{
+    /// <summary>
+    /// Most idle waiters kept for reuse (~100 B each): 1,000 REQ contexts on one pipe have ~870 senders waiting at
+    /// once, and with 256 spares each wait past them allocated a waiter. 4,096 covers NNG's deepest common use
+    /// without keeping an unbounded peak.
+    /// </summary>
+    private const int MaxSpareWaiters = 4096;
+
+    private readonly object _gate = new();
+    private volatile bool _closed;
+
+    // Guarded by _gate: the waiting senders (doubly linked, so a cancellation can leave from the middle) and the spares.
+    private WaiterList<Waiter> _waiters;
+    private Waiter? _spares;
+    private int _spareCount;
+
+    /// <summary>Senders currently waiting for room (for tests and diagnostics).</summary>
+    public int Count => _waiters.Count;
+
+    /// <summary>True once <see cref="Close"/> ran: waiting senders fail with Closed.</summary>
+    public bool IsClosed => _closed;
+
+    /// <summary>
+    /// Waits until <paramref name="target"/> takes <paramref name="message"/>. <paramref name="outcome"/>, when given,
+    /// learns which pipe took it or that the send failed, before the send completes.
+    /// </summary>
+    public ValueTask SendAsync(Message message, ISendTarget target, ISendOutcome? outcome, CancellationToken cancellationToken) =>
+        RentWaiter().Start(message, target, outcome, cancellationToken);
+
+    /// <summary>Signals that some pipe has room again (or a new pipe came).</summary>
+    public void OnWritable()
+    {
+        // The write loop made room before calling this; a sender links itself before retrying. The fence orders our
+        // read of the count after the room we made, so one of the two always sees the other (no lost wake-up).
+        Interlocked.MemoryBarrier();
+        if (_waiters.Count != 0)
+        {
+            WakeAll();
+        }
+    }
+
+    /// <summary>Fails every waiting sender, and every later one, with Closed.</summary>
+    public void Close()
+    {
+        _closed = true;
+        WakeAll();
+    }
+
+    /// <summary>Claims every linked waiter; each retries on the thread pool (or again at once, if it is still retrying).</summary>
+    private void WakeAll()
+    {
+        lock (_gate)
+        {
+            while (_waiters.Head is { } waiter)
+            {
+                _waiters.Remove(waiter);
+                waiter.WakeLocked();
+            }
+        }
+    }
+
+    private Waiter RentWaiter()
+    {
+        lock (_gate)
+        {
+            if (_spares is { } spare)
+            {
+                _spares = spare.Next;
+                spare.Next = null;
+                _spareCount--;
+                return spare;
+            }
+        }
+        return new Waiter(this);
+    }
+
+    private void ReturnWaiter(Waiter waiter)
+    {
+        lock (_gate)
+        {
+            if (_spareCount < MaxSpareWaiters)
+            {
+                waiter.Next = _spares;
+                _spares = waiter;
+                _spareCount++;
+            }
+        }
+    }
+
     /// <summary>
     /// One waiting send: the sender's awaitable, and the loop that retries it. It links itself into the owner's list
     /// before each retry (so a wake-up between the retry and the wait is not lost); a wake-up or a cancellation
     /// that claims it queues one retry, or, if a retry is running, asks it to go round again, so at most one retry
     /// runs at a time and only the retry completes the send. Kept for reuse by later senders once its result is read.
     /// </summary>
-    private sealed class SendWaiter(LoadBalancer owner) : WaiterNode<SendWaiter>, IValueTaskSource, IThreadPoolWorkItem
+    private sealed class Waiter(SendWaiters owner) : WaiterNode<Waiter>, IValueTaskSource, IThreadPoolWorkItem
     {
-        private static readonly Action<object?, CancellationToken> s_onCanceled = static (state, _) => ((SendWaiter)state!).OnCanceled();
+        private static readonly Action<object?, CancellationToken> s_onCanceled = static (state, _) => ((Waiter)state!).OnCanceled();
 
         // Continuations run inline: the send completes only in Run, on the sender's own thread before it awaits or
         // on a thread-pool work item, never under a lock or on a pipe's write loop.
         private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = false };
         private Message? _message;
+        private ISendTarget? _target;
         private ISendOutcome? _outcome;
         private CancellationToken _token;
         private CancellationTokenRegistration _registration;
@@ -31,9 +135,10 @@ internal sealed partial class LoadBalancer
         private bool _done;
 
         /// <summary>Starts retrying <paramref name="message"/>; the returned task completes once a pipe took it or the send failed.</summary>
-        public ValueTask Start(Message message, ISendOutcome? outcome, CancellationToken cancellationToken)
+        public ValueTask Start(Message message, ISendTarget target, ISendOutcome? outcome, CancellationToken cancellationToken)
         {
             _message = message;
+            _target = target;
             _outcome = outcome;
             _token = cancellationToken;
             lock (owner._gate)
@@ -111,7 +216,7 @@ internal sealed partial class LoadBalancer
                 Pipe? used;
                 try
                 {
-                    sent = owner.TrySend(_message!, out used);
+                    sent = _target!.TrySend(_message!, out used);
                 }
                 catch (Exception ex)
                 {
@@ -162,11 +267,12 @@ internal sealed partial class LoadBalancer
             Message message = _message!;
             ISendOutcome? outcome = _outcome;
             _message = null;
+            _target = null;
             _outcome = null;
             _token = default;
             if (error is null)
             {
-                outcome?.Sent(message, used!);
+                outcome?.Sent(message, used);
                 _core.SetResult(true);
             }
             else
@@ -194,4 +300,14 @@ internal sealed partial class LoadBalancer
             }
         }
     }
+}
+
+/// <summary>What a sender does once <see cref="SendWaiters.SendAsync"/> has given its message to a pipe, or once that send failed.</summary>
+internal interface ISendOutcome
+{
+    /// <summary>The message went to <paramref name="pipe"/> (null: the target dropped it, e.g. a reply whose pipe is gone); called before the send completes.</summary>
+    void Sent(Message message, Pipe? pipe);
+
+    /// <summary>The send failed (closed, canceled); called before the failure is thrown.</summary>
+    void Failed(Message message);
 }
