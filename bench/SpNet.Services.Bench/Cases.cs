@@ -58,25 +58,55 @@ internal static class Cases
         Print($"broadcast: {members} members (one other process), {broadcasts} broadcasts one at a time: time until all have it p50 {Percentile(times, 0.50):0.00} ms, p99 {Percentile(times, 0.99):0.00} ms, max {times[^1]:0.00} ms");
     }
 
-    public static async Task TunnelAsync(Cluster cluster, int messages, int size, int window, int runs)
+    public static async Task TunnelAsync(Cluster cluster, int messages, int size, int window, int runs, int roundTrips = 0)
     {
         string service = $"sink{window}";
         await using MemberProcess child = await MemberProcess.StartAsync(cluster.Args("sink", service, window));
         string pairUrl = child.Ready[1];
         ServiceClient client = cluster.Client();
         await Cluster.WaitForMembersAsync(client, service, 1);
+        await Cluster.WaitForMembersAsync(client, service + "-echo", 1);
         await using var pair = new Pair1Socket();
         await pair.DialAsync(pairUrl);
         byte[] body = new byte[size];
         await RunTunnelAsync(client, service, body, messages / 10); // warm-up
         await RawPairAsync(pair, body, messages / 10);
-        // Alternating runs: both see the same machine load, and the ratio of each pair is reported.
+        await WindowedPairAsync(pair, body, messages / 10, window);
+        // Alternating runs: all three see the same machine load, and the ratios of each run are reported.
         for (int run = 0; run < runs; run++)
         {
             double tunnelRate = await RunTunnelAsync(client, service, body, messages);
             double pairRate = await RawPairAsync(pair, body, messages);
-            Print($"tunnel (window {window}, member in another process): {messages} x {size} B one way: {tunnelRate:0} msg/s ({tunnelRate * size / 1048576:0.0} MiB/s); raw PAIR1 over tcp to the same process, next: {pairRate:0} msg/s; tunnel/raw {100 * tunnelRate / pairRate:0} %");
+            double windowed = await WindowedPairAsync(pair, body, messages, window);
+            Print($"tunnel (window {window}, member in another process): {messages} x {size} B one way: {tunnelRate:0} msg/s ({tunnelRate * size / 1048576:0.0} MiB/s); raw PAIR1 over tcp to the same process, next: {pairRate:0} msg/s; raw PAIR1 held to the same window, next: {windowed:0} msg/s; tunnel/raw {100 * tunnelRate / pairRate:0} %, windowed raw/raw {100 * windowed / pairRate:0} %, tunnel/windowed raw {100 * tunnelRate / windowed:0} %");
         }
+        if (roundTrips > 0)
+        {
+            await TunnelRoundTripAsync(client, service + "-echo", body, window, roundTrips);
+        }
+    }
+
+    /// <summary>
+    /// One message there and back at a time through a tunnel to an echo in the other process: the round trip a credit
+    /// grant also makes (data to the member, credit back), so <c>window / round trip</c> bounds what a tunnel can carry.
+    /// </summary>
+    private static async Task TunnelRoundTripAsync(ServiceClient client, string service, byte[] body, int window, int roundTrips)
+    {
+        await using Tunnel tunnel = await client.OpenTunnelAsync(service);
+        var times = new double[roundTrips];
+        for (int i = -roundTrips / 10; i < roundTrips; i++) // the first tenth warms up, unmeasured
+        {
+            long start = Stopwatch.GetTimestamp();
+            await tunnel.SendAsync(body);
+            _ = await tunnel.ReceiveAsync() ?? throw new InvalidOperationException("the echo completed early");
+            if (i >= 0)
+            {
+                times[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            }
+        }
+        Array.Sort(times);
+        double p50 = Percentile(times, 0.50);
+        Print($"tunnel round trip ({body.Length} B there and back, one at a time, {roundTrips} times): p50 {p50:0} us, p99 {Percentile(times, 0.99):0} us; a window of {window} over the p50 round trip: at most {window / p50 * 1e6:0} msg/s");
     }
 
     public static async Task TopicsAsync(Cluster cluster, int subscribers, int messages, int size)
@@ -163,7 +193,7 @@ internal static class Cases
         return messages / elapsed.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Sends the run's length, then the messages; timed until the receiver's answer.</summary>
+    /// <summary>Sends the run's length (4 bytes: no acknowledgements), then the messages; timed until the receiver's answer.</summary>
     private static async Task<double> RawPairAsync(Pair1Socket sender, byte[] body, int messages)
     {
         var elapsed = Stopwatch.StartNew();
@@ -178,6 +208,42 @@ internal static class Cases
         {
             throw new InvalidOperationException($"the receiver counted {BitConverter.ToInt32(answer.Body)} of {messages}");
         }
+        return messages / elapsed.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// Raw PAIR1 held to a tunnel's window by the application, as a tunnel holds it: at most <paramref name="window"/>
+    /// messages unacknowledged, the receiver acknowledging every half window. What this costs against
+    /// <see cref="RawPairAsync"/> is the window's cost on its own, whatever implements it.
+    /// </summary>
+    private static async Task<double> WindowedPairAsync(Pair1Socket sender, byte[] body, int messages, int window)
+    {
+        int ackEvery = window / 2;
+        var elapsed = Stopwatch.StartNew();
+        byte[] header = new byte[8];
+        BitConverter.TryWriteBytes(header, messages);
+        BitConverter.TryWriteBytes(header.AsSpan(4), ackEvery);
+        await sender.SendAsync(header);
+        int acked = 0;
+        for (int i = 0; i < messages; i++)
+        {
+            while (i - acked >= window)
+            {
+                using Message ack = await sender.ReceiveAsync();
+                acked = BitConverter.ToInt32(ack.Body);
+            }
+            await sender.SendAsync(body);
+        }
+        // The last ack and the final answer both carry the count when the run is a whole number of acks.
+        for (int seen = 0, expected = messages % ackEvery == 0 ? 2 : 1; seen < expected;)
+        {
+            using Message answer = await sender.ReceiveAsync();
+            if (BitConverter.ToInt32(answer.Body) == messages)
+            {
+                seen++;
+            }
+        }
+        elapsed.Stop();
         return messages / elapsed.Elapsed.TotalSeconds;
     }
 

@@ -90,9 +90,10 @@ internal static class Members
     }
 
     /// <summary>
-    /// A tunnel sink (counts what arrives, answers the count when the client completes), and a raw PAIR1 receiver doing
-    /// the same over plain tcp: the first message of a run is its length, the receiver answers after that many more.
-    /// Returns the receiver's address.
+    /// A tunnel sink (counts what arrives, answers the count when the client completes), a tunnel echo (service
+    /// <c>SERVICE-echo</c>, for the round trip), and a raw PAIR1 receiver doing the same as the sink over plain tcp:
+    /// the first message of a run is its length and, when 8 bytes, how often to acknowledge (the count so far, every
+    /// that many messages; 0 never); the receiver answers the count after that many more. Returns the receiver's address.
     /// </summary>
     private static async Task<string> SinkAsync(RegistryEndpoint registry, string service, int window, List<IAsyncDisposable> owned)
     {
@@ -106,6 +107,14 @@ internal static class Members
             }
             await tunnel.SendAsync(BitConverter.GetBytes(count), ct);
         });
+        ServiceHost echo = await HostAsync(registry, service + "-echo", owned, window);
+        echo.OnTunnel(async (tunnel, ct) =>
+        {
+            while (await tunnel.ReceiveAsync(ct) is { } body)
+            {
+                await tunnel.SendAsync(body, ct);
+            }
+        });
         var pair = new Pair1Socket();
         owned.Add(pair);
         string url = pair.Listen("tcp://127.0.0.1:0").Url;
@@ -115,14 +124,19 @@ internal static class Members
             {
                 while (true)
                 {
-                    int messages;
+                    int messages, ackEvery;
                     using (Message header = await pair.ReceiveAsync())
                     {
                         messages = BitConverter.ToInt32(header.Body);
+                        ackEvery = header.Body.Length >= 8 ? BitConverter.ToInt32(header.Body[4..]) : 0;
                     }
                     for (int i = 0; i < messages; i++)
                     {
                         (await pair.ReceiveAsync()).Dispose();
+                        if (ackEvery > 0 && (i + 1) % ackEvery == 0)
+                        {
+                            await pair.SendAsync(BitConverter.GetBytes(i + 1));
+                        }
                     }
                     await pair.SendAsync(BitConverter.GetBytes(messages));
                 }

@@ -26,7 +26,7 @@ if (which is "broadcast" or "all")
 }
 if (which is "tunnel" or "all")
 {
-    await Cases.TunnelAsync(cluster, messages: 200_000 / scale, size: 1024, window: Tunnel.DefaultWindow, runs: 3);
+    await Cases.TunnelAsync(cluster, messages: 200_000 / scale, size: 1024, window: Tunnel.DefaultWindow, runs: 3, roundTrips: 2_000 / scale);
     await Cases.TunnelAsync(cluster, messages: 200_000 / scale, size: 1024, window: 1024, runs: 2);
     await Cases.TunnelAsync(cluster, messages: 200_000 / scale, size: 1024, window: 4096, runs: 2);
 }
