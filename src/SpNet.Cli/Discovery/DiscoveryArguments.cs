@@ -171,6 +171,17 @@ internal sealed class DiscoveryArguments : IDisposable
             : throw new FormatException($"{flag} needs a positive whole number, got '{text}'");
     }
 
+    /// <summary>
+    /// The TLS settings of a registry connection (<c>discovery register|watch</c>) from <c>--cert F --key F --cacert F</c>,
+    /// or null when none is given.
+    /// </summary>
+    /// <exception cref="FormatException">Only one of <c>--cert</c> and <c>--key</c>, or any of them with <c>--etcd</c>
+    /// (etcd has its own: <c>--etcd-cert</c>, <c>--etcd-key</c>, <c>--etcd-cacert</c>).</exception>
+    public TlsOptions? RegistryTls() =>
+        Etcd.Count > 0 && (_values.ContainsKey("--cert") || _values.ContainsKey("--key") || _values.ContainsKey("--cacert"))
+            ? throw new FormatException("--cert, --key and --cacert are for tls+tcp:// registries; etcd takes --etcd-cert, --etcd-key and --etcd-cacert")
+            : Tls();
+
     /// <summary>The TLS settings from <c>--cert F --key F --cacert F</c>, or null when none is given.</summary>
     /// <exception cref="FormatException">Only one of <c>--cert</c> and <c>--key</c>.</exception>
     public TlsOptions? Tls() => TlsFrom("--cert", "--key", "--cacert");

@@ -14,8 +14,8 @@ public static class DiscoveryCommand
     private const string Usage =
         """
         usage: spcat discovery serve --survey URL --publish URL [--interval S] [--missed N] [--cert F --key F [--cacert F [--cluster]]]
-               spcat discovery register (--survey URL [--survey URL]... | --etcd URL[,URL]...) --service NAME --address ADDR [--meta k=v]... [--ttl S]
-               spcat discovery watch (--publish URL [--publish URL]... | --etcd URL[,URL]...) [--count N]
+               spcat discovery register (--survey URL [--survey URL]... | --etcd URL[,URL]...) --service NAME --address ADDR [--meta k=v]... [--ttl S] [--cert F --key F] [--cacert F]
+               spcat discovery watch (--publish URL [--publish URL]... | --etcd URL[,URL]...) [--count N] [--cert F --key F] [--cacert F]
           serve     run a registry: survey members on URL every S seconds (default 1), publish snapshots on URL;
                     prints the bound addresses, then one line per change; with --cert/--key (PEM) it serves tls+tcp://
                     URLs, with --cacert only members and watchers holding a certificate from that CA connect, and with
@@ -24,10 +24,15 @@ public static class DiscoveryCommand
           watch     follow every registry given and print one JSON line per change of the merged member set
                     (see docs/discovery.md)
           register and watch also take --survey URL --publish URL pairs (in order), as spcat service does;
+                    for tls+tcp:// registries --cacert F (PEM) is the CA the registry's certificate must chain to,
+                    and --cert F --key F (PEM) the certificate offered when the registry requires one;
                     --etcd names etcd endpoints instead of registries (repeatable; docs/discovery.md);
                     --ttl S is the etcd lease time to live (default 10); --etcd-cacert F, --etcd-cert F --etcd-key F
                     (PEM) for https endpoints; --etcd-user NAME with the password in SPNET_ETCD_PASSWORD
         """;
+
+    /// <summary>The TLS files (PEM) of a registry's member or watcher, as <c>serve</c> and <c>spcat service</c> take them.</summary>
+    private static readonly string[] s_registryTls = ["--cert", "--key", "--cacert"];
 
     /// <summary>Runs the command until Ctrl-C. Used by <c>Program.Main</c>.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -55,8 +60,8 @@ public static class DiscoveryCommand
             return args[0] switch
             {
                 "serve" => await ServeAsync(DiscoveryArguments.Parse(args[1..], "--survey", "--publish", "--interval", "--missed", "--cert", "--key", "--cacert", "--cluster"), output, cancellationToken).ConfigureAwait(false),
-                "register" => await RegisterAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Survey, ["--service", "--address", "--meta", .. DiscoveryArguments.EtcdFlags]), output, cancellationToken).ConfigureAwait(false),
-                "watch" => await WatchAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Publish, ["--count", .. DiscoveryArguments.EtcdFlags]), output, cancellationToken).ConfigureAwait(false),
+                "register" => await RegisterAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Survey, ["--service", "--address", "--meta", .. s_registryTls, .. DiscoveryArguments.EtcdFlags]), output, cancellationToken).ConfigureAwait(false),
+                "watch" => await WatchAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Publish, ["--count", .. s_registryTls, .. DiscoveryArguments.EtcdFlags]), output, cancellationToken).ConfigureAwait(false),
                 _ => throw new FormatException($"unknown command '{args[0]}'"),
             };
         }, cancellationToken).ConfigureAwait(false);
@@ -111,7 +116,7 @@ public static class DiscoveryCommand
         }
         var member = new ServiceMember(arguments.Required("--service"), arguments.Required("--address"),
             arguments.Meta.Count == 0 ? null : arguments.Meta.ToDictionary(StringComparer.Ordinal));
-        var registration = ServiceRegistration.Start(arguments.Backend(), member);
+        var registration = ServiceRegistration.Start(arguments.Backend(arguments.RegistryTls()), member);
         await using (registration.ConfigureAwait(false))
         {
             await output.WriteLineAsync(Encoding.UTF8.GetString(DiscoveryFormat.EncodeAnnouncement(member))).ConfigureAwait(false);
@@ -130,7 +135,7 @@ public static class DiscoveryCommand
             return 0;
         }
         int limit = arguments.Count("--count") ?? int.MaxValue;
-        var client = DiscoveryClient.Start(arguments.Backend());
+        var client = DiscoveryClient.Start(arguments.Backend(arguments.RegistryTls()));
         await using (client.ConfigureAwait(false))
         {
             int printed = 0;
