@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace SpNet;
@@ -12,8 +14,19 @@ namespace SpNet;
 /// <para>Ownership: a message belongs to exactly one owner. A successful send transfers it to SpNet; after a
 /// failed send the caller still owns it. A received message belongs to the caller, who should
 /// <see cref="Dispose"/> it to return its buffer to the pool (forgetting to is safe, just slower).</para>
-/// <para>Do not use a message after disposing it or after a successful send: its buffer may already hold
-/// another message. A message is not thread-safe.</para>
+/// <para>Misuse is detected: after a successful send, every member (reading <see cref="Body"/>,
+/// <see cref="BodyMemory"/> or <see cref="Header"/>, appending, sending it again…) throws
+/// <see cref="ObjectDisposedException"/> saying "this message was sent; a sent message belongs to the socket"; after
+/// <see cref="Dispose"/>, "this message was disposed"; while an awaited send is still pending, "this message is being
+/// sent". <see cref="Dispose"/> itself never throws: a second Dispose, or one after a send (a <c>using</c> around a
+/// send), does nothing. A send never hands this object to the pipeline: the contents move to a shell only SpNet can
+/// reach, so neither a sender (inproc included) nor a later Dispose can change what a receiver holds.</para>
+/// <para>What is not detected: message objects are pooled, and a released one is handed out again once about 1,024
+/// other messages have been released after it in the process (the pool is a first-in, first-out quarantine of that
+/// depth, so the next lines of a mistake are always caught). A reference kept beyond that may by then name another
+/// message, which it would read, change or dispose. Nor is a <see cref="Span{T}"/> or <see cref="Memory{T}"/> taken
+/// from <see cref="Body"/> or <see cref="BodyMemory"/> tracked: after the send or Dispose it points into a pooled
+/// buffer that may already hold another message. A message is not thread-safe.</para>
 /// </remarks>
 public sealed class Message : IDisposable
 {
@@ -29,6 +42,10 @@ public sealed class Message : IDisposable
     private int _bodyOffset;
     private int _bodyLength;
     private int _refCount = 1;
+    private int _state;
+
+    /// <summary>Where a message is in its life; every public member but <see cref="Dispose"/> needs <see cref="Live"/>.</summary>
+    private const int Live = 0, Sending = 1, Sent = 2, Disposed = 3;
 
     internal Message() { }
 
@@ -74,22 +91,64 @@ public sealed class Message : IDisposable
     }
 
     /// <summary>The body: the application payload.</summary>
-    public Span<byte> Body => _body.AsSpan(_bodyOffset, _bodyLength);
+    public Span<byte> Body
+    {
+        get
+        {
+            ThrowIfNotLive();
+            return _body.AsSpan(_bodyOffset, _bodyLength);
+        }
+    }
 
     /// <summary>The body as <see cref="Memory{T}"/>, valid until the message is disposed or sent.</summary>
-    public Memory<byte> BodyMemory => _body.AsMemory(_bodyOffset, _bodyLength);
+    public Memory<byte> BodyMemory
+    {
+        get
+        {
+            ThrowIfNotLive();
+            return _body.AsMemory(_bodyOffset, _bodyLength);
+        }
+    }
 
     /// <summary>The protocol header. Empty for cooked sockets except in raw mode.</summary>
-    public Span<byte> Header => _header.AsSpan(0, _headerLength);
+    public Span<byte> Header
+    {
+        get
+        {
+            ThrowIfNotLive();
+            return _header.AsSpan(0, _headerLength);
+        }
+    }
 
     /// <summary>Body length in bytes.</summary>
-    public int BodyLength => _bodyLength;
+    public int BodyLength
+    {
+        get
+        {
+            ThrowIfNotLive();
+            return _bodyLength;
+        }
+    }
 
     /// <summary>Header length in bytes.</summary>
-    public int HeaderLength => _headerLength;
+    public int HeaderLength
+    {
+        get
+        {
+            ThrowIfNotLive();
+            return _headerLength;
+        }
+    }
 
     /// <summary>Total length on the wire: header plus body.</summary>
-    public int Length => _headerLength + _bodyLength;
+    public int Length
+    {
+        get
+        {
+            ThrowIfNotLive();
+            return _headerLength + _bodyLength;
+        }
+    }
 
     /// <summary>Returns the body as a new array (allocates; for convenience code, not hot paths).</summary>
     public byte[] ToArray() => Body.ToArray();
@@ -100,6 +159,7 @@ public sealed class Message : IDisposable
     /// <summary>Appends bytes to the end of the body, growing it as needed.</summary>
     public void Append(ReadOnlySpan<byte> data)
     {
+        ThrowIfNotLive();
         int old = _bodyLength;
         Resize(old + data.Length);
         data.CopyTo(_body.AsSpan(_bodyOffset + old));
@@ -117,6 +177,7 @@ public sealed class Message : IDisposable
     public void Resize(int bodyLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bodyLength);
+        ThrowIfNotLive();
         if (_bodyOffset + bodyLength > _body.Length)
         {
             int size = Math.Max(bodyLength, _bodyLength * 2);
@@ -135,17 +196,23 @@ public sealed class Message : IDisposable
     /// <summary>Empties header and body (the buffers are kept for reuse).</summary>
     public void Clear()
     {
+        ThrowIfNotLive();
         _headerLength = 0;
         _bodyLength = 0;
         _bodyOffset = 0;
     }
 
     /// <summary>Empties the header.</summary>
-    public void ClearHeader() => _headerLength = 0;
+    public void ClearHeader()
+    {
+        ThrowIfNotLive();
+        _headerLength = 0;
+    }
 
     /// <summary>Appends bytes to the end of the header.</summary>
     public void AppendHeader(ReadOnlySpan<byte> data)
     {
+        ThrowIfNotLive();
         EnsureHeaderCapacity(_headerLength + data.Length);
         data.CopyTo(_header.AsSpan(_headerLength));
         _headerLength += data.Length;
@@ -154,6 +221,7 @@ public sealed class Message : IDisposable
     /// <summary>Appends a big-endian 32-bit value to the header.</summary>
     public void AppendHeaderUInt32(uint value)
     {
+        ThrowIfNotLive();
         EnsureHeaderCapacity(_headerLength + 4);
         BinaryPrimitives.WriteUInt32BigEndian(_header.AsSpan(_headerLength), value);
         _headerLength += 4;
@@ -162,6 +230,7 @@ public sealed class Message : IDisposable
     /// <summary>Inserts a big-endian 32-bit value at the front of the header (used by devices adding a hop).</summary>
     public void PrependHeaderUInt32(uint value)
     {
+        ThrowIfNotLive();
         EnsureHeaderCapacity(_headerLength + 4);
         Buffer.BlockCopy(_header, 0, _header, 4, _headerLength);
         BinaryPrimitives.WriteUInt32BigEndian(_header, value);
@@ -171,6 +240,7 @@ public sealed class Message : IDisposable
     /// <summary>Removes and returns the first 32-bit value of the header.</summary>
     public uint TrimHeaderUInt32()
     {
+        ThrowIfNotLive();
         if (_headerLength < 4) throw new SpNetException(SpError.Protocol, "message header is shorter than 4 bytes");
         uint value = BinaryPrimitives.ReadUInt32BigEndian(_header);
         _headerLength -= 4;
@@ -181,6 +251,7 @@ public sealed class Message : IDisposable
     /// <summary>Removes and returns the first 32-bit value of the body.</summary>
     public uint TrimBodyUInt32()
     {
+        ThrowIfNotLive();
         if (_bodyLength < 4) throw new SpNetException(SpError.Protocol, "message body is shorter than 4 bytes");
         uint value = BinaryPrimitives.ReadUInt32BigEndian(Body);
         _bodyOffset += 4;
@@ -234,9 +305,14 @@ public sealed class Message : IDisposable
     /// </summary>
     public uint PipeId
     {
-        get => Pipe?.Id ?? _pipeId;
+        get
+        {
+            ThrowIfNotLive();
+            return Pipe?.Id ?? _pipeId;
+        }
         set
         {
+            ThrowIfNotLive();
             _pipeId = value;
             Pipe = null;
         }
@@ -250,30 +326,122 @@ public sealed class Message : IDisposable
         return copy;
     }
 
-    /// <summary>Returns the buffers to the pool. Idempotent for a single owner; see the class remarks.</summary>
+    /// <summary>
+    /// Returns the buffers to the pool. Harmless when repeated or after a send (which already gave the message away);
+    /// see the class remarks for how long that holds.
+    /// </summary>
     public void Dispose()
     {
-        int left = Interlocked.Decrement(ref _refCount);
-        if (left == 0)
+        if (_state != Live)
         {
+            return; // sent, being sent or disposed: nothing of the caller's is left to release
+        }
+        if (Interlocked.Decrement(ref _refCount) == 0)
+        {
+            _state = Disposed;
             ReturnBody();
             _headerLength = 0;
             Pipe = null;
             _pipeId = 0;
             MessagePool.Return(this);
         }
-        else if (left < 0)
+    }
+
+    /// <summary>
+    /// Starts the caller's send: moves the contents into a pooled shell that only SpNet can reach and returns it, so
+    /// the caller's reference can no longer read or change what travels. Follow with <see cref="EndSend"/> or
+    /// <see cref="AbortSend"/>.
+    /// </summary>
+    internal Message BeginSend()
+    {
+        ThrowIfNotLive();
+        Message inFlight = MessagePool.Rent();
+        MoveContentsTo(inFlight);
+        _state = Sending;
+        return inFlight;
+    }
+
+    /// <summary>The send succeeded: this shell stays inert and goes back to the pool (its contents travel in the other).</summary>
+    internal void EndSend()
+    {
+        _state = Sent;
+        MessagePool.Return(this);
+    }
+
+    /// <summary>The send failed, so the caller still owns the message: the contents come back from <paramref name="inFlight"/>.</summary>
+    internal void AbortSend(Message inFlight)
+    {
+        inFlight.MoveContentsTo(this);
+        _state = Live;
+        inFlight._state = Disposed;
+        MessagePool.Return(inFlight);
+    }
+
+    /// <summary>
+    /// Ends a send of <paramref name="inFlight"/>: for a copy made of the caller's bytes (<paramref name="caller"/>
+    /// null), a failure disposes it; for the caller's own message, success leaves it inert and failure gives its
+    /// contents back.
+    /// </summary>
+    internal static void SettleSend(Message inFlight, Message? caller, bool sent)
+    {
+        if (caller is null)
         {
-            // A second Dispose by the same owner: keep the count pinned so a later reuse starts clean.
-            Interlocked.Exchange(ref _refCount, 0);
+            if (!sent)
+            {
+                inFlight.Dispose();
+            }
+        }
+        else if (sent)
+        {
+            caller.EndSend();
+        }
+        else
+        {
+            caller.AbortSend(inFlight);
         }
     }
+
+    /// <summary>Moves header, body and pipe to <paramref name="target"/>, leaving this shell empty (header arrays are swapped, not copied).</summary>
+    private void MoveContentsTo(Message target)
+    {
+        (target._header, _header) = (_header, target._header);
+        target._headerLength = _headerLength;
+        target._body = _body;
+        target._bodyOffset = _bodyOffset;
+        target._bodyLength = _bodyLength;
+        target.Pipe = Pipe;
+        target._pipeId = _pipeId;
+        _headerLength = 0;
+        _body = s_empty;
+        _bodyOffset = 0;
+        _bodyLength = 0;
+        Pipe = null;
+        _pipeId = 0;
+    }
+
+    private void ThrowIfNotLive()
+    {
+        if (_state != Live)
+        {
+            ThrowNotLive(_state);
+        }
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNotLive(int state) => throw new ObjectDisposedException(nameof(Message), state switch
+    {
+        Sending => "this message is being sent; until the send completes it belongs to the socket",
+        Sent => "this message was sent; a sent message belongs to the socket",
+        _ => "this message was disposed",
+    });
 
     /// <summary>Adds a reference so one message can sit in several pipe queues (fan-out without copies).</summary>
     internal void AddReference() => Interlocked.Increment(ref _refCount);
 
     internal void ResetForReuse()
     {
+        _state = Live;
         _refCount = 1;
         Pipe = null;
         _pipeId = 0;

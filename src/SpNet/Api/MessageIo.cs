@@ -57,26 +57,41 @@ internal sealed class MessageIo(IProtocolContext port, Action throwIfClosed)
         }
         // One wait for the room, the timeout and the copy's disposal on failure, with no async method around it
         // (see TimedWait).
-        return SendCopyAsync(message, timeout, cancellationToken);
+        return SendWaitingAsync(message, null, timeout, cancellationToken);
     }
 
+    /// <summary>
+    /// Sends the caller's message through the shell <see cref="Message.BeginSend"/> moves it into, so the caller's
+    /// reference is inert from here on: on success it stays so (any use throws), on failure it gets its contents back.
+    /// </summary>
     public ValueTask SendAsync(Message message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         throwIfClosed();
         cancellationToken.ThrowIfCancellationRequested();
-        if (port.TrySend(message))
+        Message inFlight = message.BeginSend();
+        bool sent;
+        try
         {
+            sent = port.TrySend(inFlight);
+        }
+        catch
+        {
+            message.AbortSend(inFlight);
+            throw;
+        }
+        if (sent)
+        {
+            message.EndSend();
             return ValueTask.CompletedTask;
         }
         TimeSpan timeout = _sendTimeout;
         if (timeout == TimeSpan.Zero)
         {
+            message.AbortSend(inFlight);
             ThrowHelper.ThrowTimedOut("send");
         }
-        return timeout == Timeout.InfiniteTimeSpan
-            ? port.SendAsync(message, cancellationToken)
-            : SendWithTimeoutAsync(message, timeout, cancellationToken);
+        return SendWaitingAsync(inFlight, message, timeout, cancellationToken);
     }
 
     public ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken)
@@ -113,7 +128,19 @@ internal sealed class MessageIo(IProtocolContext port, Action throwIfClosed)
     {
         ArgumentNullException.ThrowIfNull(message);
         throwIfClosed();
-        return port.TrySend(message);
+        Message inFlight = message.BeginSend();
+        bool sent;
+        try
+        {
+            sent = port.TrySend(inFlight);
+        }
+        catch
+        {
+            message.AbortSend(inFlight);
+            throw;
+        }
+        Message.SettleSend(inFlight, message, sent);
+        return sent;
     }
 
     public bool TryReceive(out Message? message)
@@ -218,41 +245,29 @@ internal sealed class MessageIo(IProtocolContext port, Action throwIfClosed)
         cts.Dispose();
     }
 
-    private ValueTask SendWithTimeoutAsync(Message message, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        CancellationTokenSource cts = RentTimeout(timeout, cancellationToken);
-        ValueTask inner;
-        try
-        {
-            inner = port.SendAsync(message, cts.Token);
-        }
-        catch
-        {
-            ReturnTimeout(cts, cancellationToken);
-            throw;
-        }
-        return inner.IsCompleted ? Finish(inner, cts, disposeOnFailure: null, cancellationToken) : RentWait().Send(inner, cts, disposeOnFailure: null, cancellationToken);
-    }
-
-    /// <summary>Sends a message this front created from the caller's bytes, disposing it if the send fails.</summary>
-    private ValueTask SendCopyAsync(Message message, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for room to send <paramref name="inFlight"/>: a copy this front made of the caller's bytes
+    /// (<paramref name="caller"/> null; disposed if the send fails) or the shell of the caller's message (see
+    /// <see cref="Message.SettleSend"/>).
+    /// </summary>
+    private ValueTask SendWaitingAsync(Message inFlight, Message? caller, TimeSpan timeout, CancellationToken cancellationToken)
     {
         CancellationTokenSource? cts = timeout == Timeout.InfiniteTimeSpan ? null : RentTimeout(timeout, cancellationToken);
         ValueTask inner;
         try
         {
-            inner = port.SendAsync(message, cts?.Token ?? cancellationToken);
+            inner = port.SendAsync(inFlight, cts?.Token ?? cancellationToken);
         }
         catch
         {
-            message.Dispose();
+            Message.SettleSend(inFlight, caller, sent: false);
             if (cts is not null)
             {
                 ReturnTimeout(cts, cancellationToken);
             }
             throw;
         }
-        return inner.IsCompleted ? Finish(inner, cts, message, cancellationToken) : RentWait().Send(inner, cts, message, cancellationToken);
+        return inner.IsCompleted ? Finish(inner, cts, inFlight, caller, cancellationToken) : RentWait().Send(inner, cts, inFlight, caller, cancellationToken);
     }
 
     private ValueTask<Message> ReceiveWithTimeoutAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -288,22 +303,23 @@ internal sealed class MessageIo(IProtocolContext port, Action throwIfClosed)
     }
 
     /// <summary>A send that completed at once: the same outcome as <see cref="TimedWait"/> gives one that waited.</summary>
-    private ValueTask Finish(ValueTask inner, CancellationTokenSource? cts, Message? disposeOnFailure, CancellationToken cancellationToken)
+    private ValueTask Finish(ValueTask inner, CancellationTokenSource? cts, Message inFlight, Message? caller, CancellationToken cancellationToken)
     {
         try
         {
             inner.GetAwaiter().GetResult();
+            Message.SettleSend(inFlight, caller, sent: true);
             return ValueTask.CompletedTask;
         }
         catch (OperationCanceledException) when (cts is not null && !cancellationToken.IsCancellationRequested)
         {
-            disposeOnFailure?.Dispose();
+            Message.SettleSend(inFlight, caller, sent: false);
             ThrowHelper.ThrowTimedOut("send");
             return default;
         }
         catch
         {
-            disposeOnFailure?.Dispose();
+            Message.SettleSend(inFlight, caller, sent: false);
             throw;
         }
         finally

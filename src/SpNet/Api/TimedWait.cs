@@ -5,8 +5,9 @@ namespace SpNet;
 
 /// <summary>
 /// A send or receive with a timeout, waiting on the protocol's own wait: when that completes, the timeout source goes
-/// back to its <see cref="MessageIo"/>, a cancellation by the timeout becomes TimedOut, and a copy made for the
-/// caller is disposed if the send failed. Written out by hand rather than as an async method because an async
+/// back to its <see cref="MessageIo"/>, a cancellation by the timeout becomes TimedOut, and the message sent is
+/// settled (<see cref="Message.SettleSend"/>: a copy made of the caller's bytes is disposed if the send failed; the
+/// caller's own message is given back on failure and left inert on success). Written out by hand rather than as an async method because an async
 /// method's box is pooled only in a small per-core cache: 1,000 REQ contexts each waiting with a timeout allocated
 /// ~75 B per round trip in such boxes. Its <see cref="MessageIo"/> keeps one for reuse, so a context's
 /// request/reply loop reuses the same one.
@@ -24,7 +25,8 @@ internal sealed class TimedWait : IValueTaskSource, IValueTaskSource<Message>
     private bool _isSend;
     private CancellationTokenSource? _timeout;
     private CancellationToken _callerToken;
-    private Message? _disposeOnFailure;
+    private Message? _inFlight;
+    private Message? _caller;
 
     public TimedWait(MessageIo owner)
     {
@@ -43,13 +45,14 @@ internal sealed class TimedWait : IValueTaskSource, IValueTaskSource<Message>
         return new ValueTask<Message>(this, _core.Version);
     }
 
-    /// <summary>Waits for <paramref name="inner"/>, a send that <paramref name="timeout"/> (if any) cancels; <paramref name="disposeOnFailure"/> is the caller's copy, disposed if the send fails.</summary>
-    public ValueTask Send(ValueTask inner, CancellationTokenSource? timeout, Message? disposeOnFailure, CancellationToken callerToken)
+    /// <summary>Waits for <paramref name="inner"/>, the send of <paramref name="inFlight"/> that <paramref name="timeout"/> (if any) cancels; settled as <see cref="Message.SettleSend"/> says.</summary>
+    public ValueTask Send(ValueTask inner, CancellationTokenSource? timeout, Message inFlight, Message? caller, CancellationToken callerToken)
     {
         _isSend = true;
         _timeout = timeout;
         _callerToken = callerToken;
-        _disposeOnFailure = disposeOnFailure;
+        _inFlight = inFlight;
+        _caller = caller;
         _send = inner.ConfigureAwait(false).GetAwaiter();
         _send.UnsafeOnCompleted(_onInnerCompleted);
         return new ValueTask(this, _core.Version);
@@ -80,11 +83,13 @@ internal sealed class TimedWait : IValueTaskSource, IValueTaskSource<Message>
         }
         _send = default;
         _receive = default;
-        if (error is not null)
+        if (_inFlight is not null)
         {
-            _disposeOnFailure?.Dispose();
+            // Before the caller continues, so it meets its message settled.
+            Message.SettleSend(_inFlight, _caller, sent: error is null);
         }
-        _disposeOnFailure = null;
+        _inFlight = null;
+        _caller = null;
         CancellationTokenSource? timeout = _timeout;
         _timeout = null;
         if (timeout is not null)
