@@ -49,7 +49,12 @@ public abstract partial class Socket
     /// </summary>
     public TimeSpan ReconnectMaxTime { get => s_reconnectMaxTime.Get(this); set => s_reconnectMaxTime.Set(this, value); }
 
-    /// <summary>Largest message accepted from a peer, in bytes (NNG_OPT_RECVMAXSZ). Default 1 MiB; 0 = no limit. A larger length header closes the pipe before anything is allocated.</summary>
+    /// <summary>
+    /// Largest message accepted from a peer, in bytes (NNG_OPT_RECVMAXSZ). Default 1 MiB; 0 = no limit. A larger length
+    /// header closes the pipe before anything is allocated. Applies to tcp, ipc, tls+tcp, ws and wss; not to inproc,
+    /// as in NNG (which accepts the option there and ignores it): an inproc peer is a socket of this process, whose
+    /// message is already in memory and is handed over without a copy, so there is no allocation to guard against.
+    /// </summary>
     public long MaxReceiveSize { get => s_receiveSizeMax.Get(this); set => s_receiveSizeMax.Set(this, value); }
 
     /// <summary>Messages each pipe's send queue holds (NNG_OPT_SENDBUF, per pipe; 1–8192). Default 128. Applies to pipes made afterwards.</summary>
