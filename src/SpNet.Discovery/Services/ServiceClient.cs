@@ -227,7 +227,7 @@ public sealed class ServiceClient : IAsyncDisposable
     /// what is published before they are connected does not reach them (fire-and-forget, as PUB).
     /// </summary>
     /// <exception cref="ArgumentException">The topic is empty or contains a zero character.</exception>
-    /// <exception cref="InvalidOperationException">No registries are set in the options (needed to list the publisher).</exception>
+    /// <exception cref="InvalidOperationException">Neither registries nor a backend are set in the options (the publisher is listed there).</exception>
     public ValueTask PublishAsync(string topic, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
         byte[] prefix = TopicFormat.Prefix(topic);
@@ -239,7 +239,7 @@ public sealed class ServiceClient : IAsyncDisposable
     /// <paramref name="count"/> subscribers are connected to it; false when <paramref name="timeout"/> passed first.
     /// Subscribers dial a new publisher about one registry heartbeat after it is listed.
     /// </summary>
-    /// <exception cref="InvalidOperationException">No registries are set in the options.</exception>
+    /// <exception cref="InvalidOperationException">Neither registries nor a backend are set in the options.</exception>
     public Task<bool> WaitForTopicSubscribersAsync(int count, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         PipeWait.ForAsync(Publisher().Socket, count, timeout, cancellationToken);
 
