@@ -184,8 +184,7 @@ internal sealed class Mailbox(int capacity)
     {
         private ManualResetValueTaskSourceCore<Message> _core = new() { RunContinuationsAsynchronously = false };
         private bool _reusable;
-        private Message? _result;
-        private Exception? _error;
+        private DeferredCompletion<Message> _outcome;
 
         public bool Pending;
         public CancellationTokenRegistration Registration;
@@ -224,26 +223,11 @@ internal sealed class Mailbox(int capacity)
 
         private void Dispatch(Message? message, Exception? error)
         {
-            _result = message;
-            _error = error;
+            _outcome.Set(message, error);
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }
 
-        void IThreadPoolWorkItem.Execute()
-        {
-            Message? message = _result;
-            Exception? error = _error;
-            _result = null;
-            _error = null;
-            if (error is null)
-            {
-                _core.SetResult(message!);
-            }
-            else
-            {
-                _core.SetException(error);
-            }
-        }
+        void IThreadPoolWorkItem.Execute() => _outcome.CompleteInto(ref _core);
 
         public Message GetResult(short token)
         {

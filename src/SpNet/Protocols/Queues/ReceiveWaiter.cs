@@ -19,8 +19,7 @@ internal sealed class ReceiveWaiter : WaiterNode<ReceiveWaiter>, IValueTaskSourc
     private CancellationTokenRegistration _registration;
     private ReceiveQueue? _queue;
     private bool _inline;
-    private Message? _result;
-    private Exception? _error;
+    private DeferredCompletion<Message> _outcome;
 
     public short Version => _core.Version;
 
@@ -51,8 +50,7 @@ internal sealed class ReceiveWaiter : WaiterNode<ReceiveWaiter>, IValueTaskSourc
 
     private void Dispatch(Message? message, Exception? error)
     {
-        _result = message;
-        _error = error;
+        _outcome.Set(message, error);
         if (_inline)
         {
             Execute();
@@ -63,21 +61,7 @@ internal sealed class ReceiveWaiter : WaiterNode<ReceiveWaiter>, IValueTaskSourc
         }
     }
 
-    public void Execute()
-    {
-        Message? message = _result;
-        Exception? error = _error;
-        _result = null;
-        _error = null;
-        if (error is null)
-        {
-            _core.SetResult(message!);
-        }
-        else
-        {
-            _core.SetException(error);
-        }
-    }
+    public void Execute() => _outcome.CompleteInto(ref _core);
 
     public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
 

@@ -220,29 +220,13 @@ internal sealed class SendWaiters
                 }
                 catch (Exception ex)
                 {
-                    lock (owner._gate)
-                    {
-                        if (Linked)
-                        {
-                            owner._waiters.Remove(this);
-                        }
-                        _running = false;
-                        _done = true;
-                    }
+                    End();
                     Finish(null, ex);
                     return;
                 }
                 if (sent)
                 {
-                    lock (owner._gate)
-                    {
-                        if (Linked)
-                        {
-                            owner._waiters.Remove(this);
-                        }
-                        _running = false;
-                        _done = true;
-                    }
+                    End();
                     Finish(used, null);
                     return;
                 }
@@ -256,6 +240,20 @@ internal sealed class SendWaiters
                 }
             }
             Finish(null, _canceled ? new OperationCanceledException(_token) : new SpNetException(SpError.Closed, "socket is closed"));
+        }
+
+        /// <summary>Leaves the list and stops taking wake-ups and cancellations, before <see cref="Finish"/>.</summary>
+        private void End()
+        {
+            lock (owner._gate)
+            {
+                if (Linked)
+                {
+                    owner._waiters.Remove(this);
+                }
+                _running = false;
+                _done = true;
+            }
         }
 
         /// <summary>Ends the send. Nothing may touch this waiter after the completion: its continuation may reuse it.</summary>
