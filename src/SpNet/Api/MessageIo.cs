@@ -69,20 +69,8 @@ internal sealed class MessageIo(IProtocolContext port, Action throwIfClosed)
         ArgumentNullException.ThrowIfNull(message);
         throwIfClosed();
         cancellationToken.ThrowIfCancellationRequested();
-        Message inFlight = message.BeginSend();
-        bool sent;
-        try
+        if (TrySendOwn(message, out Message inFlight))
         {
-            sent = port.TrySend(inFlight);
-        }
-        catch
-        {
-            message.AbortSend(inFlight);
-            throw;
-        }
-        if (sent)
-        {
-            message.EndSend();
             return ValueTask.CompletedTask;
         }
         TimeSpan timeout = _sendTimeout;
@@ -128,7 +116,21 @@ internal sealed class MessageIo(IProtocolContext port, Action throwIfClosed)
     {
         ArgumentNullException.ThrowIfNull(message);
         throwIfClosed();
-        Message inFlight = message.BeginSend();
+        if (TrySendOwn(message, out Message inFlight))
+        {
+            return true;
+        }
+        message.AbortSend(inFlight);
+        return false;
+    }
+
+    /// <summary>
+    /// Offers the caller's message, moved into <paramref name="inFlight"/>, without waiting. True: it is the socket's.
+    /// False: <paramref name="inFlight"/> still holds it, to wait with or to give back (<see cref="Message.AbortSend"/>).
+    /// </summary>
+    private bool TrySendOwn(Message message, out Message inFlight)
+    {
+        inFlight = message.BeginSend();
         bool sent;
         try
         {
@@ -139,7 +141,10 @@ internal sealed class MessageIo(IProtocolContext port, Action throwIfClosed)
             message.AbortSend(inFlight);
             throw;
         }
-        Message.SettleSend(inFlight, message, sent);
+        if (sent)
+        {
+            message.EndSend();
+        }
         return sent;
     }
 

@@ -4,7 +4,7 @@ using SpNet.Protocols.Routing;
 namespace SpNet.Protocols;
 
 /// <summary>
-/// A protocol whose sends never wait (BUS, STAR, polyamorous PAIR1): a send is <see cref="ProtocolBase.TrySend"/>,
+/// A protocol whose sends never wait (BUS, STAR, polyamorous PAIR1, raw SURVEYOR): a send is <see cref="ProtocolBase.TrySend"/>,
 /// which drops what cannot go at once, and received messages wait in one queue. Subclasses route the sends and
 /// check what arrives.
 /// </summary>

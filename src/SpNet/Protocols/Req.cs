@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using SpNet.Core;
 using SpNet.Protocols.Routing;
 
@@ -85,15 +84,10 @@ internal sealed partial class Req : RequestProtocol<Req.ReqContext>
 
     public override ValueTask DeliverAsync(Pipe pipe, Message message)
     {
-        if (message.BodyLength < 4)
+        if (!TryReadId(pipe, message, "reply shorter than a request id", out uint id))
         {
-            // NNG closes a pipe whose reply cannot even hold a request id.
-            message.Dispose();
-            Statistics.RecordProtocolError();
-            pipe.Close(SpError.Protocol, "reply shorter than a request id");
             return ValueTask.CompletedTask;
         }
-        uint id = BinaryPrimitives.ReadUInt32BigEndian(message.Body);
         lock (Gate)
         {
             if (!InFlight.TryGet(id, out ReqContext? context))

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using SpNet.Core;
 using SpNet.Protocols.Routing;
 
 namespace SpNet.Protocols;
@@ -74,6 +76,24 @@ internal abstract class RequestProtocol<TContext>(ProtocolInfo info, SocketStati
     }
 
     public void Dispose() => Close();
+
+    /// <summary>
+    /// Reads the id a reply or answer starts with. NNG closes a pipe whose message cannot even hold one: such a message
+    /// is disposed, counted as a protocol error, and its pipe closed with <paramref name="tooShort"/>.
+    /// </summary>
+    protected bool TryReadId(Pipe pipe, Message message, string tooShort, out uint id)
+    {
+        if (message.BodyLength < 4)
+        {
+            message.Dispose();
+            Statistics.RecordProtocolError();
+            pipe.Close(SpError.Protocol, tooShort);
+            id = 0;
+            return false;
+        }
+        id = BinaryPrimitives.ReadUInt32BigEndian(message.Body);
+        return true;
+    }
 
     /// <summary>A new context, starting with the default context's settings.</summary>
     protected abstract TContext CreateContext();

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using SpNet.Core;
 using SpNet.Protocols.Routing;
 
@@ -76,14 +75,10 @@ internal sealed class Surveyor : RequestProtocol<Surveyor.SurveyContext>
 
     public override ValueTask DeliverAsync(Pipe pipe, Message message)
     {
-        if (message.BodyLength < 4)
+        if (!TryReadId(pipe, message, "answer shorter than a survey id", out uint id))
         {
-            message.Dispose();
-            Statistics.RecordProtocolError();
-            pipe.Close(SpError.Protocol, "answer shorter than a survey id");
             return ValueTask.CompletedTask;
         }
-        uint id = BinaryPrimitives.ReadUInt32BigEndian(message.Body);
         lock (Gate)
         {
             // Under the lock, so an answer cannot slip into the queue of a survey that just ended or was replaced.
