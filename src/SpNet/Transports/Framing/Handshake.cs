@@ -45,6 +45,23 @@ internal static class Handshake
     }
 
     /// <summary>
+    /// Sends <paramref name="header"/> with one synchronous socket send and returns how many bytes the kernel took (the
+    /// caller writes the rest asynchronously). These are the connection's first bytes, so its send buffer is empty and
+    /// the kernel takes all 8 at once. Sending them through the stream's async path instead gave the socket a send
+    /// operation (~0.4 KB) that a pipe which never sends again (PULL, SUB) or only writes inline kept for its life.
+    /// </summary>
+    private static int SendAtOnce(System.Net.Sockets.Socket socket, byte[] header, string url)
+    {
+        int sent = socket.Send(header, System.Net.Sockets.SocketFlags.None, out System.Net.Sockets.SocketError error);
+        return error switch
+        {
+            System.Net.Sockets.SocketError.Success => sent,
+            System.Net.Sockets.SocketError.WouldBlock => 0,
+            _ => throw new SpNetException(SpError.ConnectionReset, $"{url}: connection failed during the SP handshake: {error}"),
+        };
+    }
+
+    /// <summary>
     /// Exchanges headers over <paramref name="stream"/> within <paramref name="timeout"/> and returns the peer's protocol id.
     /// </summary>
     public static async ValueTask<ushort> ExchangeAsync(Stream stream, ushort selfProtocol, TimeSpan timeout, string url, CancellationToken cancellationToken)
@@ -58,7 +75,11 @@ internal static class Handshake
         try
         {
             Write(buffer, selfProtocol);
-            await stream.WriteAsync(buffer, cts.Token).ConfigureAwait(false);
+            int sent = stream is System.Net.Sockets.NetworkStream network ? SendAtOnce(network.Socket, buffer, url) : 0;
+            if (sent < Size)
+            {
+                await stream.WriteAsync(buffer.AsMemory(sent), cts.Token).ConfigureAwait(false);
+            }
             await stream.ReadExactlyAsync(buffer, cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -80,6 +80,31 @@ public class HandshakeTests
     }
 
     [Fact]
+    public async Task ExchangeAsync_over_a_socket_leaves_it_without_an_async_send_operation()
+    {
+        // The socket keeps the operation object of its first async send for life (~0.4 KB); a pipe that never sends
+        // (PULL, SUB) must not get one from the handshake. Seen through the runtime's field for it: the second half
+        // proves the field is the one an async write fills.
+        var (a, b) = StreamPair.Create();
+        await using (a)
+        await using (b)
+        {
+            Task<ushort> left = Handshake.ExchangeAsync(a, 0x50, TimeSpan.FromSeconds(10), "test://a", CancellationToken.None).AsTask();
+            Task<ushort> right = Handshake.ExchangeAsync(b, 0x51, TimeSpan.FromSeconds(10), "test://b", CancellationToken.None).AsTask();
+            Assert.Equal((ushort)0x51, await left.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal((ushort)0x50, await right.WaitAsync(TimeSpan.FromSeconds(30)));
+
+            var field = typeof(System.Net.Sockets.Socket).GetField("_singleBufferSendEventArgs", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+            Assert.NotNull(field);
+            Assert.Null(field.GetValue(a.Socket));
+            Assert.Null(field.GetValue(b.Socket));
+
+            await a.WriteAsync(new byte[] { 1 });
+            Assert.NotNull(field.GetValue(a.Socket));
+        }
+    }
+
+    [Fact]
     public async Task ExchangeAsync_times_out_when_the_peer_stays_silent()
     {
         var (a, b) = StreamPair.Create();
