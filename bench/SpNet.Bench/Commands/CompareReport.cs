@@ -168,7 +168,7 @@ internal sealed class CompareReport(CompareMatrix plan, CompareResults results, 
             LatencyRow(CaseKind.ReqLatency, $"REQ/REP {Where(transport)}", transport, 64);
         }
         Line();
-        Line($"{plan.LatencyTrips:N0} timed round trips per run, after {BenchCase.LatencyWarmUp:N0} untimed ones.");
+        Line($"{plan.LatencyTrips:N0} timed round trips per run, after {BenchCase.LatencyWarmUpFor(plan.LatencyTrips):N0} untimed ones.");
         Line();
     }
 
