@@ -1,68 +1,46 @@
 namespace SpNet.Discovery;
 
 /// <summary>
-/// A member's answers to the SP registries: one RESPONDENT dialing every survey address and answering each survey
-/// with the member's JSON. RESPONDENT routes each answer back over the pipe its survey came in on, so one socket
-/// serves any number of registries. The dialers redial quickly (100 ms growing to the given bound), so answering
-/// resumes soon after a registry restart.
+/// A member's answers to the SP registries: one <see cref="SurveyLink"/> per survey address, each a RESPONDENT of its
+/// own with its own answer loop. Apart, so that a registry whose connection stalls or goes silent never delays the
+/// answers to the others, and so that each link can tell when its own registry has gone silent and redial it.
 /// </summary>
 internal sealed class RegistryAnnouncement : IDiscoveryAnnouncement
 {
-    private readonly RespondentSocket _socket = new();
-    private readonly byte[] _answer;
-    private readonly List<Dialer> _dialers = [];
-    private readonly SocketLoop _loop;
-    private long _answered;
+    private readonly List<SurveyLink> _links = [];
 
-    public RegistryAnnouncement(IReadOnlyList<string> surveyUrls, ServiceMember member, TimeSpan reconnectMaxTime, TlsOptions? tls, Microsoft.Extensions.Logging.ILogger? logger)
+    public RegistryAnnouncement(IReadOnlyList<string> surveyUrls, ServiceMember member, TimeSpan reconnectMaxTime, TimeSpan silenceTimeout, TlsOptions? tls, Microsoft.Extensions.Logging.ILogger? logger)
     {
-        _socket.Logger = logger;
-        _answer = DiscoveryFormat.EncodeAnnouncement(member);
-        _socket.ReconnectMinTime = TimeSpan.FromMilliseconds(100);
-        _socket.ReconnectMaxTime = reconnectMaxTime;
-        _socket.Linger = TimeSpan.Zero;
-        _socket.Tls = tls;
+        byte[] answer = DiscoveryFormat.EncodeAnnouncement(member);
         try
         {
             foreach (string url in surveyUrls)
             {
-                _dialers.Add(_socket.Dial(url));
+                _links.Add(new SurveyLink(url, answer, reconnectMaxTime, silenceTimeout, tls, logger));
             }
         }
         catch
         {
-            _socket.Dispose();
+            foreach (SurveyLink link in _links)
+            {
+                link.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
             throw;
         }
-        _loop = new SocketLoop(_socket, AnswerAsync);
     }
 
-    public bool IsConnected => _dialers.Exists(d => d.IsConnected);
+    public bool IsConnected => _links.Exists(l => l.IsConnected);
 
-    public long Renewals => Volatile.Read(ref _answered);
+    public long Renewals => _links.Sum(l => l.Answered);
 
-    public ValueTask DisposeAsync() => _loop.DisposeAsync();
+    /// <summary>Connections closed because their registry went silent, over every link (for tests and diagnostics).</summary>
+    public long SilentRedials => _links.Sum(l => l.SilentRedials);
 
-    private async Task AnswerAsync(CancellationToken stop)
+    public async ValueTask DisposeAsync()
     {
-        while (!stop.IsCancellationRequested)
+        foreach (SurveyLink link in _links)
         {
-            try
-            {
-                using (await _socket.ReceiveAsync(stop).ConfigureAwait(false))
-                {
-                }
-                await _socket.SendAsync(_answer, stop).ConfigureAwait(false);
-                Interlocked.Increment(ref _answered);
-            }
-            catch (SpNetException ex) when (ex.Error == SpError.Closed)
-            {
-                return;
-            }
-            catch (SpNetException)
-            {
-                // The survey's pipe went away before we answered: wait for the next survey.
-            }
+            await link.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -10,7 +10,7 @@ namespace SpNet.Discovery;
 /// </summary>
 public sealed class RegistryBackend : IDiscoveryBackend
 {
-    /// <summary>Default time without any message from a registry before a client stops trusting its view: 5 s (five default intervals).</summary>
+    /// <summary>Default time without any message from a registry before a client stops trusting its view and a client or member redials it: 5 s (five default intervals).</summary>
     public static readonly TimeSpan DefaultSilenceTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Creates the backend for <paramref name="registries"/>, in order (the first's meta wins when views disagree).</summary>
@@ -18,8 +18,11 @@ public sealed class RegistryBackend : IDiscoveryBackend
     /// <param name="reconnectMaxTime">Largest redial wait; null means <see cref="ServiceRegistration.DefaultReconnectMaxTime"/>.</param>
     /// <param name="silenceTimeout">
     /// How long a client waits for a registry's next snapshot (registries repeat theirs every interval) before it
-    /// treats that registry as lost; null means <see cref="DefaultSilenceTimeout"/>. Catches a partitioned registry
-    /// whose connection never breaks.
+    /// treats that registry as lost, and how long a client or member keeps a connection on which the registry sends
+    /// nothing (no snapshot, no survey) before it closes it and dials again; null means
+    /// <see cref="DefaultSilenceTimeout"/>. Catches a partitioned registry whose connection never breaks, and a
+    /// registry that came back while the connection to it was cut off. Keep it above the
+    /// registries' interval: a registry surveying less often than this would be redialed every timeout.
     /// </param>
     /// <param name="tls">
     /// TLS for <c>tls+tcp://</c> registries: the CA that issued the registries' certificates, and our certificate
@@ -56,7 +59,7 @@ public sealed class RegistryBackend : IDiscoveryBackend
     /// <summary>Largest redial wait of members and clients.</summary>
     public TimeSpan ReconnectMaxTime { get; }
 
-    /// <summary>How long a client trusts a silent registry's last snapshot.</summary>
+    /// <summary>How long a client trusts a silent registry's last snapshot, and a client or member a silent connection.</summary>
     public TimeSpan SilenceTimeout { get; }
 
     /// <summary>TLS used on every dial, or null.</summary>
@@ -77,7 +80,7 @@ public sealed class RegistryBackend : IDiscoveryBackend
         {
             throw new ArgumentException($"no survey address to register {member} with: {Description}");
         }
-        return new RegistryAnnouncement(surveys, member, ReconnectMaxTime, Tls, Logger);
+        return new RegistryAnnouncement(surveys, member, ReconnectMaxTime, SilenceTimeout, Tls, Logger);
     }
 
     /// <inheritdoc />

@@ -1,23 +1,35 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
 namespace SpNet.Discovery;
 
 /// <summary>
 /// A client's view of one SP registry: a SUB socket dialed to its publish address that hands every snapshot to the
 /// observer, and reports the registry lost when its connection drops or it stays silent for the silence timeout.
+/// A connection silent that long is also closed and dialed again: a registry that came back (restarted, or its host
+/// rebooted) while this client's connection to the old one was cut off publishes on new connections only, and a
+/// subscriber never sends, so nothing else would tell the client that its connection leads nowhere.
 /// Its receive limit admits any snapshot a registry with default caps can publish
 /// (<see cref="DiscoveryFormat.MaxSnapshotSize"/>), so no legal snapshot can blind a client.
 /// </summary>
-internal sealed class RegistryFollower : IAsyncDisposable
+internal sealed partial class RegistryFollower : IAsyncDisposable
 {
     private readonly SubSocket _socket = new();
     private readonly IDiscoveryObserver _observer;
     private readonly string _url;
+    private readonly TimeSpan _silenceTimeout;
+    private readonly Microsoft.Extensions.Logging.ILogger? _logger;
     private readonly SocketLoop _loop;
+    private Dialer _dialer;
+    private long _connectedAt;
 
     public RegistryFollower(string publishUrl, IDiscoveryObserver observer, TimeSpan reconnectMaxTime, TimeSpan silenceTimeout, TlsOptions? tls, Microsoft.Extensions.Logging.ILogger? logger)
     {
         _socket.Logger = logger;
         _url = publishUrl;
         _observer = observer;
+        _silenceTimeout = silenceTimeout;
+        _logger = logger;
         _socket.Subscribe(ReadOnlySpan<byte>.Empty);
         _socket.MaxReceiveSize = DiscoveryFormat.MaxSnapshotSize(RegistryOptions.DefaultMaxMembers);
         _socket.ReceiveTimeout = silenceTimeout;
@@ -30,9 +42,10 @@ internal sealed class RegistryFollower : IAsyncDisposable
         _socket.Linger = TimeSpan.Zero;
         _socket.Tls = tls;
         _socket.PipeRemoved += (_, _) => _observer.OnSourceLost(_url);
+        _socket.PipeAdded += (_, _) => Volatile.Write(ref _connectedAt, Stopwatch.GetTimestamp());
         try
         {
-            _socket.Dial(publishUrl);
+            _dialer = _socket.Dial(publishUrl);
         }
         catch
         {
@@ -44,14 +57,19 @@ internal sealed class RegistryFollower : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _loop.DisposeAsync();
 
+    /// <summary>Connections closed because the registry went silent on them (for tests and diagnostics).</summary>
+    public long SilentRedials { get; private set; }
+
     private async Task ReceiveAsync(CancellationToken stop)
     {
+        long lastSnapshot = Stopwatch.GetTimestamp();
         while (!stop.IsCancellationRequested)
         {
             ServiceSnapshot? snapshot;
             try
             {
                 using Message message = await _socket.ReceiveAsync(stop).ConfigureAwait(false);
+                lastSnapshot = Stopwatch.GetTimestamp();
                 snapshot = DiscoveryFormat.DecodeSnapshot(message.Body);
             }
             catch (SpNetException ex) when (ex.Error == SpError.Closed)
@@ -61,6 +79,11 @@ internal sealed class RegistryFollower : IAsyncDisposable
             catch (SpNetException ex) when (ex.Error == SpError.TimedOut)
             {
                 _observer.OnSourceLost(_url);
+                if (_dialer.IsConnected && Stopwatch.GetElapsedTime(Math.Max(lastSnapshot, Volatile.Read(ref _connectedAt))) >= _silenceTimeout)
+                {
+                    await RedialAsync().ConfigureAwait(false);
+                    lastSnapshot = Stopwatch.GetTimestamp();
+                }
                 continue;
             }
             catch (SpNetException)
@@ -75,4 +98,25 @@ internal sealed class RegistryFollower : IAsyncDisposable
             _observer.OnSnapshot(_url, snapshot);
         }
     }
+
+    private async Task RedialAsync()
+    {
+        SilentRedials++;
+        if (_logger is not null)
+        {
+            LogSilent(_logger, _url, _silenceTimeout.TotalSeconds);
+        }
+        await _dialer.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            _dialer = _socket.Dial(_url);
+        }
+        catch (SpNetException ex) when (ex.Error == SpError.Closed)
+        {
+            // Disposed meanwhile; the loop ends at its next receive.
+        }
+    }
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "discovery registry {PublishUrl}: no snapshot for {Seconds} s on an open connection; closing it and dialing again")]
+    private static partial void LogSilent(Microsoft.Extensions.Logging.ILogger logger, string publishUrl, double seconds);
 }
