@@ -41,7 +41,7 @@ public sealed class PackagingTests
 
             CatResult pack = await CatProcess.RunAsync(dotnet,
                 ["pack", Path.Combine(root, "src", "SpNet.Cli", "SpNet.Cli.csproj"), "-c", configuration, "--no-build", "-o", packages],
-                null, StepLimit, work, env);
+                null, BuildLimit, work, env);
             Assert.True(pack.ExitCode == 0, $"dotnet pack: {pack}");
             Assert.True(File.Exists(Path.Combine(packages, $"SpNet.Cli.{Version}.nupkg")), $"no package in {packages}: {pack}");
             Assert.True(File.Exists(Path.Combine(packages, $"SpNet.Cli.{Version}.snupkg")), "no symbol package");

@@ -63,7 +63,7 @@ public sealed class PayloadFileTests
     }
 
     [PeerFact(Peers.SpCat)]
-    public async Task An_endless_file_fails_at_once_with_an_error_naming_it()
+    public async Task An_endless_file_fails_with_an_error_naming_it()
     {
         if (!File.Exists("/dev/zero"))
         {
@@ -71,16 +71,17 @@ public sealed class PayloadFileTests
         }
         PeerTool spcat = Peers.Require(Peers.SpCat);
         // With a 1 GiB heap the read runs out of memory; without a limit it stops at the largest message (~2 GiB).
+        // Either way spcat fails with the file's name rather than reading forever. Reading and copying up to 2 GiB
+        // takes seconds on a quiet machine and over 30 s on a loaded one (seen under .ci/stress), so the bound is
+        // generous: what is asserted is that it ends, with that error.
         foreach (string[] environment in new[] { new[] { "DOTNET_GCHeapHardLimit=0x40000000" }, Array.Empty<string>() })
         {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
             await using PeerProcess process = PeerProcess.Start("env",
                 [.. environment, spcat.FileName, .. spcat.Arguments(["--push0", "--dial", "tcp://127.0.0.1:1", "--file", "/dev/zero"])],
-                TimeSpan.FromMinutes(1));
-            int exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+                TimeSpan.FromMinutes(3));
+            int exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(120));
             Assert.NotEqual(0, exit);
             Assert.Contains("Read from /dev/zero failed:", process.StandardError, StringComparison.Ordinal);
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed.TotalSeconds:0.0} s");
         }
     }
 }
