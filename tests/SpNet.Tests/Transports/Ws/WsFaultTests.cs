@@ -217,20 +217,12 @@ public sealed class WsFaultTests
     [Fact]
     public async Task Dialer_sends_nng_upgrade_request_bytes_vector_13()
     {
-        using var server = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        server.Start();
-        int port = ((IPEndPoint)server.LocalEndpoint).Port;
+        using var server = new HandWsServer();
+        int port = server.Port;
         await using var req = new ReqSocket();
         req.Dial($"ws://127.0.0.1:{port}/test");
-        using System.Net.Sockets.Socket accepted = await server.AcceptSocketAsync().WaitAsync(Eventually.DefaultTimeout);
-        using RawSpPeer peer = RawSpPeer.Wrap(accepted);
-        var head = new StringBuilder();
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
-        {
-            head.Append((char)(await peer.ReceiveExactlyAsync(1))[0]);
-        }
-        string text = head.ToString();
-        string key = text.Split("Sec-WebSocket-Key: ")[1].Split("\r\n")[0];
+        using HandWsServer.Upgrade upgrade = await server.AcceptUpgradeAsync();
+        (RawSpPeer peer, string text, string key) = (upgrade.Peer, upgrade.Head, upgrade.Key);
         Assert.Equal(24, key.Length);
         Assert.Equal(
             $"GET /test HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n" +
@@ -244,19 +236,12 @@ public sealed class WsFaultTests
     [InlineData("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAA\r\nSec-WebSocket-Protocol: rep.sp.nanomsg.org\r\n\r\n", "Accept")]
     public async Task Dialer_refuses_a_bad_upgrade_response_naming_the_url(string response, string expected)
     {
-        using var server = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        server.Start();
-        int port = ((IPEndPoint)server.LocalEndpoint).Port;
+        using var server = new HandWsServer();
+        int port = server.Port;
         await using var req = new ReqSocket();
         Task dial = req.DialAsync($"ws://127.0.0.1:{port}/x").AsTask();
-        using System.Net.Sockets.Socket accepted = await server.AcceptSocketAsync().WaitAsync(Eventually.DefaultTimeout);
-        using RawSpPeer peer = RawSpPeer.Wrap(accepted);
-        var head = new StringBuilder();
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
-        {
-            head.Append((char)(await peer.ReceiveExactlyAsync(1))[0]);
-        }
-        string key = head.ToString().Split("Sec-WebSocket-Key: ")[1].Split("\r\n")[0];
+        using HandWsServer.Upgrade upgrade = await server.AcceptUpgradeAsync();
+        (RawSpPeer peer, string key) = (upgrade.Peer, upgrade.Key);
         await peer.SendAsync(Encoding.ASCII.GetBytes(response.Replace("{accept}", SpNet.Transports.Ws.WsHandshake.AcceptFor(key), StringComparison.Ordinal)));
         var ex = await Assert.ThrowsAsync<SpNetException>(() => dial.WaitAsync(Eventually.DefaultTimeout));
         Assert.Contains($"ws://127.0.0.1:{port}/x", ex.Message, StringComparison.Ordinal);
@@ -280,23 +265,50 @@ public sealed class WsFaultTests
     [Fact]
     public async Task Dialer_keeps_a_frame_that_arrives_with_the_101()
     {
-        using var server = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        server.Start();
-        int port = ((IPEndPoint)server.LocalEndpoint).Port;
+        using var server = new HandWsServer();
         await using var pull = new PullSocket();
-        pull.Dial($"ws://127.0.0.1:{port}/");
-        using System.Net.Sockets.Socket accepted = await server.AcceptSocketAsync().WaitAsync(Eventually.DefaultTimeout);
-        using RawSpPeer peer = RawSpPeer.Wrap(accepted);
-        var head = new StringBuilder();
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
-        {
-            head.Append((char)(await peer.ReceiveExactlyAsync(1))[0]);
-        }
-        string key = head.ToString().Split("Sec-WebSocket-Key: ")[1].Split("\r\n")[0];
+        pull.Dial($"ws://127.0.0.1:{server.Port}/");
+        using HandWsServer.Upgrade upgrade = await server.AcceptUpgradeAsync();
+        (RawSpPeer peer, string key) = (upgrade.Peer, upgrade.Key);
         byte[] answer = Encoding.ASCII.GetBytes(
             "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
             $"Sec-WebSocket-Accept: {SpNet.Transports.Ws.WsHandshake.AcceptFor(key)}\r\nSec-WebSocket-Protocol: push.sp.nanomsg.org\r\n\r\n");
         await peer.SendAsync((byte[])[.. answer, 0x82, 0x04, .. "same"u8]); // an unmasked server frame in the same write
         Assert.Equal("same", await pull.ReceiveTextAsync());
+    }
+
+    /// <summary>A plain TCP listener on 127.0.0.1 that plays a ws server by hand, to see and answer a dialer's upgrade.</summary>
+    private sealed class HandWsServer : IDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _server = new(IPAddress.Loopback, 0);
+
+        public HandWsServer()
+        {
+            _server.Start();
+            Port = ((IPEndPoint)_server.LocalEndpoint).Port;
+        }
+
+        public int Port { get; }
+
+        /// <summary>Accepts the dialer and reads its upgrade request: the connection, the whole request head and its key.</summary>
+        public async Task<Upgrade> AcceptUpgradeAsync()
+        {
+            RawSpPeer peer = RawSpPeer.Wrap(await _server.AcceptSocketAsync().WaitAsync(Eventually.DefaultTimeout));
+            var head = new StringBuilder();
+            while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+            {
+                head.Append((char)(await peer.ReceiveExactlyAsync(1))[0]);
+            }
+            string text = head.ToString();
+            return new Upgrade(peer, text, text.Split("Sec-WebSocket-Key: ")[1].Split("\r\n")[0]);
+        }
+
+        public void Dispose() => _server.Dispose();
+
+        /// <summary>An accepted dialer and its upgrade request; disposing it closes the connection.</summary>
+        public sealed record Upgrade(RawSpPeer Peer, string Head, string Key) : IDisposable
+        {
+            public void Dispose() => Peer.Dispose();
+        }
     }
 }
