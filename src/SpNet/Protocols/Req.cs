@@ -24,18 +24,6 @@ internal sealed partial class Req : RequestProtocol<Req.ReqContext>
         set => Default.ResendTime = value;
     }
 
-    /// <summary>The id of the default context's request in flight (for tests and diagnostics).</summary>
-    internal uint CurrentId
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return Default.CurrentId;
-            }
-        }
-    }
-
     /// <summary>Requests in flight on all contexts.</summary>
     internal int InFlightCount
     {
@@ -49,6 +37,8 @@ internal sealed partial class Req : RequestProtocol<Req.ReqContext>
     }
 
     protected override ReqContext CreateContext() => new(this, Default.ResendTime);
+
+    protected override uint IdOf(ReqContext context) => context.CurrentId;
 
     public override bool AddPipe(Pipe pipe)
     {

@@ -42,6 +42,18 @@ internal abstract class RequestProtocol<TContext>(ProtocolInfo info, SocketStati
         set => Volatile.Write(ref _maxTtl, Backtrace.CheckTtl(value));
     }
 
+    /// <summary>The default context's id (REQ: its latest request's; SURVEYOR: its running survey's, 0 when none), for tests and diagnostics.</summary>
+    internal uint CurrentId
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return IdOf(Default);
+            }
+        }
+    }
+
     public IProtocolContext OpenContext()
     {
         if (_closed)
@@ -97,6 +109,9 @@ internal abstract class RequestProtocol<TContext>(ProtocolInfo info, SocketStati
 
     /// <summary>A new context, starting with the default context's settings.</summary>
     protected abstract TContext CreateContext();
+
+    /// <summary>The id <paramref name="context"/> has in flight (its request id or survey id).</summary>
+    protected abstract uint IdOf(TContext context);
 
     /// <summary>Runs first when the socket closes, before the contexts end.</summary>
     protected virtual void OnClosing()

@@ -42,19 +42,9 @@ internal sealed class Surveyor : RequestProtocol<Surveyor.SurveyContext>
         set => Default.SurveyTime = value;
     }
 
-    /// <summary>The default context's current survey id, 0 when none (tests, diagnostics).</summary>
-    internal uint CurrentId
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return Default.SurveyId;
-            }
-        }
-    }
-
     protected override SurveyContext CreateContext() => new(this, Default.SurveyTime, Volatile.Read(ref _answerCapacity));
+
+    protected override uint IdOf(SurveyContext context) => context.SurveyId;
 
     public override bool AddPipe(Pipe pipe)
     {
