@@ -35,20 +35,31 @@ public sealed partial class CatApp
         int count = _options.Count;
         for (int iterations = 0; count <= 0 || iterations < count; iterations++)
         {
-            Message message;
-            try
-            {
-                message = await socket.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (SpNetException ex) when (ex.Error is SpError.TimedOut or SpError.IncorrectState)
+            if (await ReceiveOrEndAsync(socket, cancellationToken).ConfigureAwait(false) is not { } message)
             {
                 return;
             }
-            catch (SpNetException ex)
-            {
-                throw new CatUsageException($"Receive error: {ErrorText.Of(ex)}", ex);
-            }
             Print(message);
+        }
+    }
+
+    /// <summary>
+    /// The next message to print, or null once a receive times out or has nothing more to wait for (no request or
+    /// survey outstanding): the loop then ends quietly. Any other error ends the run as a receive error.
+    /// </summary>
+    private static async Task<Message?> ReceiveOrEndAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await socket.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SpNetException ex) when (ex.Error is SpError.TimedOut or SpError.IncorrectState)
+        {
+            return null;
+        }
+        catch (SpNetException ex)
+        {
+            throw new CatUsageException($"Receive error: {ErrorText.Of(ex)}", ex);
         }
     }
 
@@ -134,18 +145,9 @@ public sealed partial class CatApp
                     expire = limit;
                 }
                 socket.ReceiveTimeout = expire;
-                Message message;
-                try
-                {
-                    message = await socket.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (SpNetException ex) when (ex.Error is SpError.TimedOut or SpError.IncorrectState)
+                if (await ReceiveOrEndAsync(socket, cancellationToken).ConfigureAwait(false) is not { } message)
                 {
                     break;
-                }
-                catch (SpNetException ex)
-                {
-                    throw new CatUsageException($"Cannot receive: {ErrorText.Of(ex)}", ex);
                 }
                 Print(message);
             }
