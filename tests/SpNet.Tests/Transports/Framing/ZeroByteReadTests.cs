@@ -222,6 +222,36 @@ public sealed class IdleChunkTests
         });
     }
 
+    [Theory]
+    [InlineData(0)] // the prefix alone
+    [InlineData(3)] // the prefix and 3 bytes of the body
+    public async Task A_frame_cut_short_waits_for_the_rest_holding_only_its_bytes(int bodyBytesFirst)
+    {
+        await WithPipeAsync(async (a, pipe, host) =>
+        {
+            const string text = "cut short, then finished";
+            byte[] frame = new byte[8 + text.Length];
+            FrameCodec.WritePrefix(frame, (ulong)text.Length, ipc: false);
+            System.Text.Encoding.ASCII.GetBytes(text, frame.AsSpan(8));
+            int first = 8 + bodyBytesFirst;
+
+            await a.WriteAsync(frame.AsMemory(0, first));
+            await Eventually.True(() => pipe.WaitingPartialLength == first, "waiting with only the frame's first bytes");
+            Assert.False(pipe.HasParkedChunk);
+
+            await a.WriteAsync(frame.AsMemory(first));
+            Assert.Equal(text, await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+            Assert.Equal(0, pipe.WaitingPartialLength);
+
+            // And again with a whole frame after it, in one write: both arrive intact.
+            await a.WriteAsync(frame.AsMemory(0, first));
+            await Eventually.True(() => pipe.WaitingPartialLength == first, "waiting again");
+            await a.WriteAsync(frame.AsMemory(first).ToArray().Concat(frame).ToArray());
+            Assert.Equal(text, await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+            Assert.Equal(text, await host.Received.Reader.ReadAsync().AsTask().WaitAsync(Limit));
+        });
+    }
+
     [Fact]
     public async Task A_frame_announced_large_reserves_what_arrived_once_the_budget_is_taken()
     {
