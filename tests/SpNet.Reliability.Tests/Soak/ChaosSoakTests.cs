@@ -7,9 +7,9 @@ using Xunit.Abstractions;
 namespace SpNet.Reliability.Tests.Soak;
 
 /// <summary>
-/// Chaos soak on the namespace cluster of <see cref="ClusterTests"/> (two SP registries, three services × three
-/// members, all spcat): for <c>SPNET_SOAK_SECONDS</c> (60 s by default, 1,800 s in long mode, <c>SPNET_LONG=1</c>)
-/// random member kills and restarts, host partitions (1–10 s, 1–30 s in long mode) and registry kills
+/// Chaos soak on the namespace cluster of <see cref="ClusterTests"/> (two SP registries, or a three-node etcd; three
+/// services × three members, all spcat): for <c>SPNET_SOAK_SECONDS</c> (60 s by default, 1,800 s in long mode, <c>SPNET_LONG=1</c>)
+/// random member kills and restarts, host partitions (1–10 s, 1–30 s in long mode) and registry (etcd node) kills
 /// (<see cref="Chaos"/>, seed <c>SPNET_SOAK_SEED</c>, printed), under a REQ/REP load (three clients, one request per
 /// 50 ms each) and a PUB/SUB load (one publisher on h1, 50 messages a second, a subscriber on each member host).
 /// Reported: requests answered / failed / resent, messages lost per subscriber, the longest any client went without
@@ -33,15 +33,26 @@ public sealed class ChaosSoakTests(ITestOutputHelper output) : UnobservedWatch
     private static TimeSpan MaxPartition => TimeSpan.FromSeconds(Mode.IsLong ? 30 : 10);
 
     [RootFact(Peers.SpCat)]
-    public async Task Members_registries_and_links_fail_at_random_under_request_and_topic_load()
+    public Task Members_registries_and_links_fail_at_random_under_request_and_topic_load() =>
+        RunAsync((net, spcat, lifetime) => new RegistryPlane(net, spcat, [1, 2], lifetime));
+
+    /// <summary>
+    /// The same soak over a three-node etcd: nodes on h1, h2 and h6, a host that is never cut, so that a node killed
+    /// while a members' host is cut off still leaves a quorum (the members' hosts h3–h5 hold no node).
+    /// </summary>
+    [RootFact(Peers.SpCat, Peers.Etcd)]
+    public Task Members_etcd_nodes_and_links_fail_at_random_under_request_and_topic_load() =>
+        RunAsync((net, _, lifetime) => new EtcdPlane(net, Peers.Require(Peers.Etcd), [1, 2, 6], lifetime));
+
+    private async Task RunAsync(Func<BridgedHosts, PeerTool, TimeSpan, IControlPlane> makePlane)
     {
         int seed = Mode.Int("SPNET_SOAK_SEED", Environment.TickCount);
         TimeSpan lifetime = Duration + TimeSpan.FromMinutes(10);
         PeerTool spcat = Peers.Require(Peers.SpCat);
         string loadBefore = LoadAverage.Now();
-        using BridgedHosts net = BridgedHosts.Create(5);
+        using BridgedHosts net = BridgedHosts.Create(6);
         await using Timeline timeline = new();
-        await using var plane = new RegistryPlane(net, spcat, [1, 2], lifetime);
+        await using IControlPlane plane = makePlane(net, spcat, lifetime);
         await using var run = new ClusterRun(net, plane, spcat, timeline, lifetime);
         // A reachable member exists at all times (Chaos keeps one), so a client waits at most for a lost member to leave
         // the view (nominal leave), for REQ to resend, and for a restarted member to join (one round): 4x for load, + 10 s.
