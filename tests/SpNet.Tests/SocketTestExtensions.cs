@@ -21,6 +21,19 @@ internal static class SocketTestExtensions
         Eventually.Within(socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(text)), $"sending '{text}' on {socket}", timeout);
 
     /// <summary>
+    /// One exchange both ways: <paramref name="socket"/> sends <paramref name="there"/>, which <paramref name="peer"/>
+    /// must receive, and <paramref name="peer"/> answers <paramref name="back"/>, which <paramref name="socket"/> must
+    /// receive (a request and its reply, or a ping and its pong), each bounded in time.
+    /// </summary>
+    public static async Task AssertExchangeAsync(this Socket socket, Socket peer, string there, string back)
+    {
+        await socket.SendTextAsync(there);
+        Assert.Equal(there, await peer.ReceiveTextAsync());
+        await peer.SendTextAsync(back);
+        Assert.Equal(back, await socket.ReceiveTextAsync());
+    }
+
+    /// <summary>
     /// Listens on 127.0.0.1 (port 0) and connects a raw SP peer announcing <paramref name="protocol"/>, handshake done:
     /// the peer that tests a socket's handling of bad or odd traffic.
     /// </summary>

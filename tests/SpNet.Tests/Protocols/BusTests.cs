@@ -44,10 +44,7 @@ public class BusTests
         a.Dial(b.ListenTcp());
         c.Dial(b.ListenTcp());
         await b.WaitForPipeCountAsync(2);
-        await a.SendTextAsync("from a");
-        Assert.Equal("from a", await b.ReceiveTextAsync());
-        await b.SendTextAsync("from b");
-        Assert.Equal("from b", await a.ReceiveTextAsync());
+        await a.AssertExchangeAsync(b, "from a", "from b");
         Assert.Equal("from b", await c.ReceiveTextAsync());
         Assert.False(c.TryReceive(out _), "bus forwarded a's message to c");
     }

@@ -12,10 +12,7 @@ public class Pair0Tests
         await using var a = new PairSocket();
         await using var b = new PairSocket();
         b.Dial(a.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("pair")).Url);
-        await a.SendTextAsync("ping");
-        Assert.Equal("ping", await b.ReceiveTextAsync());
-        await b.SendTextAsync("pong");
-        Assert.Equal("pong", await a.ReceiveTextAsync());
+        await a.AssertExchangeAsync(b, "ping", "pong");
     }
 
     [Fact]
@@ -30,10 +27,7 @@ public class Pair0Tests
         second.Dial(url);
         await Eventually.True(() => server.Statistics.PipesRejected >= 1, $"second peer rejected ({server.Statistics})");
         Assert.Equal(1, server.Statistics.CurrentPipes);
-        await server.SendTextAsync("only you");
-        Assert.Equal("only you", await first.ReceiveTextAsync());
-        await first.SendTextAsync("thanks");
-        Assert.Equal("thanks", await server.ReceiveTextAsync());
+        await server.AssertExchangeAsync(first, "only you", "thanks");
         Assert.False(second.TryReceive(out _));
     }
 

@@ -16,10 +16,7 @@ public class Pair1Tests
         await using var a = new Pair1Socket();
         await using var b = new Pair1Socket();
         b.Dial(a.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("pair1")).Url);
-        await a.SendTextAsync("ping");
-        Assert.Equal("ping", await b.ReceiveTextAsync());
-        await b.SendTextAsync("pong");
-        Assert.Equal("pong", await a.ReceiveTextAsync());
+        await a.AssertExchangeAsync(b, "ping", "pong");
         Assert.Equal(0x11, a.ProtocolId);
         Assert.Equal("pair1", a.ProtocolName);
         Assert.False(a.IsRaw);

@@ -77,10 +77,7 @@ public class RepTests
         // Others are still served.
         await using var req = new ReqSocket();
         req.Dial(url);
-        await req.SendTextAsync("still there?");
-        Assert.Equal("still there?", await rep.ReceiveTextAsync());
-        await rep.SendTextAsync("yes");
-        Assert.Equal("yes", await req.ReceiveTextAsync());
+        await req.AssertExchangeAsync(rep, "still there?", "yes");
     }
 
     [Fact]
@@ -125,10 +122,7 @@ public class RepTests
         // The socket still serves a new requester.
         await using var req = new ReqSocket();
         req.Dial(url);
-        await req.SendTextAsync("hi");
-        Assert.Equal("hi", await rep.ReceiveTextAsync());
-        await rep.SendTextAsync("hello");
-        Assert.Equal("hello", await req.ReceiveTextAsync());
+        await req.AssertExchangeAsync(rep, "hi", "hello");
     }
 
     [Fact]

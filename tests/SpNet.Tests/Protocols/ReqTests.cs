@@ -33,10 +33,7 @@ public class ReqTests
             await using var req = new ReqSocket();
             string bound = rep.Listen(url).Url;
             req.Dial(bound);
-            await req.SendTextAsync("ping");
-            Assert.Equal("ping", await rep.ReceiveTextAsync());
-            await rep.SendTextAsync("pong");
-            Assert.Equal("pong", await req.ReceiveTextAsync());
+            await req.AssertExchangeAsync(rep, "ping", "pong");
         }
     }
 
@@ -225,10 +222,7 @@ public class ReqTests
         await using var rep = new RepSocket();
         await using var req = new ReqSocket();
         req.Dial(rep.Listen(Addresses.Inproc("req-state")).Url);
-        await req.SendTextAsync("1");
-        Assert.Equal("1", await rep.ReceiveTextAsync());
-        await rep.SendTextAsync("2");
-        Assert.Equal("2", await req.ReceiveTextAsync());
+        await req.AssertExchangeAsync(rep, "1", "2");
         var ex = await Assert.ThrowsAsync<SpNetException>(async () => await req.ReceiveAsync());
         Assert.Equal(SpError.IncorrectState, ex.Error);
     }

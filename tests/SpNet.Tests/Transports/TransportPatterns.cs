@@ -23,10 +23,7 @@ internal sealed class TransportPatterns(Func<string> newAddress, Action<Socket, 
         await using var a = new PairSocket();
         await using var b = new PairSocket();
         await ConnectAsync(a, b);
-        await b.SendTextAsync("to listener");
-        Assert.Equal("to listener", await a.ReceiveTextAsync());
-        await a.SendTextAsync("to dialer");
-        Assert.Equal("to dialer", await b.ReceiveTextAsync());
+        await b.AssertExchangeAsync(a, "to listener", "to dialer");
     }
 
     public async Task PushPullAsync()

@@ -25,10 +25,7 @@ public sealed class WsTests
         await using var a = new PairSocket();
         await using var b = new PairSocket();
         await ConnectAsync(a, b, firstListens);
-        await a.SendTextAsync("ping");
-        Assert.Equal("ping", await b.ReceiveTextAsync());
-        await b.SendTextAsync("pong");
-        Assert.Equal("pong", await a.ReceiveTextAsync());
+        await a.AssertExchangeAsync(b, "ping", "pong");
     }
 
     [Theory]
