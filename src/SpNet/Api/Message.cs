@@ -21,10 +21,11 @@ namespace SpNet;
 /// sent". <see cref="Dispose"/> itself never throws: a second Dispose, or one after a send (a <c>using</c> around a
 /// send), does nothing. A send never hands this object to the pipeline: the contents move to a shell only SpNet can
 /// reach, so neither a sender (inproc included) nor a later Dispose can change what a receiver holds.</para>
-/// <para>What is not detected: message objects are pooled, and a released one is handed out again once about 1,024
-/// other messages have been released after it in the process (the pool is a first-in, first-out quarantine of that
-/// depth, so the next lines of a mistake are always caught). A reference kept beyond that may by then name another
-/// message, which it would read, change or dispose. Nor is a <see cref="Span{T}"/> or <see cref="Memory{T}"/> taken
+/// <para>What is not detected: message objects are pooled. The pool is first in, first out and hands a released
+/// object out again only after 1,024 other messages were released after it in the process (fewer only by threads
+/// taking one at that very instant), so a mistake in the lines right after a send or Dispose is caught; a reference
+/// kept longer may by then name another message, which it would read, change or dispose. Nor is a
+/// <see cref="Span{T}"/> or <see cref="Memory{T}"/> taken
 /// from <see cref="Body"/> or <see cref="BodyMemory"/> tracked: after the send or Dispose it points into a pooled
 /// buffer that may already hold another message. A message is not thread-safe.</para>
 /// </remarks>
