@@ -46,7 +46,7 @@ internal sealed class ServiceChannel : IAsyncDisposable
     /// <summary>The live members as of the last snapshot.</summary>
     public IReadOnlyList<ServiceMember> Members => Volatile.Read(ref _members);
 
-    /// <summary>True when the members are service hosts whose replies carry a status byte.</summary>
+    /// <summary>True when the members are service hosts whose replies carry a status byte (as of the last view that listed any).</summary>
     public bool Framed { get; private set; }
 
     public IReadOnlyList<string> RequestAddresses
@@ -79,7 +79,12 @@ internal sealed class ServiceChannel : IAsyncDisposable
             }
             IReadOnlyList<ServiceMember> members = snapshot.MembersOf(Service);
             Volatile.Write(ref _members, members);
-            Framed = members.Any(m => m.Meta.ContainsKey(ServiceMeta.Status));
+            if (members.Count > 0)
+            {
+                // Kept through a view with no member (a registry that just restarted lists nobody until its first
+                // round): replies to requests sent before it still carry the status byte.
+                Framed = members.Any(m => m.Meta.ContainsKey(ServiceMeta.Status));
+            }
             Sync(Requests, _requestDialers, Preferred(members).Select(m => m.Address), removed);
             Sync(Broadcasts, _broadcastDialers, AddressesOf(members, ServiceMeta.Broadcast), removed);
             Sync(Gathers, _gatherDialers, AddressesOf(members, ServiceMeta.Gather), removed);

@@ -120,11 +120,14 @@ public sealed class ServiceClient : IAsyncDisposable
         using ReqContext context = channel.Requests.OpenContext();
         context.SendTimeout = _options.RequestTimeout;
         context.ReceiveTimeout = _options.RequestTimeout;
+        // As the member that gets the request is chosen: a view that changes while the reply is on its way must not
+        // change how the reply is read.
+        bool framed = channel.Framed;
         try
         {
             await context.SendAsync(body, cancellationToken).ConfigureAwait(false);
             using Message reply = await context.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-            if (!channel.Framed)
+            if (!framed)
             {
                 return reply.ToArray();
             }
