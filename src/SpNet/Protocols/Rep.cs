@@ -10,7 +10,7 @@ namespace SpNet.Protocols;
 /// If the pipe is gone by then the reply is discarded silently, as in every SP implementation. Contexts share the
 /// request queue, so several workers can each hold a request and answer it independently.
 /// </summary>
-internal sealed class Rep : ProtocolBase, IContextProtocol, IHopLimited
+internal sealed partial class Rep : ProtocolBase, IContextProtocol, IHopLimited
 {
     private readonly ReplyRouter _router;
     private readonly ReplyContext _default;
@@ -69,7 +69,7 @@ internal sealed class Rep : ProtocolBase, IContextProtocol, IHopLimited
     }
 
     /// <summary>One worker's request/reply state: the backtrace of the request it holds.</summary>
-    private sealed class ReplyContext(Rep owner, bool ownsCancellation) : IProtocolContext, ISendTarget, ISendOutcome
+    private sealed partial class ReplyContext(Rep owner, bool ownsCancellation) : IProtocolContext, ISendTarget, ISendOutcome
     {
         private readonly object _gate = new();
         private readonly CancellationTokenSource? _closing = ownsCancellation ? new CancellationTokenSource() : null;
@@ -177,18 +177,40 @@ internal sealed class Rep : ProtocolBase, IContextProtocol, IHopLimited
             _closing?.Dispose();
         }
 
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<Message> WaitAsync(CancellationToken cancellationToken)
+        /// <summary>This context's receive that has to wait, kept for reuse (a context has one receive at a time).</summary>
+        private ReceiveWait? _spareWait;
+
+        private ValueTask<Message> WaitAsync(CancellationToken cancellationToken)
         {
-            if (_closing is null)
+            if (_closing is not null && cancellationToken.CanBeCanceled)
             {
-                return Accept(await owner._router.Requests.DequeueAsync(cancellationToken).ConfigureAwait(false));
+                return WaitLinkedAsync(cancellationToken);
             }
-            CancellationToken closing = _closing.Token;
-            using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, closing) : null;
+            ValueTask<Message> inner = owner._router.Requests.DequeueAsync(_closing?.Token ?? cancellationToken);
+            if (inner.IsCompleted)
+            {
+                try
+                {
+                    return ValueTask.FromResult(Accept(inner.Result));
+                }
+                catch (OperationCanceledException) when (_closing is not null && _closing.IsCancellationRequested)
+                {
+                    throw new SpNetException(SpError.Closed, "context is closed");
+                }
+            }
+            ReceiveWait wait = Interlocked.Exchange(ref _spareWait, null) ?? new ReceiveWait(this);
+            return wait.Start(inner);
+        }
+
+        /// <summary>A receive with the caller's own token as well as the context's close: one linked source per call.</summary>
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<Message> WaitLinkedAsync(CancellationToken cancellationToken)
+        {
+            CancellationToken closing = _closing!.Token;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, closing);
             try
             {
-                return Accept(await owner._router.Requests.DequeueAsync(linked?.Token ?? closing).ConfigureAwait(false));
+                return Accept(await owner._router.Requests.DequeueAsync(linked.Token).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (closing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
