@@ -38,4 +38,32 @@ public class RepContextTests
         await using RepContext context = rep.OpenContext();
         Assert.Equal(SpError.IncorrectState, (await Assert.ThrowsAsync<SpNetException>(async () => await context.SendAsync("no request"u8.ToArray()))).Error);
     }
+
+    [Fact]
+    public async Task A_waiting_receive_fails_with_Closed_when_its_context_closes_and_the_next_context_gets_the_request()
+    {
+        await using var rep = new RepSocket();
+        string url = rep.ListenTcp();
+        RepContext closing = rep.OpenContext();
+        ValueTask<Message> waiting = closing.ReceiveAsync();
+        Assert.False(waiting.IsCompleted);
+        await closing.DisposeAsync();
+        var error = await Assert.ThrowsAsync<SpNetException>(() => Eventually.Within(waiting.AsTask(), "the closed context's receive to fail"));
+        Assert.Equal(SpError.Closed, error.Error);
+
+        // Repeated waits on one context each get their request (the context reuses its waiting receive).
+        await using RepContext serving = rep.OpenContext();
+        await using var req = new ReqSocket();
+        req.Dial(url);
+        for (int i = 0; i < 3; i++)
+        {
+            ValueTask<Message> next = serving.ReceiveAsync();
+            await req.SendAsync(System.Text.Encoding.UTF8.GetBytes($"r{i}"));
+            using Message request = await Eventually.Within(next.AsTask(), "a request");
+            Assert.Equal($"r{i}", request.ToString());
+            await serving.SendAsync(request.Body.ToArray());
+            using Message reply = await Eventually.Within(req.ReceiveAsync().AsTask(), "the reply");
+            Assert.Equal($"r{i}", reply.ToString());
+        }
+    }
 }
