@@ -37,6 +37,9 @@ public sealed class ServiceHostSettings
     /// <summary>Credit window granted on each tunnel (messages); default <see cref="Tunnel.DefaultWindow"/>.</summary>
     public int TunnelWindow { get; set; } = Tunnel.DefaultWindow;
 
+    /// <summary>How far a tunnel's window may grow while it limits the flow (messages); default <see cref="Tunnel.DefaultMaxWindow"/>.</summary>
+    public int TunnelMaxWindow { get; set; } = Tunnel.DefaultMaxWindow;
+
     /// <summary>How long a tunnel send waits for credit; default 30 s.</summary>
     public TimeSpan TunnelSendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -84,6 +84,7 @@ public sealed class SpNetServiceHosts : IAsyncDisposable
         Meta = settings.Meta.Count == 0 ? null : new Dictionary<string, string>(settings.Meta, StringComparer.Ordinal),
         MaxConcurrency = settings.MaxConcurrency,
         TunnelWindow = settings.TunnelWindow,
+        TunnelMaxWindow = settings.TunnelMaxWindow,
         TunnelSendTimeout = settings.TunnelSendTimeout,
         Tls = settings.Tls?.ToOptions(),
         Logger = loggerFactory.CreateLogger($"SpNet.Services.{name}"),

@@ -14,12 +14,12 @@ internal sealed class ClientTunnelLink : ITunnelLink
 
     /// <summary>Dials <paramref name="url"/>, sends Open with our window and waits for the member's first credit.</summary>
     /// <exception cref="SpNetException">The member cannot be reached or did not accept within <paramref name="openTimeout"/>.</exception>
-    public static async Task<Tunnel> OpenAsync(string service, string url, TlsOptions? tls, int window, TimeSpan sendTimeout, TimeSpan openTimeout, CancellationToken cancellationToken)
+    public static async Task<Tunnel> OpenAsync(string service, string url, TlsOptions? tls, int window, int maxWindow, TimeSpan sendTimeout, TimeSpan openTimeout, CancellationToken cancellationToken)
     {
-        // Linger lets the Close frame leave before the socket goes; the peer's grants are bounded by our window.
+        // Linger lets the Close frame leave before the socket goes; what the peer sends is bounded by our window.
         var socket = new Pair1Socket { Tls = tls, Linger = TimeSpan.FromSeconds(1) };
         var link = new ClientTunnelLink(socket);
-        var tunnel = new Tunnel(link, service, url, window, sendTimeout);
+        var tunnel = new Tunnel(link, service, url, window, maxWindow, sendTimeout);
         link._tunnel = tunnel;
         socket.PipeRemoved += (_, _) => link._lost.Cancel();
         try

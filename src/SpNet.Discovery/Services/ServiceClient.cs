@@ -220,7 +220,7 @@ public sealed class ServiceClient : IAsyncDisposable
             throw new ServiceUnavailableException(service);
         }
         string address = addresses[(int)((uint)Interlocked.Increment(ref _nextTunnel) % (uint)addresses.Length)];
-        return await ClientTunnelLink.OpenAsync(service, address, ClusterTls.For(_options.Tls, service), _options.TunnelWindow,
+        return await ClientTunnelLink.OpenAsync(service, address, ClusterTls.For(_options.Tls, service), _options.TunnelWindow, _options.TunnelMaxWindow,
             _options.TunnelSendTimeout, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
     }
 

@@ -42,8 +42,18 @@ public sealed class ServiceClientOptions
     /// </summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The credit window this client grants on tunnels it opens (messages). Default <see cref="Tunnel.DefaultWindow"/>.</summary>
+    /// <summary>
+    /// The credit window this client grants on tunnels it opens, at the start (messages, 1 to 4,096). Default
+    /// <see cref="Tunnel.DefaultWindow"/>. It grows up to <see cref="TunnelMaxWindow"/> while it limits the flow.
+    /// </summary>
     public int TunnelWindow { get; set; } = Tunnel.DefaultWindow;
+
+    /// <summary>
+    /// How far a tunnel's window may grow (messages, 1 to 4,096): it doubles while the member runs out of credit and
+    /// this side's reader keeps up. Default <see cref="Tunnel.DefaultMaxWindow"/>; at or below <see cref="TunnelWindow"/>
+    /// the window does not grow. A tunnel holds at most this many unread messages (times their size) in memory.
+    /// </summary>
+    public int TunnelMaxWindow { get; set; } = Tunnel.DefaultMaxWindow;
 
     /// <summary>How long a tunnel send waits for credit before failing with <see cref="SpError.TimedOut"/>. Default 30 s.</summary>
     public TimeSpan TunnelSendTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -68,7 +78,8 @@ public sealed class ServiceClientOptions
 
     internal void Validate()
     {
-        Tunnel.CheckWindow(TunnelWindow);
+        Tunnel.CheckWindow(TunnelWindow, nameof(TunnelWindow));
+        Tunnel.CheckWindow(TunnelMaxWindow, nameof(TunnelMaxWindow));
         foreach (var (name, value) in (ReadOnlySpan<(string, TimeSpan)>)[(nameof(RequestTimeout), RequestTimeout), (nameof(ConnectTimeout), ConnectTimeout), (nameof(TunnelSendTimeout), TunnelSendTimeout), (nameof(ResendTime), ResendTime)])
         {
             if (value <= TimeSpan.Zero)

@@ -52,7 +52,7 @@ public sealed class ServiceHost : IAsyncDisposable
             RequestUrl = _requests.Listen(address).Url;
             GatherUrl = _gathers.Listen(ListenAddress.Sibling(address, "gather")).Url;
             BroadcastUrl = _broadcasts.Listen(ListenAddress.Sibling(address, "broadcast")).Url;
-            _tunnels = new TunnelAcceptor(ListenAddress.Sibling(address, "tunnel"), options.Tls, options.Service, options.TunnelWindow, options.TunnelSendTimeout, Accept);
+            _tunnels = new TunnelAcceptor(ListenAddress.Sibling(address, "tunnel"), options.Tls, options.Service, options.TunnelWindow, options.TunnelMaxWindow, options.TunnelSendTimeout, Accept);
         }
         catch
         {

@@ -44,8 +44,18 @@ public sealed class ServiceHostOptions
     /// <summary>How many handlers (request, gather, broadcast) run at once. Default <see cref="DefaultMaxConcurrency"/>; 1 to 4096.</summary>
     public int MaxConcurrency { get; set; } = DefaultMaxConcurrency;
 
-    /// <summary>Credit window the host grants on each tunnel it accepts (messages). Default <see cref="Tunnel.DefaultWindow"/>.</summary>
+    /// <summary>
+    /// Credit window the host grants on each tunnel it accepts at the start (messages, 1 to 4,096). Default
+    /// <see cref="Tunnel.DefaultWindow"/>. It grows up to <see cref="TunnelMaxWindow"/> while it limits the flow.
+    /// </summary>
     public int TunnelWindow { get; set; } = Tunnel.DefaultWindow;
+
+    /// <summary>
+    /// How far a tunnel's window may grow (messages, 1 to 4,096): it doubles while the client runs out of credit and
+    /// the handler keeps up. Default <see cref="Tunnel.DefaultMaxWindow"/>; at or below <see cref="TunnelWindow"/>
+    /// the window does not grow. A tunnel holds at most this many unread messages (times their size) in memory.
+    /// </summary>
+    public int TunnelMaxWindow { get; set; } = Tunnel.DefaultMaxWindow;
 
     /// <summary>How long a tunnel send waits for credit before failing with <see cref="SpError.TimedOut"/>. Default 30 s.</summary>
     public TimeSpan TunnelSendTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -71,7 +81,8 @@ public sealed class ServiceHostOptions
         {
             throw new ArgumentOutOfRangeException(nameof(MaxConcurrency), MaxConcurrency, "1 to 4096");
         }
-        Tunnel.CheckWindow(TunnelWindow);
+        Tunnel.CheckWindow(TunnelWindow, nameof(TunnelWindow));
+        Tunnel.CheckWindow(TunnelMaxWindow, nameof(TunnelMaxWindow));
         if (TunnelSendTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(TunnelSendTimeout), TunnelSendTimeout, "positive");

@@ -8,7 +8,8 @@ namespace SpNet.Discovery;
 /// connection of its own. Flow control is credit based: each end grants the other a window of messages
 /// (<see cref="DefaultWindow"/> unless set) and grants more as its application reads, so a sender whose window is used
 /// up waits in <see cref="SendAsync"/> (bounded by <see cref="SendTimeout"/> and its token) instead of filling buffers
-/// or stalling TCP. <see cref="CompleteAsync"/> ends this side's stream (the peer's <see cref="ReceiveAsync"/> returns
+/// or stalling TCP. The window grows by doubling, up to <see cref="MaxWindow"/>, while it is what limits the flow (the
+/// sender ran out of credit and this end's application had read everything the sender could send). <see cref="CompleteAsync"/> ends this side's stream (the peer's <see cref="ReceiveAsync"/> returns
 /// null after the last message); the connection closes once both sides have completed. When the connection is lost
 /// (the peer died), pending and later calls fail at once with <see cref="SpError.ConnectionReset"/>.
 /// Thread-safe; messages sent concurrently are ordered as the sends enter.
@@ -17,6 +18,12 @@ public sealed class Tunnel : IAsyncDisposable
 {
     /// <summary>The default window: 128 messages (NNG's default queue depth).</summary>
     public const int DefaultWindow = 128;
+
+    /// <summary>The default largest window a window may grow to: 1,024 messages.</summary>
+    public const int DefaultMaxWindow = 1024;
+
+    /// <summary>The largest window (and largest maximum) allowed: 4,096 messages.</summary>
+    private const int LargestWindow = 4096;
 
     /// <summary>How long <see cref="DisposeAsync"/> waits for the peer to complete before closing anyway.</summary>
     private static readonly TimeSpan s_closeWait = TimeSpan.FromSeconds(2);
@@ -27,23 +34,20 @@ public sealed class Tunnel : IAsyncDisposable
     private readonly CancellationTokenSource _broken = new();
     private readonly TaskCompletionSource _peerCompleted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _granted = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly int _grantBatch;
-    private int _held;
-    private int _consumedSinceGrant;
+    private readonly TunnelReceiveWindow _receiveWindow;
+    private long _creditTotal;
+    private long _reportedBlockedAt;
     private int _completed;
     private int _disposed;
     private SpNetException? _failure;
 
-    internal Tunnel(ITunnelLink link, string service, string peer, int window, TimeSpan sendTimeout)
+    internal Tunnel(ITunnelLink link, string service, string peer, int window, int maxWindow, TimeSpan sendTimeout)
     {
         _link = link;
         Service = service;
         Peer = peer;
-        Window = window;
+        _receiveWindow = new TunnelReceiveWindow(window, maxWindow);
         SendTimeout = sendTimeout;
-        // Granting in batches of half a window keeps the sender busy while the grant travels (one credit frame per
-        // 64 messages at the default window) without a frame per message.
-        _grantBatch = Math.Max(1, window / 2);
     }
 
     /// <summary>The service this tunnel reaches (client side) or serves (host side).</summary>
@@ -52,8 +56,17 @@ public sealed class Tunnel : IAsyncDisposable
     /// <summary>The other end: the member's tunnel address on the client side, the client's remote address on the host side.</summary>
     public string Peer { get; }
 
-    /// <summary>The window this end grants the peer: how many messages it may send before this side reads.</summary>
-    public int Window { get; }
+    /// <summary>
+    /// The window this end grants the peer now: how many messages it may send before this side reads. Starts at the
+    /// configured window and doubles, up to <see cref="MaxWindow"/>, while it limits the flow; it never shrinks.
+    /// </summary>
+    public int Window => _receiveWindow.Current;
+
+    /// <summary>How far <see cref="Window"/> may grow (the configured maximum, or the window itself when that is larger: no growth).</summary>
+    public int MaxWindow => _receiveWindow.Max;
+
+    /// <summary>Messages the peer has sent that this side has not read yet: never more than <see cref="Window"/> from a peer that keeps to its credit.</summary>
+    public long Unread => _receiveWindow.Unread;
 
     /// <summary>How long <see cref="SendAsync"/> waits for credit before failing with <see cref="SpError.TimedOut"/>.</summary>
     public TimeSpan SendTimeout { get; set; }
@@ -77,6 +90,7 @@ public sealed class Tunnel : IAsyncDisposable
         }
         if (!_credit.Wait(0, CancellationToken.None))
         {
+            await ReportBlockedAsync(cancellationToken).ConfigureAwait(false);
             await WaitForCreditAsync(cancellationToken).ConfigureAwait(false);
         }
         await SendFrameAsync(TunnelFrame.CreateData(body.Span), cancellationToken).ConfigureAwait(false);
@@ -107,14 +121,10 @@ public sealed class Tunnel : IAsyncDisposable
                 return null;
             }
         }
-        Interlocked.Decrement(ref _held);
-        if (Interlocked.Increment(ref _consumedSinceGrant) >= _grantBatch)
+        if (_receiveWindow.OnRead() is int grant and > 0)
         {
-            int grant = Interlocked.Exchange(ref _consumedSinceGrant, 0);
-            if (grant > 0)
-            {
-                await TrySendControlAsync(TunnelFrame.CreateGrant(TunnelFrame.Credit, grant)).ConfigureAwait(false);
-            }
+            // Not the read's token: a grant dropped on cancellation would shrink the peer's window for good.
+            await TrySendControlAsync(TunnelFrame.CreateGrant(TunnelFrame.Credit, grant), cancellationToken: CancellationToken.None).ConfigureAwait(false);
         }
         return body;
     }
@@ -128,7 +138,7 @@ public sealed class Tunnel : IAsyncDisposable
         }
         if (Volatile.Read(ref _failure) is null)
         {
-            await TrySendControlAsync(TunnelFrame.CreateClose(), bounded: true).ConfigureAwait(false);
+            await TrySendControlAsync(TunnelFrame.CreateClose(), bounded: true, CancellationToken.None).ConfigureAwait(false);
         }
         cancellationToken.ThrowIfCancellationRequested();
     }
@@ -159,11 +169,11 @@ public sealed class Tunnel : IAsyncDisposable
     /// <inheritdoc />
     public override string ToString() => $"tunnel of service '{Service}' with {Peer}";
 
-    internal static void CheckWindow(int window)
+    internal static void CheckWindow(int window, string name)
     {
-        if (window is < 1 or > 4096)
+        if (window is < 1 or > LargestWindow)
         {
-            throw new ArgumentOutOfRangeException(nameof(window), window, "a tunnel window is 1 to 4096 messages");
+            throw new ArgumentOutOfRangeException(name, window, "a tunnel window is 1 to 4096 messages");
         }
     }
 
@@ -181,7 +191,7 @@ public sealed class Tunnel : IAsyncDisposable
         switch (frame[0])
         {
             case TunnelFrame.Data:
-                if (Interlocked.Increment(ref _held) > Window)
+                if (!_receiveWindow.TryReceive())
                 {
                     Fail(new SpNetException(SpError.Protocol, $"{this}: the peer sent beyond the {Window}-message window"));
                     return;
@@ -189,8 +199,17 @@ public sealed class Tunnel : IAsyncDisposable
                 _incoming.Writer.TryWrite(frame[1..].ToArray());
                 break;
             case TunnelFrame.Open or TunnelFrame.Credit when TunnelFrame.ReadGrant(frame) is int grant and > 0:
+                // Counted before the release: a sender that then runs out reports a total that includes this grant.
+                Interlocked.Add(ref _creditTotal, grant);
                 _credit.Release(grant);
                 _granted.TrySetResult();
+                break;
+            case TunnelFrame.Blocked when TunnelFrame.ReadBlocked(frame) is long limit and > 0:
+                if (_receiveWindow.OnPeerBlocked(limit) is int extra and > 0)
+                {
+                    // Not awaited: this is the receive loop, and credit frames add up in any order.
+                    _ = TrySendControlAsync(TunnelFrame.CreateGrant(TunnelFrame.Credit, extra)).AsTask();
+                }
                 break;
             case TunnelFrame.Close:
                 _peerCompleted.TrySetResult();
@@ -232,6 +251,19 @@ public sealed class Tunnel : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Tells the peer, once per credit total, that this side ran out of credit there: the peer grows its window when
+    /// its application had already read everything up to that point.
+    /// </summary>
+    private async ValueTask ReportBlockedAsync(CancellationToken cancellationToken)
+    {
+        long limit = Volatile.Read(ref _creditTotal);
+        if (Interlocked.Exchange(ref _reportedBlockedAt, limit) != limit)
+        {
+            await TrySendControlAsync(TunnelFrame.CreateBlocked(limit), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async ValueTask WaitForCreditAsync(CancellationToken cancellationToken)
     {
         bool granted;
@@ -267,17 +299,18 @@ public sealed class Tunnel : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends a credit or close frame; a lost connection is reported by <see cref="LinkLost"/>, not here. The close frame
-    /// is bounded by the close wait: the link is a PAIR socket, whose send waits for a peer, so closing a tunnel whose
-    /// peer died before its loss was noticed waited forever (a DisposeAsync hung that way under load). A credit frame
-    /// is not bounded: dropping one would shrink the peer's window for good.
+    /// Sends a credit, blocked or close frame; a lost connection is reported by <see cref="LinkLost"/>, not here. The
+    /// close frame is bounded by the close wait: the link is a PAIR socket, whose send waits for a peer, so closing a
+    /// tunnel whose peer died before its loss was noticed waited forever (a DisposeAsync hung that way under load). A
+    /// credit frame is not bounded: dropping one would shrink the peer's window for good. A blocked frame is bounded by
+    /// the send's token: dropping one costs at most a missed growth.
     /// </summary>
-    private async ValueTask TrySendControlAsync(Message frame, bool bounded = false)
+    private async ValueTask TrySendControlAsync(Message frame, bool bounded = false, CancellationToken cancellationToken = default)
     {
         using CancellationTokenSource? bound = bounded ? new CancellationTokenSource(s_closeWait) : null;
         try
         {
-            await _link.SendAsync(frame, bound?.Token ?? CancellationToken.None).ConfigureAwait(false);
+            await _link.SendAsync(frame, bound?.Token ?? cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SpNetException or OperationCanceledException)
         {

@@ -17,20 +17,22 @@ internal sealed class TunnelAcceptor : IAsyncDisposable
     private readonly HashSet<uint> _lostBeforeOpen = [];
     private readonly string _service;
     private readonly int _window;
+    private readonly int _maxWindow;
     private readonly TimeSpan _sendTimeout;
     private readonly Action<Tunnel> _accepted;
     private readonly SocketLoop _loop;
 
-    public TunnelAcceptor(string url, TlsOptions? tls, string service, int window, TimeSpan sendTimeout, Action<Tunnel> accepted)
+    public TunnelAcceptor(string url, TlsOptions? tls, string service, int window, int maxWindow, TimeSpan sendTimeout, Action<Tunnel> accepted)
     {
         _service = service;
         _window = window;
+        _maxWindow = maxWindow;
         _sendTimeout = sendTimeout;
         _accepted = accepted;
         _socket.Tls = tls;
         _socket.Linger = TimeSpan.FromSeconds(1);
         // Sends on a polyamorous socket never wait and drop when the pipe queue is full; credit bounds what is queued
-        // per tunnel to the client's window (at most 4096) plus a few control frames, so this never drops.
+        // per tunnel to the client's window (at most 4096, grown or not) plus a few control frames, so this never drops.
         _socket.SendBufferSize = 8192;
         _socket.PipeRemoved += OnPipeRemoved;
         Url = _socket.Listen(url).Url;
@@ -77,7 +79,7 @@ internal sealed class TunnelAcceptor : IAsyncDisposable
                 {
                     return;
                 }
-                tunnel = new Tunnel(new Link(this, pipe), _service, $"pipe {pipe}", _window, _sendTimeout);
+                tunnel = new Tunnel(new Link(this, pipe), _service, $"pipe {pipe}", _window, _maxWindow, _sendTimeout);
                 _open.Add(pipe, tunnel);
                 opened = true;
             }
