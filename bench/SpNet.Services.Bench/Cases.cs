@@ -58,10 +58,16 @@ internal static class Cases
         Print($"broadcast: {members} members (one other process), {broadcasts} broadcasts one at a time: time until all have it p50 {Percentile(times, 0.50):0.00} ms, p99 {Percentile(times, 0.99):0.00} ms, max {times[^1]:0.00} ms");
     }
 
-    public static async Task TunnelAsync(Cluster cluster, int messages, int size, int window, int runs, int roundTrips = 0)
+    /// <summary>
+    /// The tunnel to a sink in the other process (its window starting at <paramref name="window"/> and growing up to
+    /// <paramref name="maxWindow"/>; equal: fixed), raw PAIR1 to the same process, and raw PAIR1 held to the largest
+    /// window the tunnel may use, alternating.
+    /// </summary>
+    public static async Task TunnelAsync(Cluster cluster, int messages, int size, int window, int maxWindow, int runs, int roundTrips = 0)
     {
-        string service = $"sink{window}";
-        await using MemberProcess child = await MemberProcess.StartAsync(cluster.Args("sink", service, window));
+        string service = $"sink{window}-{maxWindow}";
+        string windows = maxWindow > window ? $"window {window} growing up to {maxWindow}" : $"window {window} fixed";
+        await using MemberProcess child = await MemberProcess.StartAsync(cluster.Args("sink", service, window, maxWindow));
         string pairUrl = child.Ready[1];
         ServiceClient client = cluster.Client();
         await Cluster.WaitForMembersAsync(client, service, 1);
@@ -71,14 +77,14 @@ internal static class Cases
         byte[] body = new byte[size];
         await RunTunnelAsync(client, service, body, messages / 10); // warm-up
         await RawPairAsync(pair, body, messages / 10);
-        await WindowedPairAsync(pair, body, messages / 10, window);
+        await WindowedPairAsync(pair, body, messages / 10, maxWindow);
         // Alternating runs: all three see the same machine load, and the ratios of each run are reported.
         for (int run = 0; run < runs; run++)
         {
-            double tunnelRate = await RunTunnelAsync(client, service, body, messages);
+            (double tunnelRate, int reached) = await RunTunnelAsync(client, service, body, messages);
             double pairRate = await RawPairAsync(pair, body, messages);
-            double windowed = await WindowedPairAsync(pair, body, messages, window);
-            Print($"tunnel (window {window}, member in another process): {messages} x {size} B one way: {tunnelRate:0} msg/s ({tunnelRate * size / 1048576:0.0} MiB/s); raw PAIR1 over tcp to the same process, next: {pairRate:0} msg/s; raw PAIR1 held to the same window, next: {windowed:0} msg/s; tunnel/raw {100 * tunnelRate / pairRate:0} %, windowed raw/raw {100 * windowed / pairRate:0} %, tunnel/windowed raw {100 * tunnelRate / windowed:0} %");
+            double windowed = await WindowedPairAsync(pair, body, messages, maxWindow);
+            Print($"tunnel ({windows}, reached {reached}; member in another process): {messages} x {size} B one way: {tunnelRate:0} msg/s ({tunnelRate * size / 1048576:0.0} MiB/s); raw PAIR1 over tcp to the same process, next: {pairRate:0} msg/s; raw PAIR1 held to {maxWindow}, next: {windowed:0} msg/s; tunnel/raw {100 * tunnelRate / pairRate:0} %, windowed raw/raw {100 * windowed / pairRate:0} %, tunnel/windowed raw {100 * tunnelRate / windowed:0} %");
         }
         if (roundTrips > 0)
         {
@@ -175,7 +181,8 @@ internal static class Cases
         Print($"topics paced (bursts of {burst}, each awaited at all): 1 publisher, {subscribers} subscribers (one other process), {messages} x {size} B in {elapsed.Elapsed.TotalMilliseconds:0} ms: {messages / elapsed.Elapsed.TotalSeconds:0} msg/s to every subscriber ({(long)messages * subscribers / elapsed.Elapsed.TotalSeconds:0} deliveries/s), all delivered");
     }
 
-    private static async Task<double> RunTunnelAsync(ServiceClient client, string service, byte[] body, int messages)
+    /// <summary>Sends <paramref name="messages"/> through a new tunnel; the rate, and the window the sink's end had reached.</summary>
+    private static async Task<(double Rate, int Window)> RunTunnelAsync(ServiceClient client, string service, byte[] body, int messages)
     {
         await using Tunnel tunnel = await client.OpenTunnelAsync(service);
         var elapsed = Stopwatch.StartNew();
@@ -184,13 +191,13 @@ internal static class Cases
             await tunnel.SendAsync(body);
         }
         await tunnel.CompleteAsync();
-        byte[] count = (await tunnel.ReceiveAsync())!;
+        byte[] answer = (await tunnel.ReceiveAsync())!;
         elapsed.Stop();
-        if (BitConverter.ToInt32(count) != messages)
+        if (BitConverter.ToInt32(answer) != messages)
         {
-            throw new InvalidOperationException($"the host counted {BitConverter.ToInt32(count)} of {messages}");
+            throw new InvalidOperationException($"the host counted {BitConverter.ToInt32(answer)} of {messages}");
         }
-        return messages / elapsed.Elapsed.TotalSeconds;
+        return (messages / elapsed.Elapsed.TotalSeconds, BitConverter.ToInt32(answer.AsSpan(4)));
     }
 
     /// <summary>Sends the run's length (4 bytes: no acknowledgements), then the messages; timed until the receiver's answer.</summary>

@@ -28,7 +28,7 @@ internal static class Members
                     await CacheAsync(registry, Int(args[3]), Int(args[4]), owned);
                     break;
                 case "sink":
-                    ready += " " + await SinkAsync(registry, args[3], Int(args[4]), owned);
+                    ready += " " + await SinkAsync(registry, args[3], Int(args[4]), Int(args[5]), owned);
                     break;
                 case "subscribers":
                     await SubscribersAsync(registry, args[3], Int(args[4]), Int(args[5]), owned);
@@ -48,12 +48,16 @@ internal static class Members
         }
     }
 
-    private static async Task<ServiceHost> HostAsync(RegistryEndpoint registry, string service, List<IAsyncDisposable> owned, int? window = null)
+    private static async Task<ServiceHost> HostAsync(RegistryEndpoint registry, string service, List<IAsyncDisposable> owned, int? window = null, int? maxWindow = null)
     {
         var options = new ServiceHostOptions { Service = service, Registries = [registry] };
         if (window is int w)
         {
             options.TunnelWindow = w;
+        }
+        if (maxWindow is int max)
+        {
+            options.TunnelMaxWindow = max;
         }
         ServiceHost host = await ServiceHost.StartAsync(options);
         owned.Add(host);
@@ -90,14 +94,15 @@ internal static class Members
     }
 
     /// <summary>
-    /// A tunnel sink (counts what arrives, answers the count when the client completes), a tunnel echo (service
-    /// <c>SERVICE-echo</c>, for the round trip), and a raw PAIR1 receiver doing the same as the sink over plain tcp:
-    /// the first message of a run is its length and, when 8 bytes, how often to acknowledge (the count so far, every
-    /// that many messages; 0 never); the receiver answers the count after that many more. Returns the receiver's address.
+    /// A tunnel sink (counts what arrives; when the client completes, answers the count and the window its end had
+    /// reached), a tunnel echo (service <c>SERVICE-echo</c>, for the round trip), and a raw PAIR1 receiver doing the
+    /// same as the sink over plain tcp: the first message of a run is its length and, when 8 bytes, how often to
+    /// acknowledge (the count so far, every that many messages; 0 never); the receiver answers the count after that
+    /// many more. Returns the receiver's address.
     /// </summary>
-    private static async Task<string> SinkAsync(RegistryEndpoint registry, string service, int window, List<IAsyncDisposable> owned)
+    private static async Task<string> SinkAsync(RegistryEndpoint registry, string service, int window, int maxWindow, List<IAsyncDisposable> owned)
     {
-        ServiceHost host = await HostAsync(registry, service, owned, window);
+        ServiceHost host = await HostAsync(registry, service, owned, window, maxWindow);
         host.OnTunnel(async (tunnel, ct) =>
         {
             int count = 0;
@@ -105,9 +110,9 @@ internal static class Members
             {
                 count++;
             }
-            await tunnel.SendAsync(BitConverter.GetBytes(count), ct);
+            await tunnel.SendAsync((byte[])[.. BitConverter.GetBytes(count), .. BitConverter.GetBytes(tunnel.Window)], ct);
         });
-        ServiceHost echo = await HostAsync(registry, service + "-echo", owned, window);
+        ServiceHost echo = await HostAsync(registry, service + "-echo", owned, window, maxWindow);
         echo.OnTunnel(async (tunnel, ct) =>
         {
             while (await tunnel.ReceiveAsync(ct) is { } body)
