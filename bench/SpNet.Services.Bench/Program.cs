@@ -26,10 +26,12 @@ if (which is "broadcast" or "all")
 }
 if (which is "tunnel" or "all")
 {
-    // The defaults (window 128 growing up to 1,024), then growth off at 128 and fixed at the largest window.
+    // The defaults (window 128 growing up to 2,048), then growth off at 128, and growth up to half and twice the
+    // default maximum (the largest window).
     await Cases.TunnelAsync(cluster, messages: 200_000 / scale, size: 1024, window: Tunnel.DefaultWindow, maxWindow: Tunnel.DefaultMaxWindow, runs: 3, roundTrips: 2_000 / scale);
     await Cases.TunnelAsync(cluster, messages: 200_000 / scale, size: 1024, window: Tunnel.DefaultWindow, maxWindow: Tunnel.DefaultWindow, runs: 2);
-    await Cases.TunnelAsync(cluster, messages: 200_000 / scale, size: 1024, window: 4096, maxWindow: 4096, runs: 2);
+    await Cases.TunnelAsync(cluster, messages: 200_000 / scale, size: 1024, window: Tunnel.DefaultWindow, maxWindow: Tunnel.DefaultMaxWindow / 2, runs: 2);
+    await Cases.TunnelAsync(cluster, messages: 200_000 / scale, size: 1024, window: Tunnel.DefaultWindow, maxWindow: 4096, runs: 2);
 }
 if (which is "topics" or "all")
 {
