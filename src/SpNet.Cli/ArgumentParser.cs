@@ -24,14 +24,20 @@ public sealed class ArgumentParser
 {
     private enum Opt
     {
-        Help, Verbose, Silent, Req0, Rep0, Push0, Pull0, Pub0, Sub0, Surveyor0, Respondent0, Pair, Pair0, Pair1, Bus0, Star,
-        Dial, Listen, Data, File, Subscribe, Format, Ascii, Quoted, Raw, Hex, Compat, Async, MsgPack, RecvMaxSize,
+        Help, Verbose, Silent, Protocol, Pair,
+        Dial, Listen, Data, File, Subscribe, Format, FormatFlag, Compat, Async, RecvMaxSize,
         Count, Delay, Interval, RecvTimeout, SendTimeout, SocketName, ListenIpc, DialIpc, ListenLocal, DialLocal,
         Insecure, CaCert, Key, Cert, ZtHome, Version, Stats, PipeEvents, TcpKeepAlive, TcpKeepAliveTime,
         TcpKeepAliveInterval, TcpKeepAliveCount, TcpUserTimeout,
     }
 
-    private sealed record Spec(string Name, char Short, Opt Value, bool HasArgument);
+    /// <summary>One option; a protocol flag names its protocol and a format flag its format, so one case applies them all.</summary>
+    private sealed record Spec(string Name, char Short, Opt Value, bool HasArgument)
+    {
+        public CatProtocol Protocol { get; init; }
+
+        public OutputFormat Format { get; init; }
+    }
 
     // Same names, letters and order as nngcat 1.5.2's table; the order decides nothing but exact-match ties.
     private static readonly Spec[] Specs =
@@ -39,33 +45,33 @@ public sealed class ArgumentParser
         new("help", 'h', Opt.Help, false),
         new("verbose", 'v', Opt.Verbose, false),
         new("silent", 'q', Opt.Silent, false),
-        new("req0", '\0', Opt.Req0, false),
-        new("rep0", '\0', Opt.Rep0, false),
-        new("push0", '\0', Opt.Push0, false),
-        new("pull0", '\0', Opt.Pull0, false),
-        new("pub0", '\0', Opt.Pub0, false),
-        new("sub", '\0', Opt.Sub0, false),
-        new("sub0", '\0', Opt.Sub0, false),
-        new("surveyor0", '\0', Opt.Surveyor0, false),
-        new("respondent0", '\0', Opt.Respondent0, false),
+        new("req0", '\0', Opt.Protocol, false) { Protocol = CatProtocol.Req0 },
+        new("rep0", '\0', Opt.Protocol, false) { Protocol = CatProtocol.Rep0 },
+        new("push0", '\0', Opt.Protocol, false) { Protocol = CatProtocol.Push0 },
+        new("pull0", '\0', Opt.Protocol, false) { Protocol = CatProtocol.Pull0 },
+        new("pub0", '\0', Opt.Protocol, false) { Protocol = CatProtocol.Pub0 },
+        new("sub", '\0', Opt.Protocol, false) { Protocol = CatProtocol.Sub0 },
+        new("sub0", '\0', Opt.Protocol, false) { Protocol = CatProtocol.Sub0 },
+        new("surveyor0", '\0', Opt.Protocol, false) { Protocol = CatProtocol.Surveyor0 },
+        new("respondent0", '\0', Opt.Protocol, false) { Protocol = CatProtocol.Respondent0 },
         new("pair", '\0', Opt.Pair, false),
-        new("pair0", '\0', Opt.Pair0, false),
-        new("pair1", '\0', Opt.Pair1, false),
-        new("bus0", '\0', Opt.Bus0, false),
-        new("star", '\0', Opt.Star, false),
+        new("pair0", '\0', Opt.Protocol, false) { Protocol = CatProtocol.Pair0 },
+        new("pair1", '\0', Opt.Protocol, false) { Protocol = CatProtocol.Pair1 },
+        new("bus0", '\0', Opt.Protocol, false) { Protocol = CatProtocol.Bus0 },
+        new("star", '\0', Opt.Protocol, false) { Protocol = CatProtocol.Star },
         new("dial", '\0', Opt.Dial, true),
         new("listen", '\0', Opt.Listen, true),
         new("data", 'D', Opt.Data, true),
         new("file", 'F', Opt.File, true),
         new("subscribe", '\0', Opt.Subscribe, true),
         new("format", '\0', Opt.Format, true),
-        new("ascii", 'A', Opt.Ascii, false),
-        new("quoted", 'Q', Opt.Quoted, false),
-        new("raw", '\0', Opt.Raw, false),
-        new("hex", '\0', Opt.Hex, false),
+        new("ascii", 'A', Opt.FormatFlag, false) { Format = OutputFormat.Ascii },
+        new("quoted", 'Q', Opt.FormatFlag, false) { Format = OutputFormat.Quoted },
+        new("raw", '\0', Opt.FormatFlag, false) { Format = OutputFormat.Raw },
+        new("hex", '\0', Opt.FormatFlag, false) { Format = OutputFormat.Hex },
         new("compat", '\0', Opt.Compat, false),
         new("async", '\0', Opt.Async, false),
-        new("msgpack", '\0', Opt.MsgPack, false),
+        new("msgpack", '\0', Opt.FormatFlag, false) { Format = OutputFormat.MsgPack },
         new("recv-maxsz", 'Z', Opt.RecvMaxSize, true),
         new("count", 'C', Opt.Count, true),
         new("delay", 'd', Opt.Delay, true),
@@ -213,18 +219,7 @@ public sealed class ArgumentParser
                 return CatAction.Help;
             case Opt.Version:
                 return CatAction.Version;
-            case Opt.Req0: SetProtocol(CatProtocol.Req0); break;
-            case Opt.Rep0: SetProtocol(CatProtocol.Rep0); break;
-            case Opt.Pub0: SetProtocol(CatProtocol.Pub0); break;
-            case Opt.Sub0: SetProtocol(CatProtocol.Sub0); break;
-            case Opt.Push0: SetProtocol(CatProtocol.Push0); break;
-            case Opt.Pull0: SetProtocol(CatProtocol.Pull0); break;
-            case Opt.Pair0: SetProtocol(CatProtocol.Pair0); break;
-            case Opt.Pair1: SetProtocol(CatProtocol.Pair1); break;
-            case Opt.Bus0: SetProtocol(CatProtocol.Bus0); break;
-            case Opt.Star: SetProtocol(CatProtocol.Star); break;
-            case Opt.Surveyor0: SetProtocol(CatProtocol.Surveyor0); break;
-            case Opt.Respondent0: SetProtocol(CatProtocol.Respondent0); break;
+            case Opt.Protocol: SetProtocol(spec.Protocol); break;
             case Opt.Pair: o.PairAlias = true; break;
             case Opt.Dial: o.Addresses.Add(new CatAddress(false, value!)); break;
             case Opt.Listen: o.Addresses.Add(new CatAddress(true, value!)); break;
@@ -253,25 +248,21 @@ public sealed class ArgumentParser
             case Opt.Async: o.Async = true; break;
             case Opt.Stats: o.Stats = true; break;
             case Opt.PipeEvents: o.PipeEvents = true; break;
-            case Opt.TcpKeepAlive: o.TcpKeepAlive = true; break;
+            case Opt.TcpKeepAlive: o.Tcp.KeepAlive = true; break;
             case Opt.TcpKeepAliveTime:
-                o.TcpKeepAliveTime = TimeSpan.FromSeconds(ParseInteger(value!, TcpOptions.MaxKeepAliveSeconds));
-                o.TcpKeepAlive = true;
+                o.Tcp.KeepAliveTime = TimeSpan.FromSeconds(ParseInteger(value!, TcpOptions.MaxKeepAliveSeconds));
+                o.Tcp.KeepAlive = true;
                 break;
             case Opt.TcpKeepAliveInterval:
-                o.TcpKeepAliveInterval = TimeSpan.FromSeconds(ParseInteger(value!, TcpOptions.MaxKeepAliveSeconds));
-                o.TcpKeepAlive = true;
+                o.Tcp.KeepAliveInterval = TimeSpan.FromSeconds(ParseInteger(value!, TcpOptions.MaxKeepAliveSeconds));
+                o.Tcp.KeepAlive = true;
                 break;
             case Opt.TcpKeepAliveCount:
-                o.TcpKeepAliveCount = ParseInteger(value!, TcpOptions.MaxKeepAliveRetryCount);
-                o.TcpKeepAlive = true;
+                o.Tcp.KeepAliveRetryCount = ParseInteger(value!, TcpOptions.MaxKeepAliveRetryCount);
+                o.Tcp.KeepAlive = true;
                 break;
-            case Opt.TcpUserTimeout: o.TcpUserTimeout = ParseSeconds(value!); break;
-            case Opt.Ascii: SetFormat(OutputFormat.Ascii); break;
-            case Opt.Raw: SetFormat(OutputFormat.Raw); break;
-            case Opt.Quoted: SetFormat(OutputFormat.Quoted); break;
-            case Opt.MsgPack: SetFormat(OutputFormat.MsgPack); break;
-            case Opt.Hex: SetFormat(OutputFormat.Hex); break;
+            case Opt.TcpUserTimeout: o.Tcp.UserTimeout = ParseSeconds(value!); break;
+            case Opt.FormatFlag: SetFormat(spec.Format); break;
             case Opt.Format: SetFormat(ParseFormat(value!)); break;
             case Opt.File:
                 EnsureNoData();

@@ -73,14 +73,7 @@ public sealed partial class CatApp
             socket.MaxReceiveSize = maxSize;
         }
         // The parser already held these to the ranges the socket accepts.
-        socket.Tcp = new TcpOptions
-        {
-            KeepAlive = o.TcpKeepAlive,
-            KeepAliveTime = o.TcpKeepAliveTime,
-            KeepAliveInterval = o.TcpKeepAliveInterval,
-            KeepAliveRetryCount = o.TcpKeepAliveCount,
-            UserTimeout = o.TcpUserTimeout,
-        };
+        socket.Tcp = o.Tcp;
         socket.Tls = TlsFrom(o);
     }
 

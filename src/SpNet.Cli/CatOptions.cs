@@ -54,20 +54,12 @@ public sealed class CatOptions
     /// <summary>--pipe-events (spcat extension): print a line on standard error each time a pipe is added or removed.</summary>
     public bool PipeEvents { get; set; }
 
-    /// <summary>--tcp-keepalive (spcat extension; NNG's tcp-keepalive option): TCP keepalive on; implied by the three tuning flags.</summary>
-    public bool TcpKeepAlive { get; set; }
-
-    /// <summary>--tcp-keepalive-time S: idle seconds before the first probe; zero keeps the OS default.</summary>
-    public TimeSpan TcpKeepAliveTime { get; set; }
-
-    /// <summary>--tcp-keepalive-interval S: seconds between probes; zero keeps the OS default.</summary>
-    public TimeSpan TcpKeepAliveInterval { get; set; }
-
-    /// <summary>--tcp-keepalive-count N: unanswered probes before the connection is dropped; zero keeps the OS default.</summary>
-    public int TcpKeepAliveCount { get; set; }
-
-    /// <summary>--tcp-user-timeout S: Linux TCP_USER_TIMEOUT (how long sent data may stay unacknowledged); zero keeps the OS default.</summary>
-    public TimeSpan TcpUserTimeout { get; set; }
+    /// <summary>
+    /// The TCP settings of --tcp-keepalive (NNG's tcp-keepalive option; implied by the three tuning flags),
+    /// --tcp-keepalive-time S, --tcp-keepalive-interval S, --tcp-keepalive-count N and --tcp-user-timeout S (spcat
+    /// extensions; Linux TCP_USER_TIMEOUT); what is not given keeps the socket's default.
+    /// </summary>
+    public TcpOptions Tcp { get; } = new();
 
     /// <summary>True when a TLS or ZeroTier option was given (ZeroTier is accepted and ignored).</summary>
     public bool HasTlsOptions { get; set; }

@@ -1,9 +1,12 @@
+using SpNet.Cli.Discovery;
+
 namespace SpNet.Cli;
 
 /// <summary>
-/// What <c>spcat discovery</c> and <c>spcat service</c> share around their commands: Ctrl-C ends the command (not
-/// the process, so it can close its sockets), and failures become the documented exit codes with one line on the
-/// error writer: 2 for bad arguments (with the usage after a format error), 1 for a runtime error, 0 when canceled.
+/// What <c>spcat discovery</c> and <c>spcat service</c> share around their commands: no subcommand or <c>--help</c>
+/// prints the usage, Ctrl-C ends the command (not the process, so it can close its sockets), and failures become the
+/// documented exit codes with one line on the error writer: 2 for bad arguments (with the usage after a format
+/// error), 1 for a runtime error, 0 when canceled.
 /// </summary>
 internal static class SubcommandRunner
 {
@@ -24,6 +27,41 @@ internal static class SubcommandRunner
         finally
         {
             Console.CancelKeyPress -= OnCancel;
+        }
+    }
+
+    /// <summary>
+    /// Prints <paramref name="usage"/> when <paramref name="args"/> name no subcommand (exit code 2) or ask for help
+    /// (0); otherwise runs <paramref name="command"/> as <see cref="WithExitCodesAsync"/> does.
+    /// </summary>
+    public static async Task<int> DispatchAsync(
+        string name, string usage, string[] args, TextWriter output, TextWriter error, Func<Task<int>> command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            await output.WriteLineAsync(usage).ConfigureAwait(false);
+            return args.Length == 0 ? 2 : 0;
+        }
+        return await WithExitCodesAsync(name, usage, error, command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/> on a subcommand's parsed <paramref name="arguments"/>, or prints
+    /// <paramref name="usage"/> when they ask for help; disposes the arguments either way.
+    /// </summary>
+    public static async Task<int> RunParsedAsync(DiscoveryArguments arguments, string usage, TextWriter output, Func<DiscoveryArguments, Task<int>> command)
+    {
+        using (arguments)
+        {
+            if (arguments.Help)
+            {
+                await output.WriteLineAsync(usage).ConfigureAwait(false);
+                return 0;
+            }
+            return await command(arguments).ConfigureAwait(false);
         }
     }
 

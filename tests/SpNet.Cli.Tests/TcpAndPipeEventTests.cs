@@ -16,33 +16,33 @@ public class TcpAndPipeEventTests
     public void Defaults_set_nothing()
     {
         CatOptions o = Parse("--req0");
-        Assert.False(o.TcpKeepAlive);
+        Assert.False(o.Tcp.KeepAlive);
         Assert.False(o.PipeEvents);
-        Assert.Equal(TimeSpan.Zero, o.TcpKeepAliveTime);
-        Assert.Equal(TimeSpan.Zero, o.TcpKeepAliveInterval);
-        Assert.Equal(0, o.TcpKeepAliveCount);
-        Assert.Equal(TimeSpan.Zero, o.TcpUserTimeout);
+        Assert.Equal(TimeSpan.Zero, o.Tcp.KeepAliveTime);
+        Assert.Equal(TimeSpan.Zero, o.Tcp.KeepAliveInterval);
+        Assert.Equal(0, o.Tcp.KeepAliveRetryCount);
+        Assert.Equal(TimeSpan.Zero, o.Tcp.UserTimeout);
     }
 
     [Fact]
     public void Keepalive_flag_alone()
     {
         CatOptions o = Parse("--tcp-keepalive", "--pipe-events");
-        Assert.True(o.TcpKeepAlive);
+        Assert.True(o.Tcp.KeepAlive);
         Assert.True(o.PipeEvents);
-        Assert.Equal(TimeSpan.Zero, o.TcpKeepAliveTime);
+        Assert.Equal(TimeSpan.Zero, o.Tcp.KeepAliveTime);
     }
 
     [Fact]
     public void Tuning_flags_parse_and_imply_keepalive()
     {
         CatOptions o = Parse("--tcp-keepalive-time", "5", "--tcp-keepalive-interval=2", "--tcp-keepalive-c:3", "--tcp-user-timeout", "1.5");
-        Assert.True(o.TcpKeepAlive);
-        Assert.Equal(TimeSpan.FromSeconds(5), o.TcpKeepAliveTime);
-        Assert.Equal(TimeSpan.FromSeconds(2), o.TcpKeepAliveInterval);
-        Assert.Equal(3, o.TcpKeepAliveCount);
-        Assert.Equal(TimeSpan.FromMilliseconds(1500), o.TcpUserTimeout);
-        Assert.False(Parse("--tcp-user-timeout", "1").TcpKeepAlive); // the user timeout works without keepalive
+        Assert.True(o.Tcp.KeepAlive);
+        Assert.Equal(TimeSpan.FromSeconds(5), o.Tcp.KeepAliveTime);
+        Assert.Equal(TimeSpan.FromSeconds(2), o.Tcp.KeepAliveInterval);
+        Assert.Equal(3, o.Tcp.KeepAliveRetryCount);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), o.Tcp.UserTimeout);
+        Assert.False(Parse("--tcp-user-timeout", "1").Tcp.KeepAlive); // the user timeout works without keepalive
     }
 
     [Theory]

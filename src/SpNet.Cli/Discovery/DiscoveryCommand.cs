@@ -45,35 +45,27 @@ public static class DiscoveryCommand
     /// <param name="output">Where results go.</param>
     /// <param name="error">Where diagnostics go.</param>
     /// <param name="cancellationToken">Ends the command.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
-        if (args.Length == 0 || args[0] is "-h" or "--help")
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        await SubcommandRunner.DispatchAsync("spcat discovery", Usage, args, output, error, () =>
         {
-            await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return args.Length == 0 ? 2 : 0;
-        }
-        return await SubcommandRunner.WithExitCodesAsync("spcat discovery", Usage, error, async () =>
-        {
-            return args[0] switch
+            Func<DiscoveryArguments, TextWriter, CancellationToken, Task<int>> command = args[0] switch
             {
-                "serve" => await ServeAsync(DiscoveryArguments.Parse(args[1..], "--survey", "--publish", "--interval", "--missed", "--cert", "--key", "--cacert", "--cluster"), output, cancellationToken).ConfigureAwait(false),
-                "register" => await RegisterAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Survey, ["--service", "--address", "--meta", .. s_registryTls, .. DiscoveryArguments.EtcdFlags]), output, cancellationToken).ConfigureAwait(false),
-                "watch" => await WatchAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Publish, ["--count", .. s_registryTls, .. DiscoveryArguments.EtcdFlags]), output, cancellationToken).ConfigureAwait(false),
+                "serve" => ServeAsync,
+                "register" => RegisterAsync,
+                "watch" => WatchAsync,
                 _ => throw new FormatException($"unknown command '{args[0]}'"),
             };
+            DiscoveryArguments arguments = args[0] switch
+            {
+                "serve" => DiscoveryArguments.Parse(args[1..], "--survey", "--publish", "--interval", "--missed", "--cert", "--key", "--cacert", "--cluster"),
+                "register" => DiscoveryArguments.Parse(args[1..], RegistryNeed.Survey, ["--service", "--address", "--meta", .. s_registryTls, .. DiscoveryArguments.EtcdFlags]),
+                _ => DiscoveryArguments.Parse(args[1..], RegistryNeed.Publish, ["--count", .. s_registryTls, .. DiscoveryArguments.EtcdFlags]),
+            };
+            return SubcommandRunner.RunParsedAsync(arguments, Usage, output, parsed => command(parsed, output, cancellationToken));
         }, cancellationToken).ConfigureAwait(false);
-    }
 
     private static async Task<int> ServeAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        if (arguments.Help)
-        {
-            await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 0;
-        }
         var options = new RegistryOptions
         {
             SurveyUrl = arguments.Required("--survey"),
@@ -108,12 +100,6 @@ public static class DiscoveryCommand
 
     private static async Task<int> RegisterAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        using DiscoveryArguments owned = arguments;
-        if (arguments.Help)
-        {
-            await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 0;
-        }
         var member = new ServiceMember(arguments.Required("--service"), arguments.Required("--address"),
             arguments.Meta.Count == 0 ? null : arguments.Meta.ToDictionary(StringComparer.Ordinal));
         var registration = ServiceRegistration.Start(arguments.Backend(arguments.RegistryTls()), member);
@@ -128,12 +114,6 @@ public static class DiscoveryCommand
 
     private static async Task<int> WatchAsync(DiscoveryArguments arguments, TextWriter output, CancellationToken cancellationToken)
     {
-        using DiscoveryArguments owned = arguments;
-        if (arguments.Help)
-        {
-            await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 0;
-        }
         int limit = arguments.Count("--count") ?? int.MaxValue;
         var client = DiscoveryClient.Start(arguments.Backend(arguments.RegistryTls()));
         await using (client.ConfigureAwait(false))

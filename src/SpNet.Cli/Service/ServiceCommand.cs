@@ -56,16 +56,8 @@ public static class ServiceCommand
     /// <param name="cancellationToken">Ends the command.</param>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(input);
-        if (args.Length == 0 || args[0] is "-h" or "--help")
-        {
-            await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return args.Length == 0 ? 2 : 0;
-        }
-        return await SubcommandRunner.WithExitCodesAsync("spcat service", Usage, error, async () =>
+        return await SubcommandRunner.DispatchAsync("spcat service", Usage, args, output, error, async () =>
         {
             Func<DiscoveryArguments, TextWriter, CancellationToken, Task> command = args[0] switch
             {
@@ -88,14 +80,11 @@ public static class ServiceCommand
                 "subscribe" => ["--topic", "--count", .. s_tls],
                 _ => ["--service", "--file", .. s_tls],
             };
-            using DiscoveryArguments arguments = DiscoveryArguments.Parse(args[1..], RegistryNeed.Both, allowed);
-            if (arguments.Help)
+            return await SubcommandRunner.RunParsedAsync(DiscoveryArguments.Parse(args[1..], RegistryNeed.Both, allowed), Usage, output, async arguments =>
             {
-                await output.WriteLineAsync(Usage).ConfigureAwait(false);
+                await command(arguments, output, cancellationToken).ConfigureAwait(false);
                 return 0;
-            }
-            await command(arguments, output, cancellationToken).ConfigureAwait(false);
-            return 0;
+            }).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
