@@ -16,13 +16,7 @@ internal sealed class Bus(SocketStatistics statistics, int receiveCapacity, bool
 
     public override bool IsRaw => raw;
 
-    public override bool AddPipe(Pipe pipe)
-    {
-        _pipes.Add(pipe);
-        return true;
-    }
-
-    public override void RemovePipe(Pipe pipe) => _pipes.Remove(pipe);
+    protected override IPipeSet Peers => _pipes;
 
     public override ValueTask DeliverAsync(Pipe pipe, Message message)
     {

@@ -1,9 +1,13 @@
 using SpNet.Core;
 using SpNet.Internal;
+using SpNet.Protocols.Routing;
 
 namespace SpNet.Protocols;
 
-/// <summary>Defaults for the seam: a direction a pattern lacks fails with <see cref="SpError.NotSupported"/>.</summary>
+/// <summary>
+/// Defaults for the seam: every pipe is accepted (and kept in <see cref="Peers"/> where the pattern sends to its
+/// peers alike), and a direction a pattern lacks fails with <see cref="SpError.NotSupported"/>.
+/// </summary>
 internal abstract class ProtocolBase(ProtocolInfo info, SocketStatistics statistics) : IProtocol
 {
     public ProtocolInfo Info { get; } = info;
@@ -12,9 +16,20 @@ internal abstract class ProtocolBase(ProtocolInfo info, SocketStatistics statist
 
     protected SocketStatistics Statistics { get; } = statistics;
 
-    public abstract bool AddPipe(Pipe pipe);
+    /// <summary>
+    /// The pipes a pattern that treats its peers alike sends to (PUSH, PUB, BUS, STAR, raw REQ and SURVEYOR); null for
+    /// one that only receives (PULL, SUB). A pattern that chooses its peers (PAIR's one, REP's router) overrides
+    /// <see cref="AddPipe"/> and <see cref="RemovePipe"/> instead.
+    /// </summary>
+    protected virtual IPipeSet? Peers => null;
 
-    public abstract void RemovePipe(Pipe pipe);
+    public virtual bool AddPipe(Pipe pipe)
+    {
+        Peers?.Add(pipe);
+        return true;
+    }
+
+    public virtual void RemovePipe(Pipe pipe) => Peers?.Remove(pipe);
 
     public abstract ValueTask DeliverAsync(Pipe pipe, Message message);
 

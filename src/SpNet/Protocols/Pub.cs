@@ -17,13 +17,7 @@ internal sealed class Pub(SocketStatistics statistics, bool raw = false) : Proto
 
     public override bool IsRaw => raw;
 
-    public override bool AddPipe(Pipe pipe)
-    {
-        _subscribers.Add(pipe);
-        return true;
-    }
-
-    public override void RemovePipe(Pipe pipe) => _subscribers.Remove(pipe);
+    protected override IPipeSet Peers => _subscribers;
 
     public override ValueTask DeliverAsync(Pipe pipe, Message message)
     {

@@ -16,12 +16,6 @@ internal sealed class Pull(SocketStatistics statistics, int receiveCapacity, boo
 
     public override void SetReceiveBufferSize(int messages) => _received.Capacity = messages;
 
-    public override bool AddPipe(Pipe pipe) => true;
-
-    public override void RemovePipe(Pipe pipe)
-    {
-    }
-
     public override ValueTask DeliverAsync(Pipe pipe, Message message) => _received.EnqueueAsync(message);
 
     public override bool TryReceive(out Message? message) => _received.TryDequeue(out message);

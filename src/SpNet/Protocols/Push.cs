@@ -14,13 +14,7 @@ internal sealed class Push(SocketStatistics statistics, bool raw = false) : Prot
 
     public override bool IsRaw => raw;
 
-    public override bool AddPipe(Pipe pipe)
-    {
-        _pipes.Add(pipe);
-        return true;
-    }
-
-    public override void RemovePipe(Pipe pipe) => _pipes.Remove(pipe);
+    protected override IPipeSet Peers => _pipes;
 
     public override ValueTask DeliverAsync(Pipe pipe, Message message)
     {

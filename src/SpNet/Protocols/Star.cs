@@ -26,13 +26,7 @@ internal sealed class Star(SocketStatistics statistics, int receiveCapacity, boo
         set => Volatile.Write(ref _maxTtl, value is >= 1 and <= 255 ? value : throw new ArgumentOutOfRangeException(nameof(value), "1 to 255"));
     }
 
-    public override bool AddPipe(Pipe pipe)
-    {
-        _pipes.Add(pipe);
-        return true;
-    }
-
-    public override void RemovePipe(Pipe pipe) => _pipes.Remove(pipe);
+    protected override IPipeSet Peers => _pipes;
 
     public override ValueTask DeliverAsync(Pipe pipe, Message message)
     {

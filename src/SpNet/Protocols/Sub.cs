@@ -72,12 +72,6 @@ internal sealed class Sub : ProtocolBase, IContextProtocol
         }
     }
 
-    public override bool AddPipe(Pipe pipe) => true;
-
-    public override void RemovePipe(Pipe pipe)
-    {
-    }
-
     public override ValueTask DeliverAsync(Pipe pipe, Message message)
     {
         if (_raw)

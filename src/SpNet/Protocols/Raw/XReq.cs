@@ -21,13 +21,7 @@ internal sealed class XReq(SocketStatistics statistics, int receiveCapacity) : P
         set => _maxTtl = Backtrace.CheckTtl(value);
     }
 
-    public override bool AddPipe(Pipe pipe)
-    {
-        _pipes.Add(pipe);
-        return true;
-    }
-
-    public override void RemovePipe(Pipe pipe) => _pipes.Remove(pipe);
+    protected override IPipeSet Peers => _pipes;
 
     /// <summary>Bounds the reply queue; when it is full the pipes wait (backpressure).</summary>
     public override void SetReceiveBufferSize(int messages) => _replies.Capacity = messages;

@@ -22,13 +22,7 @@ internal sealed class XSurveyor(SocketStatistics statistics, int receiveCapacity
         set => _maxTtl = Backtrace.CheckTtl(value);
     }
 
-    public override bool AddPipe(Pipe pipe)
-    {
-        _pipes.Add(pipe);
-        return true;
-    }
-
-    public override void RemovePipe(Pipe pipe) => _pipes.Remove(pipe);
+    protected override IPipeSet Peers => _pipes;
 
     /// <summary>Answers wait in the received queue; when it is full the pipes wait (backpressure).</summary>
     public override ValueTask DeliverAsync(Pipe pipe, Message message) =>

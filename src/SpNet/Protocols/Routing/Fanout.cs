@@ -13,7 +13,7 @@ namespace SpNet.Protocols.Routing;
 /// as NNG's PUB does, where 128 of them (~131 MiB at 1 MiB) did before; a larger send buffer buys proportionally more
 /// room for bursts.
 /// </remarks>
-internal sealed class Fanout
+internal sealed class Fanout : IPipeSet
 {
     /// <summary>Bytes one queue slot stands for when a pipe's queue is bounded in bytes.</summary>
     private const int SlotBytes = 8 * 1024;

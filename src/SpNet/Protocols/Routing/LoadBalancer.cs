@@ -9,7 +9,7 @@ namespace SpNet.Protocols.Routing;
 /// Used by PUSH, REQ and PAIR.
 /// </summary>
 /// <remarks>Senders that find no room wait in <see cref="SendWaiters"/>, which retries them here.</remarks>
-internal sealed class LoadBalancer : ISendTarget
+internal sealed class LoadBalancer : ISendTarget, IPipeSet
 {
     private readonly object _gate = new();
     private readonly SendWaiters _waiting = new();
