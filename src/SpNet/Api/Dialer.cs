@@ -14,7 +14,7 @@ public sealed class Dialer : IEndpoint
     private readonly Socket _socket;
     private readonly ITransportDialer _transport;
     private readonly Socket.PipeHost _host;
-    private readonly EndpointLoop _loop = new();
+    private readonly EndpointLoop _loop;
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile Pipe? _pipe;
 
@@ -23,6 +23,7 @@ public sealed class Dialer : IEndpoint
         _socket = socket;
         _transport = transport;
         _host = host;
+        _loop = new EndpointLoop(OnStopped);
         Url = url;
         ReconnectMinTime = reconnectMin;
         ReconnectMaxTime = reconnectMax;
@@ -50,28 +51,22 @@ public sealed class Dialer : IEndpoint
     public SpNetException? LastError { get; private set; }
 
     /// <summary>Stops dialing and closes the current connection. Idempotent.</summary>
-    public void Close()
-    {
-        if (!_loop.TryStop())
-        {
-            return;
-        }
-        _pipe?.Close();
-        _firstAttempt.TrySetException(new SpNetException(SpError.Closed, $"{Url}: dialer closed"));
-        _socket.ForgetEndpoint(this);
-    }
+    public void Close() => _loop.Stop();
 
     /// <summary>Closes the dialer and waits for its background loop to end.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        Close();
-        await _loop.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 
     /// <inheritdoc />
     public override string ToString() => $"dialer {Url}";
 
     internal void Start() => _loop.Start(RunAsync);
+
+    private void OnStopped()
+    {
+        _pipe?.Close();
+        _firstAttempt.TrySetException(new SpNetException(SpError.Closed, $"{Url}: dialer closed"));
+        _socket.ForgetEndpoint(this);
+    }
 
     internal async Task StartAndWaitAsync(CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ public sealed class Listener : IEndpoint
     private readonly Socket _socket;
     private readonly ITransportListener _transport;
     private readonly Socket.PipeHost _host;
-    private readonly EndpointLoop _loop = new();
+    private readonly EndpointLoop _loop;
     private int _pending;
 
     internal Listener(Socket socket, ITransportListener transport, Socket.PipeHost host)
@@ -22,33 +22,28 @@ public sealed class Listener : IEndpoint
         _socket = socket;
         _transport = transport;
         _host = host;
+        _loop = new EndpointLoop(OnStopped);
     }
 
     /// <summary>The bound address; when the URL asked for port 0 this names the port actually bound.</summary>
     public string Url => _transport.Url;
 
     /// <summary>Stops accepting. Pipes already made stay open until the socket closes. Idempotent.</summary>
-    public void Close()
-    {
-        if (!_loop.TryStop())
-        {
-            return;
-        }
-        _transport.Dispose();
-        _socket.ForgetEndpoint(this);
-    }
+    public void Close() => _loop.Stop();
 
     /// <summary>Closes the listener and waits for its accept loop to end.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        Close();
-        await _loop.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _loop.DisposeAsync();
 
     /// <inheritdoc />
     public override string ToString() => $"listener {Url}";
 
     internal void Start() => _loop.Start(AcceptLoopAsync);
+
+    private void OnStopped()
+    {
+        _transport.Dispose();
+        _socket.ForgetEndpoint(this);
+    }
 
     private async Task AcceptLoopAsync()
     {

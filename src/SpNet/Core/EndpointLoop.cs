@@ -1,10 +1,12 @@
 namespace SpNet.Core;
 
 /// <summary>
-/// The background loop of a dialer (connect, redial) or listener (accept): started once, stopped once, and awaited
-/// on dispose, where its cancellation is the expected way out rather than an error.
+/// The background loop of a dialer (connect, redial) or listener (accept) and the endpoint's close: started once,
+/// stopped once (the endpoint's own cleanup runs after the first stop only), and awaited on dispose, where its
+/// cancellation is the expected way out rather than an error.
 /// </summary>
-internal sealed class EndpointLoop : IAsyncDisposable
+/// <param name="onStopped">The endpoint's cleanup after the loop is canceled (close its connection or bound address, leave the socket).</param>
+internal sealed class EndpointLoop(Action onStopped) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Task _task = Task.CompletedTask;
@@ -13,26 +15,27 @@ internal sealed class EndpointLoop : IAsyncDisposable
     /// <summary>Canceled when the endpoint closes.</summary>
     public CancellationToken Token => _stop.Token;
 
-    /// <summary>True once <see cref="TryStop"/> has run.</summary>
+    /// <summary>True once <see cref="Stop"/> has run.</summary>
     public bool IsStopped => Volatile.Read(ref _stopped) != 0;
 
     /// <summary>Runs <paramref name="body"/> on the thread pool.</summary>
     public void Start(Func<Task> body) => _task = Task.Run(body);
 
-    /// <summary>Cancels the loop; true only for the first call, which the caller follows with its own cleanup.</summary>
-    public bool TryStop()
+    /// <summary>Cancels the loop and runs the endpoint's cleanup; idempotent.</summary>
+    public void Stop()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)
         {
-            return false;
+            return;
         }
         _stop.Cancel();
-        return true;
+        onStopped();
     }
 
-    /// <summary>Waits for the loop to end (call <see cref="TryStop"/> first), then frees the token source.</summary>
+    /// <summary>Stops (as <see cref="Stop"/>), waits for the loop to end, then frees the token source.</summary>
     public async ValueTask DisposeAsync()
     {
+        Stop();
         try
         {
             await _task.ConfigureAwait(false);
