@@ -71,12 +71,7 @@ internal sealed class WsDialer : ITransportDialer
                 throw new SpNetException(SpError.Protocol, $"{_url}: bad WebSocket upgrade response: {problem}");
             }
             var upgraded = new PrefixedStream(stream, extra);
-            WebSocket webSocket = WebSocket.CreateFromStream(upgraded, new WebSocketCreationOptions
-            {
-                IsServer = false,
-                SubProtocol = subProtocol,
-                KeepAliveInterval = TimeSpan.Zero, // NNG and nanomsg send no pings; neither do we
-            });
+            WebSocket webSocket = WsHandshake.Open(upgraded, isServer: false, subProtocol);
             string local = socket.LocalEndPoint?.ToString() ?? "";
             string remote = socket.RemoteEndPoint?.ToString() ?? "";
             return new WebSocketPipe(webSocket, upgraded, _settings.PeerProtocol, $"{_url.Scheme}://{local}", $"{_url.Scheme}://{remote}{path}", _settings.MaxReceiveSize, _settings.SendQueueCapacity)
@@ -87,14 +82,8 @@ internal sealed class WsDialer : ITransportDialer
         catch (Exception ex)
         {
             await stream.DisposeAsync().ConfigureAwait(false);
-            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                throw new SpNetException(SpError.TimedOut, $"{_url}: WebSocket upgrade not answered within {_settings.HandshakeTimeout.TotalSeconds:0.###} s", ex);
-            }
-            if (ex is IOException)
-            {
-                throw new SpNetException(SpError.ConnectionReset, $"{_url}: connection failed during the WebSocket upgrade: {ex.Message}", ex);
-            }
+            WsHandshake.ThrowIfTimedOutOrReset(ex, cancellationToken.IsCancellationRequested, _settings.HandshakeTimeout,
+                $"{_url}: WebSocket upgrade not answered", $"{_url}: connection failed during the WebSocket upgrade");
             throw;
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -12,6 +13,32 @@ namespace SpNet.Transports.Ws;
 internal static class WsHandshake
 {
     private const string Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    /// <summary>The WebSocket over <paramref name="stream"/> once the upgrade succeeded, on either side.</summary>
+    public static WebSocket Open(Stream stream, bool isServer, string subProtocol) =>
+        WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+        {
+            IsServer = isServer,
+            SubProtocol = subProtocol,
+            KeepAliveInterval = TimeSpan.Zero, // NNG and nanomsg send no pings; neither do we
+        });
+
+    /// <summary>
+    /// Throws what a failed upgrade means to the endpoint, on either side: a cancellation when the caller had not
+    /// canceled (<paramref name="callerCanceled"/> false) is the handshake timeout running out (<paramref name="notDone"/> within it), an I/O error a lost connection
+    /// (<paramref name="connectionFailed"/>). Returns for anything else, which the caller rethrows unchanged.
+    /// </summary>
+    public static void ThrowIfTimedOutOrReset(Exception ex, bool callerCanceled, TimeSpan handshakeTimeout, string notDone, string connectionFailed)
+    {
+        if (ex is OperationCanceledException && !callerCanceled)
+        {
+            throw new SpNetException(SpError.TimedOut, $"{notDone} within {handshakeTimeout.TotalSeconds:0.###} s", ex);
+        }
+        if (ex is IOException)
+        {
+            throw new SpNetException(SpError.ConnectionReset, $"{connectionFailed}: {ex.Message}", ex);
+        }
+    }
 
     /// <summary>The subprotocol for an SP protocol name, e.g. <c>rep.sp.nanomsg.org</c>.</summary>
     public static string SubProtocol(string protocolName) => $"{protocolName}.sp.nanomsg.org";

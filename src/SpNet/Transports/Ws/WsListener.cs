@@ -119,22 +119,11 @@ internal sealed class WsListener : ITransportListener
             catch (Exception ex)
             {
                 await stream.DisposeAsync().ConfigureAwait(false);
-                if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-                {
-                    throw new SpNetException(SpError.TimedOut, $"{url}: upgrade with {upgrade.RemoteAddress} not done within {settings.HandshakeTimeout.TotalSeconds:0.###} s", ex);
-                }
-                if (ex is IOException)
-                {
-                    throw new SpNetException(SpError.ConnectionReset, $"{url}: connection failed during the upgrade: {ex.Message}", ex);
-                }
+                WsHandshake.ThrowIfTimedOutOrReset(ex, cancellationToken.IsCancellationRequested, settings.HandshakeTimeout,
+                    $"{url}: upgrade with {upgrade.RemoteAddress} not done", $"{url}: connection failed during the upgrade");
                 throw;
             }
-            WebSocket socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
-            {
-                IsServer = true,
-                SubProtocol = subProtocol,
-                KeepAliveInterval = TimeSpan.Zero, // NNG and nanomsg send no pings; neither do we
-            });
+            WebSocket socket = WsHandshake.Open(stream, isServer: true, subProtocol);
             return new WebSocketPipe(socket, stream, settings.PeerProtocol, $"{scheme}://{upgrade.LocalAddress}{head.Second}", $"{scheme}://{upgrade.RemoteAddress}", settings.MaxReceiveSize, settings.SendQueueCapacity)
             {
                 TcpSocket = upgrade.Socket,
