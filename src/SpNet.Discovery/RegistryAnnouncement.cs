@@ -7,40 +7,20 @@ namespace SpNet.Discovery;
 /// </summary>
 internal sealed class RegistryAnnouncement : IDiscoveryAnnouncement
 {
-    private readonly List<SurveyLink> _links = [];
+    private readonly RegistryLinks<SurveyLink> _links;
 
     public RegistryAnnouncement(IReadOnlyList<string> surveyUrls, ServiceMember member, TimeSpan reconnectMaxTime, TimeSpan silenceTimeout, TlsOptions? tls, Microsoft.Extensions.Logging.ILogger? logger)
     {
         byte[] answer = DiscoveryFormat.EncodeAnnouncement(member);
-        try
-        {
-            foreach (string url in surveyUrls)
-            {
-                _links.Add(new SurveyLink(url, answer, reconnectMaxTime, silenceTimeout, tls, logger));
-            }
-        }
-        catch
-        {
-            foreach (SurveyLink link in _links)
-            {
-                link.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
-            throw;
-        }
+        _links = RegistryLinks<SurveyLink>.Open(surveyUrls, url => new SurveyLink(url, answer, reconnectMaxTime, silenceTimeout, tls, logger));
     }
 
-    public bool IsConnected => _links.Exists(l => l.IsConnected);
+    public bool IsConnected => _links.All.Any(l => l.IsConnected);
 
-    public long Renewals => _links.Sum(l => l.Answered);
+    public long Renewals => _links.All.Sum(l => l.Answered);
 
     /// <summary>Connections closed because their registry went silent, over every link (for tests and diagnostics).</summary>
-    public long SilentRedials => _links.Sum(l => l.SilentRedials);
+    public long SilentRedials => _links.All.Sum(l => l.SilentRedials);
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (SurveyLink link in _links)
-        {
-            await link.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => _links.DisposeAsync();
 }

@@ -92,33 +92,6 @@ public sealed class RegistryBackend : IDiscoveryBackend
         {
             throw new ArgumentException($"no publish address to watch: {Description}");
         }
-        var followers = new List<RegistryFollower>(publishes.Length);
-        try
-        {
-            foreach (string url in publishes)
-            {
-                followers.Add(new RegistryFollower(url, observer, ReconnectMaxTime, SilenceTimeout, Tls, Logger));
-            }
-        }
-        catch
-        {
-            foreach (RegistryFollower follower in followers)
-            {
-                follower.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
-            throw;
-        }
-        return new Followers(followers);
-    }
-
-    private sealed class Followers(List<RegistryFollower> followers) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            foreach (RegistryFollower follower in followers)
-            {
-                await follower.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+        return RegistryLinks<RegistryFollower>.Open(publishes, url => new RegistryFollower(url, observer, ReconnectMaxTime, SilenceTimeout, Tls, Logger));
     }
 }
