@@ -17,19 +17,14 @@ internal sealed partial class RegistryFollower : IAsyncDisposable
     private readonly SubSocket _socket = new();
     private readonly IDiscoveryObserver _observer;
     private readonly string _url;
-    private readonly TimeSpan _silenceTimeout;
-    private readonly Microsoft.Extensions.Logging.ILogger? _logger;
+    private readonly RegistryDialer _dial;
     private readonly SocketLoop _loop;
-    private Dialer _dialer;
-    private long _connectedAt;
 
     public RegistryFollower(string publishUrl, IDiscoveryObserver observer, TimeSpan reconnectMaxTime, TimeSpan silenceTimeout, TlsOptions? tls, Microsoft.Extensions.Logging.ILogger? logger)
     {
         _socket.Logger = logger;
         _url = publishUrl;
         _observer = observer;
-        _silenceTimeout = silenceTimeout;
-        _logger = logger;
         _socket.Subscribe(ReadOnlySpan<byte>.Empty);
         _socket.MaxReceiveSize = DiscoveryFormat.MaxSnapshotSize(RegistryOptions.DefaultMaxMembers);
         _socket.ReceiveTimeout = silenceTimeout;
@@ -42,23 +37,14 @@ internal sealed partial class RegistryFollower : IAsyncDisposable
         _socket.Linger = TimeSpan.Zero;
         _socket.Tls = tls;
         _socket.PipeRemoved += (_, _) => _observer.OnSourceLost(_url);
-        _socket.PipeAdded += (_, _) => Volatile.Write(ref _connectedAt, Stopwatch.GetTimestamp());
-        try
-        {
-            _dialer = _socket.Dial(publishUrl);
-        }
-        catch
-        {
-            _socket.Dispose();
-            throw;
-        }
+        _dial = new RegistryDialer(_socket, publishUrl, silenceTimeout, logger, LogSilent);
         _loop = new SocketLoop(_socket, ReceiveAsync);
     }
 
     public ValueTask DisposeAsync() => _loop.DisposeAsync();
 
     /// <summary>Connections closed because the registry went silent on them (for tests and diagnostics).</summary>
-    public long SilentRedials { get; private set; }
+    public long SilentRedials => _dial.SilentRedials;
 
     private async Task ReceiveAsync(CancellationToken stop)
     {
@@ -79,9 +65,9 @@ internal sealed partial class RegistryFollower : IAsyncDisposable
             catch (SpNetException ex) when (ex.Error == SpError.TimedOut)
             {
                 _observer.OnSourceLost(_url);
-                if (_dialer.IsConnected && Stopwatch.GetElapsedTime(Math.Max(lastSnapshot, Volatile.Read(ref _connectedAt))) >= _silenceTimeout)
+                if (_dial.IsSilent(lastSnapshot))
                 {
-                    await RedialAsync().ConfigureAwait(false);
+                    await _dial.RedialAsync().ConfigureAwait(false);
                     lastSnapshot = Stopwatch.GetTimestamp();
                 }
                 continue;
@@ -96,24 +82,6 @@ internal sealed partial class RegistryFollower : IAsyncDisposable
                 continue;
             }
             _observer.OnSnapshot(_url, snapshot);
-        }
-    }
-
-    private async Task RedialAsync()
-    {
-        SilentRedials++;
-        if (_logger is not null)
-        {
-            LogSilent(_logger, _url, _silenceTimeout.TotalSeconds);
-        }
-        await _dialer.DisposeAsync().ConfigureAwait(false);
-        try
-        {
-            _dialer = _socket.Dial(_url);
-        }
-        catch (SpNetException ex) when (ex.Error == SpError.Closed)
-        {
-            // Disposed meanwhile; the loop ends at its next receive.
         }
     }
 

@@ -17,20 +17,14 @@ internal sealed partial class SurveyLink : IAsyncDisposable
     private readonly RespondentSocket _socket = new();
     private readonly string _url;
     private readonly byte[] _answer;
-    private readonly TimeSpan _silenceTimeout;
-    private readonly ILogger? _logger;
+    private readonly RegistryDialer _dial;
     private readonly SocketLoop _loop;
-    private Dialer _dialer;
-    private long _connectedAt;
     private long _answered;
-    private long _silentRedials;
 
     public SurveyLink(string surveyUrl, byte[] answer, TimeSpan reconnectMaxTime, TimeSpan silenceTimeout, TlsOptions? tls, ILogger? logger)
     {
         _url = surveyUrl;
         _answer = answer;
-        _silenceTimeout = silenceTimeout;
-        _logger = logger;
         _socket.Logger = logger;
         _socket.ReconnectMinTime = TimeSpan.FromMilliseconds(100);
         _socket.ReconnectMaxTime = reconnectMaxTime;
@@ -38,24 +32,15 @@ internal sealed partial class SurveyLink : IAsyncDisposable
         _socket.Tls = tls;
         // Wakes the loop once per silence timeout without a survey, to check whether the connection has gone silent.
         _socket.ReceiveTimeout = silenceTimeout;
-        _socket.PipeAdded += (_, _) => Volatile.Write(ref _connectedAt, Stopwatch.GetTimestamp());
-        try
-        {
-            _dialer = _socket.Dial(surveyUrl);
-        }
-        catch
-        {
-            _socket.Dispose();
-            throw;
-        }
+        _dial = new RegistryDialer(_socket, surveyUrl, silenceTimeout, logger, LogSilent);
         _loop = new SocketLoop(_socket, AnswerAsync);
     }
 
-    public bool IsConnected => Volatile.Read(ref _dialer).IsConnected;
+    public bool IsConnected => _dial.IsConnected;
 
     public long Answered => Volatile.Read(ref _answered);
 
-    public long SilentRedials => Volatile.Read(ref _silentRedials);
+    public long SilentRedials => _dial.SilentRedials;
 
     public ValueTask DisposeAsync() => _loop.DisposeAsync();
 
@@ -79,9 +64,9 @@ internal sealed partial class SurveyLink : IAsyncDisposable
             }
             catch (SpNetException ex) when (ex.Error == SpError.TimedOut)
             {
-                if (IsSilent(lastSurvey))
+                if (_dial.IsSilent(lastSurvey))
                 {
-                    await RedialAsync().ConfigureAwait(false);
+                    await _dial.RedialAsync().ConfigureAwait(false);
                     lastSurvey = Stopwatch.GetTimestamp();
                 }
             }
@@ -89,39 +74,6 @@ internal sealed partial class SurveyLink : IAsyncDisposable
             {
                 // The survey's pipe went away before we answered: wait for the next survey.
             }
-        }
-    }
-
-    /// <summary>
-    /// True when the current connection has lasted the whole silence timeout and no survey came in that time (a
-    /// connection made since the last survey gets its own full timeout before it is judged).
-    /// </summary>
-    private bool IsSilent(long lastSurvey)
-    {
-        if (!IsConnected)
-        {
-            return false; // the dialer is redialing anyway
-        }
-        long since = Math.Max(lastSurvey, Volatile.Read(ref _connectedAt));
-        return Stopwatch.GetElapsedTime(since) >= _silenceTimeout;
-    }
-
-    private async Task RedialAsync()
-    {
-        Interlocked.Increment(ref _silentRedials);
-        if (_logger is not null)
-        {
-            LogSilent(_logger, _url, _silenceTimeout.TotalSeconds);
-        }
-        Dialer silent = _dialer;
-        await silent.DisposeAsync().ConfigureAwait(false);
-        try
-        {
-            Volatile.Write(ref _dialer, _socket.Dial(_url));
-        }
-        catch (SpNetException ex) when (ex.Error == SpError.Closed)
-        {
-            // Disposed meanwhile; the loop ends at its next receive.
         }
     }
 
