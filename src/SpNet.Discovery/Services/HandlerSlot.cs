@@ -7,6 +7,19 @@ internal sealed class HandlerSlot<T>(string what) where T : class
 
     public Task<T> WhenSet => _handler.Task;
 
+    /// <summary>The handler once it is set, or null when <paramref name="stop"/> fires first (the host is stopping).</summary>
+    public async Task<T?> WaitAsync(CancellationToken stop)
+    {
+        try
+        {
+            return await _handler.Task.WaitAsync(stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     public void Set(T handler)
     {
         ArgumentNullException.ThrowIfNull(handler);

@@ -211,30 +211,12 @@ public sealed class ServiceHost : IAsyncDisposable
     {
         using (context)
         {
-            Func<Message, CancellationToken, ValueTask<Message>> handler;
-            try
-            {
-                handler = await _onRequest.WhenSet.WaitAsync(stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+            if (await _onRequest.WaitAsync(stop).ConfigureAwait(false) is not { } handler)
             {
                 return;
             }
-            while (!stop.IsCancellationRequested)
+            while (await ReceiveNextAsync(context, stop).ConfigureAwait(false) is { } request)
             {
-                Message request;
-                try
-                {
-                    request = await context.ReceiveAsync(stop).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is OperationCanceledException || ex is SpNetException { Error: SpError.Closed })
-                {
-                    return;
-                }
-                catch (SpNetException)
-                {
-                    continue;
-                }
                 Message reply = await HandleAsync(handler, request, gather ? "gather" : "request", stop).ConfigureAwait(false);
                 if (gather)
                 {
@@ -249,6 +231,29 @@ public sealed class ServiceHost : IAsyncDisposable
                     // The caller's connection went away (or we are stopping): nobody to reply to.
                     reply.Dispose();
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next message for a serve loop, or null once the host stops or the socket closes. Any other receive failure
+    /// concerns that one message (a malformed request), so the loop goes on to the next.
+    /// </summary>
+    private static async Task<Message?> ReceiveNextAsync(MessagePort port, CancellationToken stop)
+    {
+        while (true)
+        {
+            try
+            {
+                return await port.ReceiveAsync(stop).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException || ex is SpNetException { Error: SpError.Closed })
+            {
+                return null;
+            }
+            catch (SpNetException)
+            {
+                // Only that message failed; the socket still works.
             }
         }
     }
@@ -295,30 +300,20 @@ public sealed class ServiceHost : IAsyncDisposable
 
     private async Task ServeBroadcastsAsync(CancellationToken stop)
     {
-        Func<Message, CancellationToken, ValueTask> handler;
-        try
-        {
-            handler = await _onBroadcast.WhenSet.WaitAsync(stop).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
+        if (await _onBroadcast.WaitAsync(stop).ConfigureAwait(false) is not { } handler)
         {
             return;
         }
-        while (!stop.IsCancellationRequested)
+        while (await ReceiveNextAsync(_broadcasts, stop).ConfigureAwait(false) is { } message)
         {
-            Message message;
             try
             {
-                message = await _broadcasts.ReceiveAsync(stop).ConfigureAwait(false);
                 await _concurrency.WaitAsync(stop).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException || ex is SpNetException { Error: SpError.Closed })
+            catch (OperationCanceledException)
             {
+                message.Dispose();
                 return;
-            }
-            catch (SpNetException)
-            {
-                continue;
             }
             Statistics.RecordBroadcast();
             _ = Task.Run(async () =>
