@@ -5,10 +5,9 @@ namespace SpNet.Protocols;
 
 internal sealed partial class Req
 {
-    /// <summary>One request/reply state machine. Fields other than <see cref="Replies"/> are guarded by the socket's lock.</summary>
-    internal sealed class ReqContext(Req owner, TimeSpan resendTime) : DeadlineScheduler.Entry, IProtocolContext, ISendOutcome
+    /// <summary>One request/reply state machine. Fields other than <c>Inbox</c> (the reply, once it came) are guarded by the socket's lock.</summary>
+    internal sealed class ReqContext(Req owner, TimeSpan resendTime) : ContextBase(owner, inboxCapacity: 1), IProtocolContext, ISendOutcome
     {
-        private static readonly Action<object?> s_checkOutstanding = static state => ((ReqContext)state!).ThrowIfNoRequest();
         private TimeSpan _resendTime = resendTime;
 
         public uint CurrentId;
@@ -17,10 +16,6 @@ internal sealed partial class Req
         public Pipe? SentOn;
         public bool ResendWhenPossible;
         public long ResendAt;
-        public volatile bool Closed;
-
-        /// <summary>The reply to the current request, once it came (holds one).</summary>
-        public Mailbox Replies { get; } = new(1);
 
         public TimeSpan ResendTime
         {
@@ -56,42 +51,26 @@ internal sealed partial class Req
             // request outstanding at this read has its reply in the queue below or is not answered yet. Checking
             // after the take instead fails a receive whose reply lands in between.
             bool awaiting = Awaiting;
-            if (Replies.TryTake(out message))
+            if (Inbox.TryTake(out message))
             {
                 return true;
             }
             if (!awaiting)
             {
-                ThrowIfNoRequest();
+                ThrowIfNothingOutstanding();
             }
-            else if (Closed || owner.IsClosed)
+            else
             {
-                throw new SpNetException(SpError.Closed, "context is closed");
+                ThrowIfClosed();
             }
             return false;
         }
 
-        public ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken) =>
-            Replies.TakeAsync(cancellationToken, s_checkOutstanding, this);
-
-        public void Close()
-        {
-            lock (owner.Gate)
-            {
-                Closed = true;
-                owner.FinishLocked(this);
-            }
-            Replies.Close();
-        }
-
         public override void OnExpired() => owner.OnResendDue(this);
 
-        private void ThrowIfNoRequest()
+        protected override void ThrowIfNothingOutstanding()
         {
-            if (Closed || owner.IsClosed)
-            {
-                throw new SpNetException(SpError.Closed, "context is closed");
-            }
+            ThrowIfClosed();
             if (!Awaiting)
             {
                 throw new SpNetException(SpError.IncorrectState, "no request is outstanding: send a request before receiving");
@@ -135,7 +114,7 @@ internal sealed partial class Req
             {
                 if (Request == message)
                 {
-                    owner.FinishLocked(this); // drops our resend reference; the caller keeps theirs
+                    owner.EndLocked(this); // drops our resend reference; the caller keeps theirs
                 }
             }
             message.ClearHeader();

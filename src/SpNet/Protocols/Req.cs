@@ -91,12 +91,12 @@ internal sealed partial class Req : RequestProtocol<Req.ReqContext>
             // 'Awaiting' is cleared under the mailbox lock as the reply is placed, so a receive's outstanding-request
             // check sees the reply queued (or handed to an earlier receive) and the request answered together: never
             // neither (a wrong IncorrectState), and never the request still outstanding with its reply already taken
-            // (a receive from the first one's continuation, on another thread before FinishLocked, waited forever).
-            // FinishLocked then drops the rest of the request's state; it no longer sees 'Awaiting', so the id leaves
+            // (a receive from the first one's continuation, on another thread before EndLocked, waited forever).
+            // EndLocked then drops the rest of the request's state; it no longer sees 'Awaiting', so the id leaves
             // the in-flight table here.
             InFlight.Remove(id);
-            context.Replies.Post(message, dropOldest: true, s_answered, context);
-            FinishLocked(context);
+            context.Inbox.Post(message, dropOldest: true, s_answered, context);
+            EndLocked(context);
         }
         return ValueTask.CompletedTask;
     }
@@ -106,8 +106,8 @@ internal sealed partial class Req : RequestProtocol<Req.ReqContext>
     /// <summary>Gives the message a fresh id and makes it the context's request, abandoning any earlier one.</summary>
     private void PrepareLocked(ReqContext context, Message message)
     {
-        FinishLocked(context);
-        context.Replies.Clear();
+        EndLocked(context);
+        context.Inbox.Clear();
         uint id = InFlight.Allocate(context);
         context.CurrentId = id;
         message.ClearHeader();
@@ -118,7 +118,7 @@ internal sealed partial class Req : RequestProtocol<Req.ReqContext>
     }
 
     /// <summary>Ends the context's request: forget its id, timer and saved copy.</summary>
-    private void FinishLocked(ReqContext context)
+    protected override void EndLocked(ReqContext context)
     {
         if (context.Awaiting)
         {

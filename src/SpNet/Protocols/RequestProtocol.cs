@@ -10,7 +10,7 @@ namespace SpNet.Protocols;
 /// limit NNG keeps on both, and a close that ends every context. The protocols add what differs: where a message goes
 /// and what its deadline does.
 /// </summary>
-internal abstract class RequestProtocol<TContext>(ProtocolInfo info, SocketStatistics statistics)
+internal abstract partial class RequestProtocol<TContext>(ProtocolInfo info, SocketStatistics statistics)
     : ProtocolBase(info, statistics), IContextProtocol, IDisposable, IHopLimited
     where TContext : DeadlineScheduler.Entry, IProtocolContext
 {
@@ -112,6 +112,9 @@ internal abstract class RequestProtocol<TContext>(ProtocolInfo info, SocketStati
 
     /// <summary>The id <paramref name="context"/> has in flight (its request id or survey id).</summary>
     protected abstract uint IdOf(TContext context);
+
+    /// <summary>Ends <paramref name="context"/>'s outstanding request or survey (its id, deadline and anything queued for it); under <see cref="Gate"/>.</summary>
+    protected abstract void EndLocked(TContext context);
 
     /// <summary>Runs first when the socket closes, before the contexts end.</summary>
     protected virtual void OnClosing()

@@ -31,7 +31,7 @@ internal sealed class Surveyor : RequestProtocol<Surveyor.SurveyContext>
         lock (Gate)
         {
             _answerCapacity = messages;
-            Default.Answers.Capacity = messages;
+            Default.Inbox.Capacity = messages;
         }
     }
 
@@ -80,7 +80,7 @@ internal sealed class Surveyor : RequestProtocol<Surveyor.SurveyContext>
             message.TrimBodyUInt32();
             message.ClearHeader();
             message.PipeId = pipe.Id; // keeps which pipe answered (nng_msg_get_pipe) without holding the pipe
-            if (!context.Answers.Post(message, dropOldest: false))
+            if (!context.Inbox.Post(message, dropOldest: false))
             {
                 Statistics.RecordDropped();
             }
@@ -99,7 +99,7 @@ internal sealed class Surveyor : RequestProtocol<Surveyor.SurveyContext>
                 throw new SpNetException(SpError.Closed, context.Closed ? "context is closed" : "socket is closed");
             }
             EndLocked(context);
-            context.Answers.Capacity = _answerCapacity;
+            context.Inbox.Capacity = _answerCapacity;
             uint id = InFlight.Allocate(context);
             context.SurveyId = id;
             TimeSpan time = context.SurveyTime;
@@ -112,7 +112,7 @@ internal sealed class Surveyor : RequestProtocol<Surveyor.SurveyContext>
             message.AppendHeaderUInt32(id);
             pipes = _pipes;
             // A waiter of the old survey is cancelled, as NNG does; queued answers to it were discarded above.
-            context.Answers.FailWaiters(SpError.Canceled, "a new survey replaced the one being received");
+            context.Inbox.FailWaiters(SpError.Canceled, "a new survey replaced the one being received");
         }
         foreach (Pipe pipe in pipes)
         {
@@ -126,7 +126,7 @@ internal sealed class Surveyor : RequestProtocol<Surveyor.SurveyContext>
     }
 
     /// <summary>Forgets the context's survey (id, queued answers, deadline).</summary>
-    private void EndLocked(SurveyContext context)
+    protected override void EndLocked(SurveyContext context)
     {
         if (context.SurveyId != 0)
         {
@@ -134,7 +134,7 @@ internal sealed class Surveyor : RequestProtocol<Surveyor.SurveyContext>
             context.SurveyId = 0;
         }
         Timers.Disarm(context);
-        context.Answers.Clear();
+        context.Inbox.Clear();
     }
 
     private void OnDeadline(SurveyContext context)
@@ -146,21 +146,17 @@ internal sealed class Surveyor : RequestProtocol<Surveyor.SurveyContext>
                 return; // already ended, or a newer survey with a later deadline
             }
             EndLocked(context);
-            context.Answers.FailWaiters(SpError.TimedOut, "the survey time has passed");
+            context.Inbox.FailWaiters(SpError.TimedOut, "the survey time has passed");
         }
     }
 
-    /// <summary>One survey state machine. Fields other than <see cref="Answers"/> are guarded by the socket's lock.</summary>
-    internal sealed class SurveyContext(Surveyor owner, TimeSpan surveyTime, int answerCapacity) : DeadlineScheduler.Entry, IProtocolContext
+    /// <summary>One survey state machine. Fields other than <c>Inbox</c> (its answers) are guarded by the socket's lock.</summary>
+    internal sealed class SurveyContext(Surveyor owner, TimeSpan surveyTime, int answerCapacity) : ContextBase(owner, answerCapacity), IProtocolContext
     {
-        private static readonly Action<object?> s_checkActive = static state => ((SurveyContext)state!).ThrowIfNoSurvey();
         private TimeSpan _surveyTime = surveyTime;
 
         public volatile uint SurveyId;
         public long ExpiresAt;
-        public volatile bool Closed;
-
-        public Mailbox Answers { get; } = new(answerCapacity);
 
         public TimeSpan SurveyTime
         {
@@ -182,35 +178,19 @@ internal sealed class Surveyor : RequestProtocol<Surveyor.SurveyContext>
 
         public bool TryReceive(out Message? message)
         {
-            if (Answers.TryTake(out message))
+            if (Inbox.TryTake(out message))
             {
                 return true;
             }
-            ThrowIfNoSurvey();
+            ThrowIfNothingOutstanding();
             return false;
-        }
-
-        public ValueTask<Message> ReceiveAsync(CancellationToken cancellationToken) =>
-            Answers.TakeAsync(cancellationToken, s_checkActive, this);
-
-        public void Close()
-        {
-            lock (owner.Gate)
-            {
-                Closed = true;
-                owner.EndLocked(this);
-            }
-            Answers.Close();
         }
 
         public override void OnExpired() => owner.OnDeadline(this);
 
-        private void ThrowIfNoSurvey()
+        protected override void ThrowIfNothingOutstanding()
         {
-            if (Closed || owner.IsClosed)
-            {
-                throw new SpNetException(SpError.Closed, "context is closed");
-            }
+            ThrowIfClosed();
             if (SurveyId == 0)
             {
                 throw new SpNetException(SpError.IncorrectState, "no survey is running: send a survey first (or its survey time has passed)");
