@@ -20,7 +20,8 @@ public static class DemoCommand
           --size BYTES     body size of every message, {Payload.MinimumSize} to 65536, default {DemoSettings.Default.Size}
         """);
 
-    private delegate Task<DemoOutcome> Scenario(DemoTransport transport, DemoSettings settings, CancellationToken cancellationToken);
+    /// <summary>One pattern's scenario: it opens its sockets in <paramref name="sockets"/>, which the caller disposes and checks for drops.</summary>
+    private delegate Task<DemoOutcome> Scenario(DemoSockets sockets, DemoTransport transport, DemoSettings settings, CancellationToken cancellationToken);
 
     /// <summary>
     /// Runs the demo, writing the table to <paramref name="output"/>. Returns 0 when every scenario passed its
@@ -79,8 +80,13 @@ public static class DemoCommand
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            DemoOutcome outcome = await run(transport, settings, deadline.Token).ConfigureAwait(false);
-            return new DemoRow(name, transport.Name, outcome.Messages, outcome.Figure, true, outcome.Detail);
+            var sockets = new DemoSockets();
+            await using (sockets.ConfigureAwait(false))
+            {
+                DemoOutcome outcome = await run(sockets, transport, settings, deadline.Token).ConfigureAwait(false);
+                sockets.ExpectNoDrops();
+                return new DemoRow(name, transport.Name, outcome.Messages, outcome.Figure, true, outcome.Detail);
+            }
         }
         catch (DemoCheckException ex)
         {
