@@ -9,9 +9,10 @@ namespace SpNet.Discovery;
 /// (<see cref="DefaultWindow"/> unless set) and grants more as its application reads, so a sender whose window is used
 /// up waits in <see cref="SendAsync"/> (bounded by <see cref="SendTimeout"/> and its token) instead of filling buffers
 /// or stalling TCP. The window grows by doubling, up to <see cref="MaxWindow"/>, while it is what limits the flow (the
-/// sender ran out of credit and this end's application had read everything the sender could send). <see cref="CompleteAsync"/> ends this side's stream (the peer's <see cref="ReceiveAsync"/> returns
-/// null after the last message); the connection closes once both sides have completed. When the connection is lost
-/// (the peer died), pending and later calls fail at once with <see cref="SpError.ConnectionReset"/>.
+/// sender ran out of credit and this end's application had read everything the sender could send).
+/// <see cref="CompleteAsync"/> ends this side's stream (the peer's <see cref="ReceiveAsync"/> returns null after the
+/// last message); the connection closes once both sides have completed. When the connection is lost (the peer died),
+/// pending and later calls fail at once with <see cref="SpError.ConnectionReset"/>.
 /// Thread-safe; messages sent concurrently are ordered as the sends enter.
 /// </summary>
 public sealed class Tunnel : IAsyncDisposable
@@ -66,10 +67,13 @@ public sealed class Tunnel : IAsyncDisposable
     /// </summary>
     public int Window => _receiveWindow.Current;
 
-    /// <summary>How far <see cref="Window"/> may grow (the configured maximum, or the window itself when that is larger: no growth).</summary>
+    /// <summary>How far <see cref="Window"/> may grow: the configured maximum, or the window itself when that is larger (no growth).</summary>
     public int MaxWindow => _receiveWindow.Max;
 
-    /// <summary>Messages the peer has sent that this side has not read yet: never more than <see cref="Window"/> from a peer that keeps to its credit.</summary>
+    /// <summary>
+    /// Messages the peer has sent that this side has not read yet: never more than <see cref="Window"/> from a peer
+    /// that keeps to its credit.
+    /// </summary>
     public long Unread => _receiveWindow.Unread;
 
     /// <summary>How long <see cref="SendAsync"/> waits for credit before failing with <see cref="SpError.TimedOut"/>.</summary>
