@@ -20,25 +20,9 @@ internal static class PairDemo
             cancellationToken,
             ct => Payload.SendAllAsync(left, "L>R", n, settings.Size, ct),
             ct => Payload.SendAllAsync(right, "R>L", n, settings.Size, ct),
-            ct => ReceiveAsync(right, "L>R", leftToRight, settings.Size, ct),
-            ct => ReceiveAsync(left, "R>L", rightToLeft, settings.Size, ct)).ConfigureAwait(false);
+            ct => leftToRight.ReceiveAllAsync(right, m => Payload.Read(m.Body, "L>R", settings.Size), ct),
+            ct => rightToLeft.ReceiveAllAsync(left, m => Payload.Read(m.Body, "R>L", settings.Size), ct)).ConfigureAwait(false);
         string rate = Figures.Rate(2L * n, start);
         return new DemoOutcome($"2x{Figures.Count(n)}", rate, "both directions whole, in order");
-    }
-
-    private static async Task ReceiveAsync(PairSocket socket, string prefix, StreamCheck check, int size, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (!check.IsComplete)
-            {
-                using Message message = await socket.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-                check.Accept(Payload.Read(message.Body, prefix, size));
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw check.TimedOut();
-        }
     }
 }

@@ -37,6 +37,7 @@ internal static class PubSubDemo
         using var creditAll = new SemaphoreSlim(Window);
         using var creditA = new SemaphoreSlim(Window);
 
+        Func<int, string> topicOf = s => IsTopicA(s) ? "a/" : "b/";
         long start = Stopwatch.GetTimestamp();
         await Concurrently.RunAsync(
             cancellationToken,
@@ -54,33 +55,26 @@ internal static class PubSubDemo
                     await pub.SendAsync(Payload.Create(topicA ? "a/" : "b/", i, settings.Size), ct).ConfigureAwait(false);
                 }
             },
-            ct => ReceiveAsync(subAll, allCheck, creditAll, s => IsTopicA(s) ? "a/" : "b/", settings.Size, ct),
-            ct => ReceiveAsync(subA, aCheck, creditA, _ => "a/", settings.Size, ct)).ConfigureAwait(false);
+            ct => allCheck.ReceiveAllAsync(subAll, m => Read(m, creditAll, topicOf, settings.Size), ct),
+            ct => aCheck.ReceiveAllAsync(subA, m => Read(m, creditA, static _ => "a/", settings.Size), ct)).ConfigureAwait(false);
         string rate = Figures.Rate(n, start);
         return new DemoOutcome(Figures.Count(n), rate, $"all: {Figures.Count(n)}, a/ only: {Figures.Count(countA)}, in order");
     }
 
-    private static async Task ReceiveAsync(SubSocket sub, StreamCheck check, SemaphoreSlim credit, Func<int, string> topicOf, int size, CancellationToken cancellationToken)
+    /// <summary>
+    /// The sequence number of a received message, after checking it came under the topic it was published with; the
+    /// message's window credit goes back to the publisher.
+    /// </summary>
+    private static int Read(Message message, SemaphoreSlim credit, Func<int, string> topicOf, int size)
     {
-        try
+        // The topic is the first two bytes; read the sequence under either, then insist on the right one.
+        int sequence = Payload.Read(message.Body, message.Body[0] == (byte)'a' ? "a/" : "b/", size);
+        string topic = topicOf(sequence);
+        if (message.Body[0] != (byte)topic[0])
         {
-            while (!check.IsComplete)
-            {
-                using Message message = await sub.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-                // The topic is the first two bytes; read the sequence under either, then insist on the right one.
-                int sequence = Payload.Read(message.Body, message.Body[0] == (byte)'a' ? "a/" : "b/", size);
-                string topic = topicOf(sequence);
-                if (message.Body[0] != (byte)topic[0])
-                {
-                    throw new DemoCheckException($"message #{sequence} arrived with the wrong topic (expected {topic})");
-                }
-                check.Accept(sequence);
-                credit.Release();
-            }
+            throw new DemoCheckException($"message #{sequence} arrived with the wrong topic (expected {topic})");
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw check.TimedOut();
-        }
+        credit.Release();
+        return sequence;
     }
 }

@@ -32,6 +32,27 @@ internal sealed class StreamCheck(string name, int expected, int step = 1, int f
         Volatile.Write(ref _received, _received + 1);
     }
 
+    /// <summary>
+    /// Receives on <paramref name="port"/> until every expected message has arrived, accepting the sequence number
+    /// <paramref name="read"/> takes from each (it may check more and throw); time running out is reported as
+    /// <see cref="TimedOut"/>, naming how far the stream got.
+    /// </summary>
+    public async Task ReceiveAllAsync(MessagePort port, Func<Message, int> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!IsComplete)
+            {
+                using Message message = await port.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+                Accept(read(message));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut();
+        }
+    }
+
     /// <summary>The failure to report when time ran out before the stream completed.</summary>
     public DemoCheckException TimedOut() => new($"{name}: timed out after {Received} of {expected} messages");
 }
