@@ -19,12 +19,20 @@ public sealed class RawSpPeer : IDisposable
     public System.Net.Sockets.Socket Socket => _socket;
 
     /// <summary>Connects to a bound <c>tcp://</c> URL without sending anything.</summary>
-    public static async Task<RawSpPeer> ConnectAsync(string url)
+    public static Task<RawSpPeer> ConnectAsync(string url) => ConnectAsync(Addresses.EndPointOf(url), ProtocolType.Tcp);
+
+    /// <summary>Connects to the socket file of an <c>ipc://</c> listener without sending anything.</summary>
+    public static Task<RawSpPeer> ConnectUnixAsync(string path) => ConnectAsync(new UnixDomainSocketEndPoint(path), ProtocolType.Unspecified);
+
+    private static async Task<RawSpPeer> ConnectAsync(EndPoint endPoint, ProtocolType protocol)
     {
-        IPEndPoint endPoint = Addresses.EndPointOf(url);
-        var socket = new System.Net.Sockets.Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new System.Net.Sockets.Socket(endPoint.AddressFamily, SocketType.Stream, protocol);
         try
         {
+            if (protocol == ProtocolType.Tcp)
+            {
+                socket.NoDelay = true;
+            }
             await socket.ConnectAsync(endPoint).WaitAsync(Eventually.DefaultTimeout).ConfigureAwait(false);
         }
         catch
@@ -44,15 +52,20 @@ public sealed class RawSpPeer : IDisposable
         RawSpPeer peer = await ConnectAsync(url).ConfigureAwait(false);
         try
         {
-            await peer.SendAsync(Header(protocol)).ConfigureAwait(false);
-            byte[] header = await peer.ReceiveExactlyAsync(8).ConfigureAwait(false);
-            return (peer, header);
+            return (peer, await peer.HandshakeAsync(protocol).ConfigureAwait(false));
         }
         catch
         {
             peer.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Sends the SP header for <paramref name="protocol"/> and reads and returns the peer's header.</summary>
+    public async Task<byte[]> HandshakeAsync(ushort protocol)
+    {
+        await SendAsync(Header(protocol)).ConfigureAwait(false);
+        return await ReceiveExactlyAsync(8).ConfigureAwait(false);
     }
 
     /// <summary>The 8-byte SP header: <c>00 53 50 00 pp pp 00 00</c>.</summary>

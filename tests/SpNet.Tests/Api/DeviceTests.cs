@@ -65,8 +65,7 @@ public class DeviceTests
         back.Dial(rep.ListenTcp());
         string url = front.ListenTcp();
         Task device = Device.RunAsync(front, back, cts.Token);
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x30);
-        using (peer)
+        using (RawSpPeer peer = await front.ConnectRawPeerAsync(url, 0x30))
         {
             await rep.WaitForPipeCountAsync(1);
             await peer.SendFrameAsync(RawSpPeer.Tagged([3, 0x80000001], "deep"u8));

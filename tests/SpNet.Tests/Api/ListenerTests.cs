@@ -61,10 +61,7 @@ public class ListenerTests
         Assert.Empty(b.Listeners);
         // The same socket cannot bind it twice either; the first listener is unharmed.
         Assert.Equal(SpError.AddressInUse, Assert.Throws<SpNetException>(() => a.Listen(url)).Error);
-        await using var push = new PushSocket();
-        push.Dial(url);
-        await push.SendTextAsync("still bound");
-        Assert.Equal("still bound", await a.ReceiveTextAsync());
+        await a.AssertPushReachesAsync(url, "still bound");
     }
 
     [Fact]
@@ -81,39 +78,30 @@ public class ListenerTests
     public async Task IPv6_loopback_port_zero_works()
     {
         await using var pull = new PullSocket();
-        await using var push = new PushSocket();
         string url = pull.Listen("tcp://[::1]:0").Url;
         Assert.StartsWith("tcp://[::1]:", url, StringComparison.Ordinal);
         Assert.NotEqual(0, Addresses.PortOf(url));
-        push.Dial(url);
-        await push.SendTextAsync("v6");
-        Assert.Equal("v6", await pull.ReceiveTextAsync());
+        await pull.AssertPushReachesAsync(url, "v6");
     }
 
     [Fact]
     public async Task Localhost_port_zero_works()
     {
         await using var pull = new PullSocket();
-        await using var push = new PushSocket();
         string url = pull.Listen("tcp://localhost:0").Url;
         Assert.StartsWith("tcp://localhost:", url, StringComparison.Ordinal);
         Assert.NotEqual(0, Addresses.PortOf(url));
-        push.Dial(url);
-        await push.SendTextAsync("named");
-        Assert.Equal("named", await pull.ReceiveTextAsync(TimeSpan.FromSeconds(4)));
+        await pull.AssertPushReachesAsync(url, "named", timeout: TimeSpan.FromSeconds(4));
     }
 
     [Fact]
     public async Task Wildcard_port_zero_accepts_on_loopback()
     {
         await using var pull = new PullSocket();
-        await using var push = new PushSocket();
         string url = pull.Listen("tcp://*:0").Url;
         int port = Addresses.PortOf(url);
         Assert.NotEqual(0, port);
-        push.Dial($"tcp://127.0.0.1:{port}");
-        await push.SendTextAsync("any");
-        Assert.Equal("any", await pull.ReceiveTextAsync());
+        await pull.AssertPushReachesAsync($"tcp://127.0.0.1:{port}", "any");
     }
 
     [Fact]

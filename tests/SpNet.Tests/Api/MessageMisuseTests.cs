@@ -104,12 +104,11 @@ public class MessageMisuseTests
     }
 
     [Theory]
-    [InlineData("inproc")]
-    [InlineData("tcp")]
+    [MemberData(nameof(Addresses.InprocAndTcp), MemberType = typeof(Addresses))]
     public async Task A_send_that_fails_leaves_the_message_with_the_caller(string transport)
     {
         await using var push = new PushSocket { SendTimeout = TimeSpan.Zero };
-        push.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("unsent")); // no peer: no room anywhere
+        push.Listen(Addresses.For(transport, "unsent")); // no peer: no room anywhere
         Message m = Message.Create("kept"u8);
         Assert.False(push.TrySend(m));
         var timedOut = await Assert.ThrowsAsync<SpNetException>(async () => await push.SendAsync(m));
@@ -191,7 +190,7 @@ public class MessageMisuseTests
     {
         var receiver = new PairSocket();
         var sender = new PairSocket();
-        string url = receiver.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("misuse")).Url;
+        string url = receiver.Listen(Addresses.For(transport, "misuse")).Url;
         sender.Dial(url);
         await sender.WaitForPipeCountAsync(1);
         return new SocketPair(sender, receiver);

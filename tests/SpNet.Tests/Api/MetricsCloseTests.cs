@@ -24,8 +24,7 @@ public class MetricsCloseTests
         {
             await using (var b = new PairSocket())
             {
-                b.Dial(a.ListenTcp());
-                await a.WaitForPipeCountAsync(1);
+                await a.ConnectTcpAsync(b);
             }
             // b is gone: a's read loop is closing its pipe and is held inside the close, before the socket forgets it.
             Assert.True(logger.Entered.Wait(TimeSpan.FromSeconds(5)), "a's pipe started closing");

@@ -55,8 +55,7 @@ public class MetricsTests
         await using (var a = new StarSocket())
         await using (var b = new StarSocket())
         {
-            b.Dial(a.ListenTcp());
-            await a.WaitForPipeCountAsync(1);
+            await a.ConnectTcpAsync(b);
             // STAR drops what it sends with no pipe, and b attaches its end after a does: under .ci/stress "hello"
             // went out before b had its pipe and never arrived.
             await b.WaitForPipeCountAsync(1);

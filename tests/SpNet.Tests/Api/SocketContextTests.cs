@@ -53,10 +53,8 @@ public class SocketContextTests
     public async Task Blocking_receive_on_a_context_honours_its_receive_timeout()
     {
         await using var rep = new RepSocket();
-        string url = rep.ListenTcp();
         await using var req = new ReqSocket();
-        req.Dial(url);
-        await rep.WaitForPipeCountAsync(1);
+        await rep.ConnectTcpAsync(req);
         using SocketContext context = req.OpenContext();
         context.ReceiveTimeout = TimeSpan.FromMilliseconds(100);
         context.Send("unanswered"u8);

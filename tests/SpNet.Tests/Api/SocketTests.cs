@@ -85,10 +85,8 @@ public class SocketTests
     public async Task Dispose_lingers_so_queued_messages_are_delivered()
     {
         await using var pull = new PullSocket();
-        string url = pull.ListenTcp();
         var push = new PushSocket();
-        push.Dial(url);
-        await pull.WaitForPipeCountAsync(1);
+        await pull.ConnectTcpAsync(push);
         for (int i = 0; i < 50; i++)
         {
             await push.SendTextAsync($"m{i}");
@@ -105,10 +103,8 @@ public class SocketTests
     {
         // The queue is empty, but the write loop holds a large message that TCP has not fully accepted yet.
         await using var pull = new PullSocket { MaxReceiveSize = 0 };
-        string url = pull.ListenTcp();
         var push = new PushSocket();
-        push.Dial(url);
-        await pull.WaitForPipeCountAsync(1);
+        await pull.ConnectTcpAsync(push);
         byte[] big = new byte[16 * 1024 * 1024];
         big[^1] = 0x5A;
         await Eventually.Within(push.SendAsync(big), "queue the big message");

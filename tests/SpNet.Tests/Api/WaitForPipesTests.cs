@@ -9,14 +9,13 @@ public class WaitForPipesTests
     /// message was lost in 6 of 20 runs over tcp and 18 of 20 over inproc; with WaitForPipesAsync it must never be.
     /// </summary>
     [Theory]
-    [InlineData("tcp")]
-    [InlineData("inproc")]
+    [MemberData(nameof(Addresses.InprocAndTcp), MemberType = typeof(Addresses))]
     public async Task A_publisher_that_waits_for_its_subscriber_loses_no_first_message(string transport)
     {
         for (int run = 0; run < 20; run++)
         {
             await using var pub = new PubSocket();
-            string url = pub.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("newcomer")).Url;
+            string url = pub.Listen(Addresses.For(transport, "newcomer")).Url;
             await using var sub = new SubSocket();
             sub.Subscribe("");
             sub.Dial(url);

@@ -5,8 +5,7 @@ namespace SpNet.Tests.Protocols;
 public class BusTests
 {
     [Theory]
-    [InlineData("inproc")]
-    [InlineData("tcp")]
+    [MemberData(nameof(Addresses.InprocAndTcp), MemberType = typeof(Addresses))]
     public async Task A_full_mesh_of_five_each_message_seen_once_by_every_other_member(string transport)
     {
         const int n = 5;
@@ -16,7 +15,7 @@ public class BusTests
             members[i] = new BusSocket();
         }
         await using var disposeAll = Owned.Each(members);
-        var urls = members.Select(m => m.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("bus")).Url).ToArray();
+        var urls = members.Select(m => m.Listen(Addresses.For(transport, "bus")).Url).ToArray();
         for (int i = 0; i < n; i++)
         {
             for (int j = i + 1; j < n; j++)
@@ -41,9 +40,7 @@ public class BusTests
         await using var a = new BusSocket();
         await using var b = new BusSocket();
         await using var c = new BusSocket();
-        a.Dial(b.ListenTcp());
-        c.Dial(b.ListenTcp());
-        await b.WaitForPipeCountAsync(2);
+        await b.ConnectTcpAsync(a, c);
         await a.AssertExchangeAsync(b, "from a", "from b");
         Assert.Equal("from b", await c.ReceiveTextAsync());
         Assert.False(c.TryReceive(out _), "bus forwarded a's message to c");
@@ -54,10 +51,8 @@ public class BusTests
     {
         await using var bus = new BusSocket();
         Assert.True(bus.TrySend("nobody"u8));
-        var (peer, header) = await RawSpPeer.ConnectAndHandshakeAsync(bus.ListenTcp(), 0x70);
-        using (peer)
+        using (RawSpPeer peer = await bus.ConnectRawPeerAsync(0x70))
         {
-            Assert.Equal(RawSpPeer.Header(0x70), header);
             await bus.WaitForPipeCountAsync(1);
             await bus.SendTextAsync("hello");
             Assert.Equal("hello"u8.ToArray(), await peer.ReceiveFrameAsync());
@@ -71,12 +66,9 @@ public class BusTests
     {
         await using var reflector = BusSocket.CreateRaw();
         Assert.True(reflector.IsRaw);
-        string url = reflector.ListenTcp();
         await using var a = new BusSocket();
         await using var b = new BusSocket();
-        a.Dial(url);
-        b.Dial(url);
-        await reflector.WaitForPipeCountAsync(2);
+        await reflector.ConnectTcpAsync(a, b);
 
         await a.SendTextAsync("from a");
         using Message m = await Eventually.Within(reflector.ReceiveAsync(), "a's message at the reflector");

@@ -14,9 +14,7 @@ public class ContextTests(ITestOutputHelper output)
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var rep = new RepSocket();
         await using var req = new ReqSocket();
-        string url = rep.ListenTcp();
-        req.Dial(url);
-        await rep.WaitForPipeCountAsync(1);
+        await rep.ConnectTcpAsync(req);
 
         // REP workers: each its own context, answering with the request's text reversed-tagged.
         var workers = new List<Task>();

@@ -5,45 +5,28 @@ namespace SpNet.Tests.Protocols;
 public class Pair0Tests
 {
     [Theory]
-    [InlineData("inproc")]
-    [InlineData("tcp")]
+    [MemberData(nameof(Addresses.InprocAndTcp), MemberType = typeof(Addresses))]
     public async Task Pair_talks_both_ways(string transport)
     {
         await using var a = new PairSocket();
         await using var b = new PairSocket();
-        b.Dial(a.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("pair")).Url);
+        b.Dial(a.Listen(Addresses.For(transport, "pair")).Url);
         await a.AssertExchangeAsync(b, "ping", "pong");
     }
 
     [Fact]
-    public async Task A_second_peer_is_refused_and_the_first_keeps_working()
-    {
-        await using var server = new PairSocket();
-        await using var first = new PairSocket();
-        await using var second = new PairSocket { ReconnectMinTime = TimeSpan.FromSeconds(10) };
-        string url = server.ListenTcp();
-        first.Dial(url);
-        await server.WaitForPipeCountAsync(1);
-        second.Dial(url);
-        await Eventually.True(() => server.Statistics.PipesRejected >= 1, $"second peer rejected ({server.Statistics})");
-        Assert.Equal(1, server.Statistics.CurrentPipes);
-        await server.AssertExchangeAsync(first, "only you", "thanks");
-        Assert.False(second.TryReceive(out _));
-    }
+    public Task A_second_peer_is_refused_and_the_first_keeps_working() => Monogamy.AssertSecondPeerRefusedAsync(() => new PairSocket());
 
     [Fact]
     public async Task A_raw_second_connection_is_closed_after_the_handshake()
     {
         await using var server = new PairSocket();
         string url = server.ListenTcp();
-        var (one, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x10);
-        using (one)
+        using (RawSpPeer one = await server.ConnectRawPeerAsync(url, 0x10))
         {
             await server.WaitForPipeCountAsync(1);
-            var (two, header) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x10);
-            using (two)
+            using (RawSpPeer two = await server.ConnectRawPeerAsync(url, 0x10))
             {
-                Assert.Equal(RawSpPeer.Header(0x10), header); // the handshake completes, as in NNG
                 Assert.True(await two.WaitForRemoteCloseAsync(), "second PAIR0 peer kept");
             }
             Assert.Equal(1, server.Statistics.PipesRejected);

@@ -9,13 +9,12 @@ public class Pair1Tests
     private static readonly byte[] s_mangosHi = [0x00, 0x00, 0x00, 0x00, 0x68, 0x69]; // §8 vector 11
 
     [Theory]
-    [InlineData("inproc")]
-    [InlineData("tcp")]
+    [MemberData(nameof(Addresses.InprocAndTcp), MemberType = typeof(Addresses))]
     public async Task Pair1_talks_both_ways(string transport)
     {
         await using var a = new Pair1Socket();
         await using var b = new Pair1Socket();
-        b.Dial(a.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("pair1")).Url);
+        b.Dial(a.Listen(Addresses.For(transport, "pair1")).Url);
         await a.AssertExchangeAsync(b, "ping", "pong");
         Assert.Equal(0x11, a.ProtocolId);
         Assert.Equal("pair1", a.ProtocolName);
@@ -26,10 +25,8 @@ public class Pair1Tests
     public async Task A_cooked_send_puts_hop_count_1_on_the_wire_as_NNG()
     {
         await using var pair = new Pair1Socket();
-        var (peer, header) = await RawSpPeer.ConnectAndHandshakeAsync(pair.ListenTcp(), 0x11);
-        using (peer)
+        using (RawSpPeer peer = await pair.ConnectRawPeerAsync(0x11))
         {
-            Assert.Equal(RawSpPeer.Header(0x11), header);
             await pair.WaitForPipeCountAsync(1);
             await pair.SendTextAsync("hi");
             Assert.Equal(s_nngHi, await peer.ReceiveFrameAsync());
@@ -96,19 +93,7 @@ public class Pair1Tests
     }
 
     [Fact]
-    public async Task A_second_peer_is_refused_by_a_monogamous_socket()
-    {
-        await using var server = new Pair1Socket();
-        await using var first = new Pair1Socket();
-        await using var second = new Pair1Socket { ReconnectMinTime = TimeSpan.FromSeconds(10) };
-        string url = server.ListenTcp();
-        first.Dial(url);
-        await server.WaitForPipeCountAsync(1);
-        second.Dial(url);
-        await Eventually.True(() => server.Statistics.PipesRejected >= 1, "second peer rejected");
-        await server.SendTextAsync("only you");
-        Assert.Equal("only you", await first.ReceiveTextAsync());
-    }
+    public Task A_second_peer_is_refused_by_a_monogamous_socket() => Monogamy.AssertSecondPeerRefusedAsync(() => new Pair1Socket());
 
     [Fact]
     public async Task Raw_pair1_shows_the_arrived_hop_count_and_sends_its_header_plus_one()
@@ -139,12 +124,9 @@ public class Pair1Tests
     {
         await using var hub = Pair1Socket.CreatePolyamorous();
         Assert.True(hub.IsPolyamorous);
-        string url = hub.ListenTcp();
         await using var a = new Pair1Socket();
         await using var b = new Pair1Socket();
-        a.Dial(url);
-        b.Dial(url);
-        await hub.WaitForPipeCountAsync(2);
+        await hub.ConnectTcpAsync(a, b);
 
         await a.SendTextAsync("from a");
         using Message fromA = await Eventually.Within(hub.ReceiveAsync(), "a's message");
@@ -181,8 +163,7 @@ public class Pair1Tests
     {
         await using var hub = Pair1Socket.CreatePolyamorous();
         await using var a = new Pair1Socket();
-        a.Dial(hub.ListenTcp());
-        await hub.WaitForPipeCountAsync(1);
+        await hub.ConnectTcpAsync(a);
         await hub.SendTextAsync("anyone");
         Assert.Equal("anyone", await a.ReceiveTextAsync());
     }

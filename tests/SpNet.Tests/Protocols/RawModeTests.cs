@@ -38,8 +38,7 @@ public class RawModeTests
     {
         await using var pub = PubSocket.CreateRaw();
         await using var sub = SubSocket.CreateRaw();
-        sub.Dial(pub.ListenTcp());
-        await pub.WaitForPipeCountAsync(1);
+        await pub.ConnectTcpAsync(sub);
         await pub.SendTextAsync("anything");
         using Message m = await Eventually.Within(sub.ReceiveAsync(), "unfiltered message");
         Assert.Equal("anything", m.ToString());

@@ -35,8 +35,8 @@ public class RawTests
     {
         await using Socket raw = peerProtocol == 0x30 ? RepSocket.CreateRaw() : RespondentSocket.CreateRaw();
         string url = raw.ListenTcp();
-        var (a, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, peerProtocol);
-        var (b, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, peerProtocol);
+        RawSpPeer a = await raw.ConnectRawPeerAsync(url, peerProtocol);
+        RawSpPeer b = await raw.ConnectRawPeerAsync(url, peerProtocol);
         using (a)
         using (b)
         {

@@ -10,8 +10,7 @@ public class ReceiveBufferReplyTests
     {
         await using var rep = new RepSocket { ReceiveBufferSize = 2 };
         await using var req = new ReqSocket();
-        req.Dial(rep.ListenTcp());
-        await rep.WaitForPipeCountAsync(1);
+        await rep.ConnectTcpAsync(req);
         var contexts = Enumerable.Range(0, 6).Select(_ => req.OpenContext()).ToList();
         for (int i = 0; i < contexts.Count; i++)
         {
@@ -43,8 +42,7 @@ public class ReceiveBufferReplyTests
     {
         await using var surveyor = new SurveyorSocket();
         await using var respondent = new RespondentSocket { ReceiveBufferSize = 2 };
-        respondent.Dial(surveyor.ListenTcp());
-        await surveyor.WaitForPipeCountAsync(1);
+        await surveyor.ConnectTcpAsync(respondent);
         for (int i = 0; i < 6; i++)
         {
             await surveyor.SendTextAsync($"s{i}"); // each new survey replaces the last at the surveyor; all go out
@@ -95,8 +93,7 @@ public class ReceiveBufferReplyTests
         await using var rep = new RepSocket();
         await using var req = ReqSocket.CreateRaw();
         req.ReceiveBufferSize = 2;
-        req.Dial(rep.ListenTcp());
-        await rep.WaitForPipeCountAsync(1);
+        await rep.ConnectTcpAsync(req);
         for (uint i = 0; i < 6; i++)
         {
             Message request = Message.Create($"r{i}");

@@ -11,10 +11,8 @@ public class RepTests
     {
         await using var rep = new RepSocket();
         string url = rep.ListenTcp();
-        var (peer, header) = await RawSpPeer.ConnectAndHandshakeAsync(url, ReqId);
-        using (peer)
+        using (RawSpPeer peer = await rep.ConnectRawPeerAsync(url, ReqId))
         {
-            Assert.Equal(RawSpPeer.Header(0x31), header);
             // wire-protocol.md §8 vector 8: a request after one device.
             await peer.SendAsync(Convert.FromHexString("000000000000000d7a0999a98000000168656c6c6f"));
             Assert.Equal("hello", await rep.ReceiveTextAsync());
@@ -49,8 +47,7 @@ public class RepTests
     {
         await using var rep = new RepSocket { MaxTtl = 2 };
         string url = rep.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, ReqId);
-        using (peer)
+        using (RawSpPeer peer = await rep.ConnectRawPeerAsync(url, ReqId))
         {
             await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2, 0x80000001], "three"u8));
             await peer.SendFrameAsync(RawSpPeer.Tagged([1, 0x80000002], "two"u8));
@@ -66,8 +63,7 @@ public class RepTests
     {
         await using var rep = new RepSocket();
         string url = rep.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, ReqId);
-        using (peer)
+        using (RawSpPeer peer = await rep.ConnectRawPeerAsync(url, ReqId))
         {
             await rep.WaitForPipeCountAsync(1);
             await peer.SendFrameAsync(RawSpPeer.Tagged([1, 2], ""u8));
@@ -109,8 +105,7 @@ public class RepTests
     {
         await using var rep = new RepSocket();
         string url = rep.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, ReqId);
-        using (peer)
+        using (RawSpPeer peer = await rep.ConnectRawPeerAsync(url, ReqId))
         {
             await peer.SendFrameAsync(RawSpPeer.Tagged([0x80000009], "bye"u8));
             Assert.Equal("bye", await rep.ReceiveTextAsync());
@@ -130,8 +125,8 @@ public class RepTests
     {
         await using var rep = new RepSocket();
         string url = rep.ListenTcp();
-        var (a, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, ReqId);
-        var (b, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, ReqId);
+        RawSpPeer a = await rep.ConnectRawPeerAsync(url, ReqId);
+        RawSpPeer b = await rep.ConnectRawPeerAsync(url, ReqId);
         using (a)
         using (b)
         {
@@ -152,10 +147,7 @@ public class RepTests
         await using var rep = new RepSocket();
         await using var req1 = new ReqSocket();
         await using var req2 = new ReqSocket();
-        string url = rep.ListenTcp();
-        req1.Dial(url);
-        req2.Dial(url);
-        await rep.WaitForPipeCountAsync(2);
+        await rep.ConnectTcpAsync(req1, req2);
         await req1.SendTextAsync("one");
         await req2.SendTextAsync("two");
         var got = new HashSet<string>();

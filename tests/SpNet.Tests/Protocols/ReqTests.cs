@@ -11,7 +11,7 @@ public class ReqTests
     /// <summary>A hand-driven REP peer connected to <paramref name="req"/>, handshake done and the pipe attached.</summary>
     private static async Task<RawSpPeer> ConnectRawRepAsync(ReqSocket req)
     {
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(req.ListenTcp(), RepId);
+        RawSpPeer peer = await req.ConnectRawPeerAsync(RepId);
         try
         {
             await req.WaitForPipeCountAsync(1);
@@ -77,10 +77,8 @@ public class ReqTests
     {
         await using var req = new ReqSocket();
         string url = req.ListenTcp();
-        var (peer, header) = await RawSpPeer.ConnectAndHandshakeAsync(url, RepId);
-        using (peer)
+        using (RawSpPeer peer = await req.ConnectRawPeerAsync(url, RepId))
         {
-            Assert.Equal(RawSpPeer.Header(0x30), header);
             await req.WaitForPipeCountAsync(1);
             await req.SendTextAsync("hello");
             byte[] request = await peer.ReceiveFrameAsync();
@@ -260,10 +258,7 @@ public class ReqTests
     public async Task Send_with_no_peer_times_out()
     {
         await using var req = new ReqSocket { SendTimeout = TimeSpan.FromMilliseconds(150) };
-        var clock = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<SpNetException>(() => req.SendAsync("lonely"u8.ToArray()).AsTask().WaitAsync(TimeSpan.FromSeconds(3)));
-        Assert.Equal(SpError.TimedOut, ex.Error);
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(120), $"timed out after {clock.Elapsed.TotalMilliseconds} ms");
+        await req.AssertSendTimesOutAsync(notBefore: TimeSpan.FromMilliseconds(120));
         // The failed request is not outstanding.
         var state = await Assert.ThrowsAsync<SpNetException>(async () => await req.ReceiveAsync());
         Assert.Equal(SpError.IncorrectState, state.Error);

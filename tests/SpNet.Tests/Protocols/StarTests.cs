@@ -42,7 +42,7 @@ public class StarTests
         var (from, header) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x640);
         using var _ = from;
         Assert.Equal(new byte[] { 0x00, 0x53, 0x50, 0x00, 0x06, 0x40, 0x00, 0x00 }, header); // §8 vector 3
-        var (to, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x640);
+        RawSpPeer to = await star.ConnectRawPeerAsync(url, 0x640);
         using var __ = to;
         await star.WaitForPipeCountAsync(2);
 

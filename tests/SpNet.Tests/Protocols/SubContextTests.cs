@@ -8,8 +8,7 @@ public class SubContextTests
     {
         var pub = new PubSocket();
         var sub = new SubSocket { ReceiveBufferSize = receiveBuffer };
-        sub.Dial(pub.ListenTcp());
-        await pub.WaitForPipeCountAsync(1);
+        await pub.ConnectTcpAsync(sub);
         return (pub, sub);
     }
 

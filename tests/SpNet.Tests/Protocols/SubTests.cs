@@ -4,13 +4,11 @@ namespace SpNet.Tests.Protocols;
 
 public class SubTests
 {
-    public static TheoryData<string> Transports => new() { "inproc", "tcp" };
-
     private static async Task<(PubSocket Pub, SubSocket Sub)> ConnectAsync(string transport)
     {
         var pub = new PubSocket();
         var sub = new SubSocket();
-        string url = pub.Listen(transport == "tcp" ? Addresses.TcpLoopback : Addresses.Inproc("sub")).Url;
+        string url = pub.Listen(Addresses.For(transport, "sub")).Url;
         sub.Dial(url);
         await pub.WaitForPipeCountAsync(1);
         await sub.WaitForPipeCountAsync(1);
@@ -50,7 +48,7 @@ public class SubTests
     }
 
     [Theory]
-    [MemberData(nameof(Transports))]
+    [MemberData(nameof(Addresses.InprocAndTcp), MemberType = typeof(Addresses))]
     public async Task Prefix_filter_keeps_only_matching_messages(string transport)
     {
         var (pub, sub) = await ConnectAsync(transport);
@@ -65,7 +63,7 @@ public class SubTests
     }
 
     [Theory]
-    [MemberData(nameof(Transports))]
+    [MemberData(nameof(Addresses.InprocAndTcp), MemberType = typeof(Addresses))]
     public async Task Empty_subscription_receives_everything(string transport)
     {
         var (pub, sub) = await ConnectAsync(transport);
@@ -79,7 +77,7 @@ public class SubTests
     }
 
     [Theory]
-    [MemberData(nameof(Transports))]
+    [MemberData(nameof(Addresses.InprocAndTcp), MemberType = typeof(Addresses))]
     public async Task No_subscription_receives_nothing(string transport)
     {
         var (pub, sub) = await ConnectAsync(transport);
@@ -120,10 +118,8 @@ public class SubTests
     {
         await using var pub = new PubSocket();
         string url = pub.ListenTcp();
-        var (peer, header) = await RawSpPeer.ConnectAndHandshakeAsync(url, 0x21);
-        using (peer)
+        using (RawSpPeer peer = await pub.ConnectRawPeerAsync(url, 0x21))
         {
-            Assert.Equal(RawSpPeer.Header(0x20), header);
             await pub.WaitForPipeCountAsync(1);
             await pub.SendTextAsync("topic|data");
             // wire-protocol.md §8 vector 12.

@@ -90,10 +90,8 @@ public class SurveyTests
     {
         await using var surveyor = new SurveyorSocket { SurveyTime = s_answerDeadline };
         string url = surveyor.ListenTcp();
-        var (peer, header) = await RawSpPeer.ConnectAndHandshakeAsync(url, RespondentId);
-        using (peer)
+        using (RawSpPeer peer = await surveyor.ConnectRawPeerAsync(url, RespondentId))
         {
-            Assert.Equal(RawSpPeer.Header(SurveyorId), header);
             await surveyor.WaitForPipeCountAsync(1);
 
             await surveyor.SendTextAsync("one");
@@ -151,7 +149,7 @@ public class SurveyTests
         await using var surveyor = new SurveyorSocket { SendBufferSize = 1 };
         string url = surveyor.ListenTcp();
         // A peer that never reads: its queue and socket buffers fill up, and it then misses surveys.
-        var (stuck, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, RespondentId);
+        RawSpPeer stuck = await surveyor.ConnectRawPeerAsync(url, RespondentId);
         await using var good = new RespondentSocket();
         good.Dial(url);
         using (stuck)
@@ -173,12 +171,11 @@ public class SurveyTests
     {
         await using var respondent = new RespondentSocket();
         string url = respondent.ListenTcp();
-        var (a, header) = await RawSpPeer.ConnectAndHandshakeAsync(url, SurveyorId);
-        var (b, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, SurveyorId);
+        RawSpPeer a = await respondent.ConnectRawPeerAsync(url, SurveyorId);
+        RawSpPeer b = await respondent.ConnectRawPeerAsync(url, SurveyorId);
         using (a)
         using (b)
         {
-            Assert.Equal(RawSpPeer.Header(RespondentId), header);
             uint[] tags = [0x12345678, 0xcf9b4b1c];
             await b.SendFrameAsync(RawSpPeer.Tagged(tags, "ping"u8));
             Assert.Equal("ping", await respondent.ReceiveTextAsync());

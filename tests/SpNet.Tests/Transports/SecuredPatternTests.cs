@@ -7,13 +7,20 @@ public sealed class SecuredPatternTests(CertificateFixture fixture) : IClassFixt
 {
     public static TheoryData<string> Addresses => ["tls+tcp://localhost:0", "wss://localhost:0/sp"];
 
-    [Theory, MemberData(nameof(Addresses))] public Task Pair(string address) => Over(address).PairAsync();
+    public static TheoryData<string, string> AddressesAndPatterns()
+    {
+        var rows = new TheoryData<string, string>();
+        foreach (string address in Addresses)
+        {
+            foreach (string pattern in TransportPatterns.Names)
+            {
+                rows.Add(address, pattern);
+            }
+        }
+        return rows;
+    }
 
-    [Theory, MemberData(nameof(Addresses))] public Task PushPull(string address) => Over(address).PushPullAsync();
-
-    [Theory, MemberData(nameof(Addresses))] public Task PubSub(string address) => Over(address).PubSubAsync();
-
-    [Theory, MemberData(nameof(Addresses))] public Task ReqRep(string address) => Over(address).ReqRepAsync();
+    [Theory, MemberData(nameof(AddressesAndPatterns))] public Task Pattern(string address, string pattern) => Over(address).RunAsync(pattern);
 
     [Theory, MemberData(nameof(Addresses))] public Task Ten_MiB_message_arrives_intact(string address) => Over(address).LargeMessageAsync(10 * 1024 * 1024);
 

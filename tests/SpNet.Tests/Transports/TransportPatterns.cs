@@ -8,6 +8,19 @@ namespace SpNet.Tests.Transports;
 /// </summary>
 internal sealed class TransportPatterns(Func<string> newAddress, Action<Socket, bool>? configure = null)
 {
+    /// <summary>The patterns <see cref="RunAsync"/> runs, one theory row each.</summary>
+    public static TheoryData<string> Names => ["Pair", "PushPull", "PubSub", "ReqRep"];
+
+    /// <summary>Runs the pattern <paramref name="name"/> (one of <see cref="Names"/>).</summary>
+    public Task RunAsync(string name) => name switch
+    {
+        "Pair" => PairAsync(),
+        "PushPull" => PushPullAsync(),
+        "PubSub" => PubSubAsync(),
+        "ReqRep" => ReqRepAsync(),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a pattern"),
+    };
+
     /// <summary>Listens on a fresh address with <paramref name="listener"/> and dials it with <paramref name="dialer"/> (first connection awaited).</summary>
     public async Task ConnectAsync(Socket listener, Socket dialer)
     {

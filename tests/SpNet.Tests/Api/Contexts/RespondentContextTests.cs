@@ -9,10 +9,8 @@ public class RespondentContextTests
     public async Task A_context_answers_the_survey_it_holds()
     {
         await using var surveyor = new SurveyorSocket { SurveyTime = TimeSpan.FromSeconds(30) };
-        string url = surveyor.ListenTcp();
         await using var respondent = new RespondentSocket();
-        respondent.Dial(url);
-        await surveyor.WaitForPipeCountAsync(1);
+        await surveyor.ConnectTcpAsync(respondent);
         await using RespondentContext context = respondent.OpenContext();
         Assert.Same(respondent, context.Socket);
         Task<Message> survey = context.ReceiveAsync().AsTask();

@@ -28,12 +28,9 @@ public class LoadBalancerTests
     [Fact]
     public async Task A_waiting_sender_takes_the_room_a_drained_pipe_makes()
     {
-        var balancer = new LoadBalancer();
-        var pipe = new QueueOnlyPipe(1);
-        balancer.Add(pipe);
         using Message first = Message.Create("first");
         using Message second = Message.Create("second");
-        Assert.True(balancer.TrySend(first, out _));
+        (LoadBalancer balancer, QueueOnlyPipe pipe) = WithFullPipe(first);
         ValueTask pending = balancer.SendAsync(second, CancellationToken.None);
         Assert.False(pending.IsCompleted);
         Assert.Equal(1, balancer.WaitingCount);
@@ -84,12 +81,9 @@ public class LoadBalancerTests
     [Fact]
     public async Task A_timeout_ends_the_wait_after_the_timeout_and_not_before()
     {
-        var balancer = new LoadBalancer();
-        var pipe = new QueueOnlyPipe(1);
-        balancer.Add(pipe);
         using Message filler = Message.Create("filler");
         using Message late = Message.Create("late");
-        Assert.True(balancer.TrySend(filler, out _));
+        (LoadBalancer balancer, _) = WithFullPipe(filler);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => balancer.SendAsync(late, timeout.Token).AsTask().WaitAsync(Limit));
@@ -101,13 +95,9 @@ public class LoadBalancerTests
     public async Task Push_send_timeout_ends_a_wait_for_a_peer_with_TimedOut()
     {
         await using var push = new PushSocket { SendTimeout = TimeSpan.FromMilliseconds(150) };
-        var clock = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<SpNetException>(() => push.SendAsync("nobody"u8.ToArray()).AsTask().WaitAsync(Limit));
-        Assert.Equal(SpError.TimedOut, ex.Error);
-        Assert.InRange(clock.ElapsedMilliseconds, 140, 5_000);
+        await push.AssertSendTimesOutAsync(notBefore: TimeSpan.FromMilliseconds(140), notAfter: TimeSpan.FromMilliseconds(5_000), bound: Limit);
         // The same wait again: the reused waiter and timeout source still work.
-        ex = await Assert.ThrowsAsync<SpNetException>(() => push.SendAsync("nobody"u8.ToArray()).AsTask().WaitAsync(Limit));
-        Assert.Equal(SpError.TimedOut, ex.Error);
+        await push.AssertSendTimesOutAsync(notBefore: TimeSpan.Zero, bound: Limit);
     }
 
     [Fact]
@@ -339,9 +329,7 @@ public class LoadBalancerAllocationTests(ITestOutputHelper output)
         const int Count = 100_000;
         await using var pull = new PullSocket();
         await using var push = new PushSocket { SendBufferSize = 16 };
-        string url = pull.ListenTcp();
-        push.Dial(url);
-        await pull.WaitForPipeCountAsync(1);
+        await pull.ConnectTcpAsync(push);
         byte[] body = new byte[256];
 
         var results = new List<string>();

@@ -7,26 +7,17 @@ public class FrameCodecTests
 {
     private static byte[] Hex(string hex) => Convert.FromHexString(hex.Replace(" ", "", StringComparison.Ordinal));
 
-    [Fact]
-    public void Tcp_frame_for_hello_matches_vector_4()
+    [Theory]
+    [InlineData(false, 8, "00 00 00 00 00 00 00 05 68 65 6c 6c 6f")] // vector 4
+    [InlineData(true, 9, "01 00 00 00 00 00 00 00 05 68 65 6c 6c 6f")] // vector 5
+    public void Frame_for_hello_matches_the_vector(bool ipc, int prefixSize, string expected)
     {
         byte[] body = "hello"u8.ToArray();
-        byte[] frame = new byte[8 + body.Length];
-        int prefix = FrameCodec.WritePrefix(frame, (ulong)body.Length, ipc: false);
+        byte[] frame = new byte[prefixSize + body.Length];
+        int prefix = FrameCodec.WritePrefix(frame, (ulong)body.Length, ipc);
         body.CopyTo(frame, prefix);
-        Assert.Equal(8, prefix);
-        Assert.Equal(Hex("00 00 00 00 00 00 00 05 68 65 6c 6c 6f"), frame);
-    }
-
-    [Fact]
-    public void Ipc_frame_for_hello_matches_vector_5()
-    {
-        byte[] body = "hello"u8.ToArray();
-        byte[] frame = new byte[9 + body.Length];
-        int prefix = FrameCodec.WritePrefix(frame, (ulong)body.Length, ipc: true);
-        body.CopyTo(frame, prefix);
-        Assert.Equal(9, prefix);
-        Assert.Equal(Hex("01 00 00 00 00 00 00 00 05 68 65 6c 6c 6f"), frame);
+        Assert.Equal(prefixSize, prefix);
+        Assert.Equal(Hex(expected), frame);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using SpNet.Transports.Framing;
 
 namespace SpNet.Tests.Transports.Framing;
@@ -65,6 +66,18 @@ public class HandshakeTests
         Assert.Contains(why, ex.Message, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Both halves of a handshake at once, <paramref name="a"/> announcing <paramref name="ours"/> and <paramref name="b"/>
+    /// <paramref name="theirs"/>, each with <paramref name="timeout"/>: each side must return the other's protocol within <paramref name="wait"/>.
+    /// </summary>
+    private static async Task AssertExchangeAsync(NetworkStream a, ushort ours, NetworkStream b, ushort theirs, TimeSpan timeout, TimeSpan wait)
+    {
+        Task<ushort> left = Handshake.ExchangeAsync(a, ours, timeout, "test://a", CancellationToken.None).AsTask();
+        Task<ushort> right = Handshake.ExchangeAsync(b, theirs, timeout, "test://b", CancellationToken.None).AsTask();
+        Assert.Equal(theirs, await left.WaitAsync(wait));
+        Assert.Equal(ours, await right.WaitAsync(wait));
+    }
+
     [Fact]
     public async Task ExchangeAsync_sends_ours_and_returns_the_peers_protocol()
     {
@@ -72,10 +85,7 @@ public class HandshakeTests
         await using (a)
         await using (b)
         {
-            Task<ushort> left = Handshake.ExchangeAsync(a, 0x30, TimeSpan.FromSeconds(2), "test://a", CancellationToken.None).AsTask();
-            Task<ushort> right = Handshake.ExchangeAsync(b, 0x31, TimeSpan.FromSeconds(2), "test://b", CancellationToken.None).AsTask();
-            Assert.Equal((ushort)0x31, await left.WaitAsync(TimeSpan.FromSeconds(3)));
-            Assert.Equal((ushort)0x30, await right.WaitAsync(TimeSpan.FromSeconds(3)));
+            await AssertExchangeAsync(a, 0x30, b, 0x31, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3));
         }
     }
 
@@ -89,10 +99,7 @@ public class HandshakeTests
         await using (a)
         await using (b)
         {
-            Task<ushort> left = Handshake.ExchangeAsync(a, 0x50, TimeSpan.FromSeconds(10), "test://a", CancellationToken.None).AsTask();
-            Task<ushort> right = Handshake.ExchangeAsync(b, 0x51, TimeSpan.FromSeconds(10), "test://b", CancellationToken.None).AsTask();
-            Assert.Equal((ushort)0x51, await left.WaitAsync(TimeSpan.FromSeconds(30)));
-            Assert.Equal((ushort)0x50, await right.WaitAsync(TimeSpan.FromSeconds(30)));
+            await AssertExchangeAsync(a, 0x50, b, 0x51, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30));
 
             var field = typeof(System.Net.Sockets.Socket).GetField("_singleBufferSendEventArgs", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
             Assert.NotNull(field);

@@ -12,11 +12,7 @@ namespace SpNet.Tests.Transports.Framing;
 /// </summary>
 public sealed class InlineWriteTests
 {
-    public static TheoryData<string> Urls() => new()
-    {
-        "tcp://127.0.0.1:0",
-        $"ipc://{Path.Combine(Path.GetTempPath(), $"spnet-inline-{Guid.NewGuid():N}.sock")}",
-    };
+    public static TheoryData<string> Urls() => Addresses.StreamTransports("inline");
 
     [Theory]
     [MemberData(nameof(Urls))]

@@ -10,11 +10,7 @@ namespace SpNet.Tests.Transports.Framing;
 /// </summary>
 public sealed class StreamPipeBurstTests
 {
-    public static TheoryData<string> Urls() => new()
-    {
-        "tcp://127.0.0.1:0",
-        $"ipc://{Path.Combine(Path.GetTempPath(), $"spnet-burst-{Guid.NewGuid():N}.sock")}",
-    };
+    public static TheoryData<string> Urls() => Addresses.StreamTransports("burst");
 
     private static readonly int[] Sizes = [8, 8_191, 8_192, 16_384, 100, 70_000, 12_000, 40, 200_000, 9_000, 9_000, 9_000, 9_000, 9_000, 3_000, 1_000_000];
 

@@ -26,9 +26,7 @@ public class InprocPipeTests
         // The contrast that makes the inproc case a decision, not an oversight: over the network the limit holds.
         await using var pull = new PullSocket { MaxReceiveSize = 16 };
         await using var push = new PushSocket();
-        string url = pull.ListenTcp();
-        push.Dial(url);
-        await pull.WaitForPipeCountAsync(1);
+        await pull.ConnectTcpAsync(push);
         await Eventually.Within(push.SendAsync(new byte[4096]), "the send");
         await Eventually.True(() => pull.Statistics.OversizedMessages == 1, "the oversized frame was refused");
         Assert.False(pull.TryReceive(out Message? m), $"received {m?.BodyLength} bytes");

@@ -30,21 +30,17 @@ public sealed class IpcTests : IDisposable
 
     private static TransportPatterns OverAbstract => new(() => Addresses.Abstract("abs"));
 
-    [Fact] public Task Pair_over_ipc() => OverIpc.PairAsync();
-
-    [Fact] public Task PushPull_over_ipc() => OverIpc.PushPullAsync();
-
-    [Fact] public Task PubSub_over_ipc() => OverIpc.PubSubAsync();
-
-    [Fact] public Task ReqRep_over_ipc() => OverIpc.ReqRepAsync();
+    [Theory, MemberData(nameof(TransportPatterns.Names), MemberType = typeof(TransportPatterns))]
+    public Task Pattern_over_ipc(string pattern) => OverIpc.RunAsync(pattern);
 
     [Fact] public Task Ten_MiB_message_over_ipc_arrives_intact() => OverIpc.LargeMessageAsync(10 * 1024 * 1024);
 
     [Fact] public Task Unix_scheme_is_an_alias() => new TransportPatterns(() => "unix://" + NewPath()).PushPullAsync();
 
-    [Fact] public Task Pair_over_abstract() => OverAbstract.PairAsync();
-
-    [Fact] public Task ReqRep_over_abstract() => OverAbstract.ReqRepAsync();
+    [Theory]
+    [InlineData("Pair")]
+    [InlineData("ReqRep")]
+    public Task Pattern_over_abstract(string pattern) => OverAbstract.RunAsync(pattern);
 
     [Fact]
     public async Task Abstract_name_is_url_decoded_with_nul()
@@ -65,12 +61,9 @@ public sealed class IpcTests : IDisposable
         string full = Path.Combine(Environment.CurrentDirectory, name);
         _paths.Add(full);
         await using var pull = new PullSocket();
-        await using var push = new PushSocket();
         pull.Listen("ipc://" + name);
         Assert.True(File.Exists(full), $"no socket file at {full}");
-        await Eventually.Within(push.DialAsync("ipc://" + name).AsTask(), "dial");
-        await push.SendTextAsync("relative");
-        Assert.Equal("relative", await pull.ReceiveTextAsync());
+        await pull.AssertPushReachesAsync("ipc://" + name, "relative");
     }
 
     [Fact]
@@ -97,11 +90,8 @@ public sealed class IpcTests : IDisposable
         }
         Assert.True(File.Exists(path));
         await using var pull = new PullSocket();
-        await using var push = new PushSocket();
         pull.Listen("ipc://" + path);
-        await Eventually.Within(push.DialAsync("ipc://" + path).AsTask(), "dial");
-        await push.SendTextAsync("after stale");
-        Assert.Equal("after stale", await pull.ReceiveTextAsync());
+        await pull.AssertPushReachesAsync("ipc://" + path, "after stale");
     }
 
     [Fact]
@@ -114,10 +104,7 @@ public sealed class IpcTests : IDisposable
         var ex = Assert.Throws<SpNetException>(() => second.Listen("ipc://" + path));
         Assert.Equal(SpError.AddressInUse, ex.Error);
         Assert.Contains(path, ex.Message, StringComparison.Ordinal);
-        await using var push = new PushSocket();
-        await Eventually.Within(push.DialAsync("ipc://" + path).AsTask(), "dial the first listener");
-        await push.SendTextAsync("still first");
-        Assert.Equal("still first", await first.ReceiveTextAsync());
+        await first.AssertPushReachesAsync("ipc://" + path, "still first");
     }
 
     [Fact]
@@ -143,10 +130,7 @@ public sealed class IpcTests : IDisposable
     public async Task Dialing_a_missing_path_is_connection_refused()
     {
         string path = NewPath();
-        await using var push = new PushSocket();
-        var ex = await Assert.ThrowsAsync<SpNetException>(() => Eventually.Within(push.DialAsync("ipc://" + path).AsTask(), "dial"));
-        Assert.Equal(SpError.ConnectionRefused, ex.Error);
-        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+        await SocketTestExtensions.AssertDialRefusedAsync("ipc://" + path, SpError.ConnectionRefused, path);
     }
 
     [Fact]
@@ -162,12 +146,9 @@ public sealed class IpcTests : IDisposable
         string path = NewPath();
         await using var pull = new PullSocket();
         pull.Listen("ipc://" + path);
-        var socket = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
-        using (RawSpPeer peer = RawSpPeer.Wrap(socket))
+        using (RawSpPeer peer = await RawSpPeer.ConnectUnixAsync(path))
         {
-            await peer.SendAsync(RawSpPeer.Header(0x50));
-            Assert.Equal(RawSpPeer.Header(0x51), await peer.ReceiveExactlyAsync(8));
+            Assert.Equal(RawSpPeer.Header(0x51), await peer.HandshakeAsync(0x50));
             await pull.WaitForPipeCountAsync(1);
             byte[] frame = new byte[1 + 8 + 3];
             frame[0] = 0x02; // only 0x01 (a message) is defined
@@ -179,10 +160,7 @@ public sealed class IpcTests : IDisposable
         await Eventually.True(() => pull.Statistics.ProtocolErrors == 1 && pull.Statistics.CurrentPipes == 0, $"protocol error counted ({pull.Statistics})");
         Assert.False(pull.TryReceive(out Message? leaked), $"a message got through: {leaked}");
 
-        await using var good = new PushSocket();
-        await Eventually.Within(good.DialAsync("ipc://" + path).AsTask(), "dial by a good peer");
-        await good.SendTextAsync("good peer");
-        Assert.Equal("good peer", await pull.ReceiveTextAsync());
+        await pull.AssertPushReachesAsync("ipc://" + path, "good peer");
     }
 
     [Fact]
@@ -191,11 +169,8 @@ public sealed class IpcTests : IDisposable
         string path = NewPath();
         await using var push = new PushSocket();
         push.Listen("ipc://" + path);
-        var socket = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
-        using RawSpPeer peer = RawSpPeer.Wrap(socket);
-        await peer.SendAsync(RawSpPeer.Header(0x51));
-        Assert.Equal(RawSpPeer.Header(0x50), await peer.ReceiveExactlyAsync(8));
+        using RawSpPeer peer = await RawSpPeer.ConnectUnixAsync(path);
+        Assert.Equal(RawSpPeer.Header(0x50), await peer.HandshakeAsync(0x51));
         await push.SendTextAsync("hi");
         Assert.Equal(new byte[] { 0x01, 0, 0, 0, 0, 0, 0, 0, 2, (byte)'h', (byte)'i' }, await peer.ReceiveExactlyAsync(11));
     }

@@ -8,40 +8,9 @@ namespace SpNet.Tests.Transports.Tcp;
 /// the socket keeps serving a good peer, and nothing throws into user code.
 /// </summary>
 [Collection(nameof(UnobservedExceptionWatch))]
-public sealed class TcpFaultTests : IDisposable
+public sealed class TcpFaultTests : UnobservedWatch
 {
     private const ushort Push = 0x50;
-    private readonly List<Exception> _unobserved = [];
-
-    public TcpFaultTests() => TaskScheduler.UnobservedTaskException += OnUnobserved;
-
-    public void Dispose()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        TaskScheduler.UnobservedTaskException -= OnUnobserved;
-        lock (_unobserved)
-        {
-            Assert.Empty(_unobserved);
-        }
-    }
-
-    private void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
-    {
-        lock (_unobserved)
-        {
-            _unobserved.Add(e.Exception);
-        }
-    }
-
-    /// <summary>A good PUSH peer still gets through to <paramref name="pull"/>.</summary>
-    private static async Task AssertStillServesAsync(PullSocket pull, string url)
-    {
-        await using var good = new PushSocket();
-        good.Dial(url);
-        await good.SendTextAsync("good peer");
-        Assert.Equal("good peer", await pull.ReceiveTextAsync());
-    }
 
     [Fact]
     public async Task Wrong_protocol_id_is_rejected_after_the_handshake()
@@ -56,7 +25,7 @@ public sealed class TcpFaultTests : IDisposable
         }
         await Eventually.True(() => pull.Statistics.PipesRejected == 1 && pull.Statistics.ProtocolErrors == 1, $"rejection counted ({pull.Statistics})");
         Assert.Equal(0, pull.Statistics.PipesOpened);
-        await AssertStillServesAsync(pull, url);
+        await pull.AssertPushReachesAsync(url, "good peer");
     }
 
     [Fact]
@@ -73,7 +42,7 @@ public sealed class TcpFaultTests : IDisposable
         Assert.True(await peer.WaitForRemoteCloseAsync(), "listener kept a garbage peer");
         await Eventually.True(() => pull.Statistics.HandshakeFailures == 1 && pull.Statistics.ProtocolErrors == 1, $"handshake failure counted ({pull.Statistics})");
         Assert.Equal(0, pull.Statistics.PipesOpened);
-        await AssertStillServesAsync(pull, url);
+        await pull.AssertPushReachesAsync(url, "good peer");
     }
 
     [Theory]
@@ -87,7 +56,7 @@ public sealed class TcpFaultTests : IDisposable
         await peer.SendAsync(Convert.FromHexString(hex));
         Assert.True(await peer.WaitForRemoteCloseAsync());
         await Eventually.True(() => pull.Statistics.HandshakeFailures == 1, $"handshake failure counted ({pull.Statistics})");
-        await AssertStillServesAsync(pull, url);
+        await pull.AssertPushReachesAsync(url, "good peer");
     }
 
     [Fact]
@@ -97,7 +66,7 @@ public sealed class TcpFaultTests : IDisposable
         string url = pull.ListenTcp();
         using RawSpPeer peer = await RawSpPeer.ConnectAsync(url);
         // A silent peer does not block others meanwhile.
-        await AssertStillServesAsync(pull, url);
+        await pull.AssertPushReachesAsync(url, "good peer");
         Assert.True(await peer.WaitForRemoteCloseAsync(), "silent peer kept");
         await Eventually.True(() => pull.Statistics.HandshakeFailures == 1, $"timeout counted ({pull.Statistics})");
     }
@@ -110,8 +79,7 @@ public sealed class TcpFaultTests : IDisposable
     {
         await using var pull = new PullSocket();
         string url = pull.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, Push);
-        using (peer)
+        using (RawSpPeer peer = await pull.ConnectRawPeerAsync(url, Push))
         {
             byte[] prefix = new byte[8];
             BinaryPrimitives.WriteUInt64BigEndian(prefix, length);
@@ -120,7 +88,7 @@ public sealed class TcpFaultTests : IDisposable
         }
         await Eventually.True(() => pull.Statistics.OversizedMessages == 1, $"oversize counted ({pull.Statistics})");
         Assert.Equal(0, pull.Statistics.MessagesReceived);
-        await AssertStillServesAsync(pull, url);
+        await pull.AssertPushReachesAsync(url, "good peer");
     }
 
     [Fact]
@@ -128,8 +96,7 @@ public sealed class TcpFaultTests : IDisposable
     {
         await using var pull = new PullSocket { MaxReceiveSize = 100 };
         string url = pull.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, Push);
-        using (peer)
+        using (RawSpPeer peer = await pull.ConnectRawPeerAsync(url, Push))
         {
             await peer.SendFrameAsync(new byte[100]);
             using (Message m = await Eventually.Within(pull.ReceiveAsync(), "100-byte message"))
@@ -163,8 +130,7 @@ public sealed class TcpFaultTests : IDisposable
     {
         await using var pull = new PullSocket();
         string url = pull.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, Push);
-        using (peer)
+        using (RawSpPeer peer = await pull.ConnectRawPeerAsync(url, Push))
         {
             await pull.WaitForPipeCountAsync(1);
             byte[] frame = RawSpPeer.Frame(new byte[1000]);
@@ -174,7 +140,7 @@ public sealed class TcpFaultTests : IDisposable
         Assert.Equal(1, pull.Statistics.ConnectionErrors);
         Assert.Equal(0, pull.Statistics.MessagesReceived);
         Assert.False(pull.TryReceive(out _));
-        await AssertStillServesAsync(pull, url);
+        await pull.AssertPushReachesAsync(url, "good peer");
     }
 
     [Fact]
@@ -182,7 +148,7 @@ public sealed class TcpFaultTests : IDisposable
     {
         await using var pull = new PullSocket();
         string url = pull.ListenTcp();
-        var (peer, _) = await RawSpPeer.ConnectAndHandshakeAsync(url, Push);
+        RawSpPeer peer = await pull.ConnectRawPeerAsync(url, Push);
         await peer.SendFrameAsync("whole"u8);
         Assert.Equal("whole", await pull.ReceiveTextAsync());
         byte[] frame = RawSpPeer.Frame(new byte[70_000]); // spans more than one read chunk
@@ -191,7 +157,7 @@ public sealed class TcpFaultTests : IDisposable
         await Eventually.True(() => pull.Statistics.PipesClosed == 1, $"pipe closed ({pull.Statistics})");
         Assert.Equal(1, pull.Statistics.ConnectionErrors);
         Assert.Equal(1, pull.Statistics.MessagesReceived);
-        await AssertStillServesAsync(pull, url);
+        await pull.AssertPushReachesAsync(url, "good peer");
     }
 
     [Fact]

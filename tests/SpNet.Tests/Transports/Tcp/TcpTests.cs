@@ -9,13 +9,8 @@ public sealed class TcpTests
 
     private static TransportPatterns OverInproc => new(() => Addresses.Inproc("suite"));
 
-    [Fact] public Task Pair_over_tcp() => OverTcp.PairAsync();
-
-    [Fact] public Task PushPull_over_tcp() => OverTcp.PushPullAsync();
-
-    [Fact] public Task PubSub_over_tcp() => OverTcp.PubSubAsync();
-
-    [Fact] public Task ReqRep_over_tcp() => OverTcp.ReqRepAsync();
+    [Theory, MemberData(nameof(TransportPatterns.Names), MemberType = typeof(TransportPatterns))]
+    public Task Pattern_over_tcp(string pattern) => OverTcp.RunAsync(pattern);
 
     [Fact] public Task Ten_MiB_message_over_tcp_arrives_intact() => OverTcp.LargeMessageAsync(10 * 1024 * 1024);
 

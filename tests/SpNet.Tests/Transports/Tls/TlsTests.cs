@@ -18,11 +18,8 @@ public sealed class TlsTests : IClassFixture<CertificateFixture>
         {
             _certs.WritePem(dir);
             await using var pull = new PullSocket { Tls = TlsOptions.FromPemFiles(Path.Combine(dir, "srv.pem"), Path.Combine(dir, "srv.key")) };
-            await using var push = new PushSocket { Tls = new TlsOptions().AddCaPemFile(Path.Combine(dir, "ca.pem")) };
             string url = pull.Listen(Address).Url;
-            await Eventually.Within(push.DialAsync(url).AsTask(), "dial");
-            await push.SendTextAsync("pem");
-            Assert.Equal("pem", await pull.ReceiveTextAsync());
+            await pull.AssertPushReachesAsync(url, "pem", tls: new TlsOptions().AddCaPemFile(Path.Combine(dir, "ca.pem")));
         }
         finally
         {
@@ -45,12 +42,9 @@ public sealed class TlsTests : IClassFixture<CertificateFixture>
         using var other = TestCertificates.Create("Some Other CA");
         await using var pull = new PullSocket { Tls = _certs.ServerOptions() };
         string url = pull.Listen(Address).Url;
-        await using var stranger = new PushSocket { Tls = other.ClientOptions() };
-        var ex = await Assert.ThrowsAsync<SpNetException>(() => Eventually.Within(stranger.DialAsync(url).AsTask(), "dial"));
-        Assert.Equal(SpError.PeerAuth, ex.Error);
-        Assert.Contains("untrusted root", ex.Message, StringComparison.Ordinal);
+        var ex = await SocketTestExtensions.AssertDialRefusedAsync(url, SpError.PeerAuth, "untrusted root", tls: other.ClientOptions());
         Assert.Contains(url, ex.Message, StringComparison.Ordinal);
-        await AssertStillServesAsync(pull, url);
+        await pull.AssertPushReachesAsync(url, "good peer", tls: _certs.ClientOptions());
     }
 
     [Fact]
@@ -58,10 +52,7 @@ public sealed class TlsTests : IClassFixture<CertificateFixture>
     {
         await using var pull = new PullSocket { Tls = _certs.ServerOptions() };
         string url = pull.Listen(Address).Url;
-        await using var push = new PushSocket(); // no TlsOptions: system trust store, URL host as name
-        var ex = await Assert.ThrowsAsync<SpNetException>(() => Eventually.Within(push.DialAsync(url).AsTask(), "dial"));
-        Assert.Equal(SpError.PeerAuth, ex.Error);
-        Assert.Contains("untrusted root", ex.Message, StringComparison.Ordinal);
+        await SocketTestExtensions.AssertDialRefusedAsync(url, SpError.PeerAuth, "untrusted root"); // no TlsOptions: system trust store, URL host as name
     }
 
     [Fact]
@@ -71,11 +62,8 @@ public sealed class TlsTests : IClassFixture<CertificateFixture>
         string url = pull.Listen(Address).Url;
         TlsOptions options = _certs.ClientOptions();
         options.ServerName = "not-localhost.example";
-        await using var push = new PushSocket { Tls = options };
-        var ex = await Assert.ThrowsAsync<SpNetException>(() => Eventually.Within(push.DialAsync(url).AsTask(), "dial"));
-        Assert.Equal(SpError.PeerAuth, ex.Error);
-        Assert.Contains("name mismatch", ex.Message, StringComparison.Ordinal);
-        await AssertStillServesAsync(pull, url);
+        await SocketTestExtensions.AssertDialRefusedAsync(url, SpError.PeerAuth, "name mismatch", tls: options);
+        await pull.AssertPushReachesAsync(url, "good peer", tls: _certs.ClientOptions());
     }
 
     [Fact]
@@ -84,10 +72,7 @@ public sealed class TlsTests : IClassFixture<CertificateFixture>
         using var expired = TestCertificates.Create("Expired CA", notAfter: DateTimeOffset.UtcNow.AddHours(-1));
         await using var pull = new PullSocket { Tls = expired.ServerOptions() };
         string url = pull.Listen(Address).Url;
-        await using var push = new PushSocket { Tls = expired.ClientOptions() };
-        var ex = await Assert.ThrowsAsync<SpNetException>(() => Eventually.Within(push.DialAsync(url).AsTask(), "dial"));
-        Assert.Equal(SpError.PeerAuth, ex.Error);
-        Assert.Contains("expired", ex.Message, StringComparison.Ordinal);
+        await SocketTestExtensions.AssertDialRefusedAsync(url, SpError.PeerAuth, "expired", tls: expired.ClientOptions());
     }
 
     [Fact]
@@ -95,10 +80,7 @@ public sealed class TlsTests : IClassFixture<CertificateFixture>
     {
         await using var pull = new PullSocket { Tls = _certs.ServerOptions() };
         string url = pull.Listen(Address).Url;
-        await using var push = new PushSocket { Tls = new TlsOptions { InsecureSkipVerify = true } };
-        await Eventually.Within(push.DialAsync(url).AsTask(), "dial");
-        await push.SendTextAsync("insecure");
-        Assert.Equal("insecure", await pull.ReceiveTextAsync());
+        await pull.AssertPushReachesAsync(url, "insecure", tls: new TlsOptions { InsecureSkipVerify = true });
     }
 
     [Fact]
@@ -116,10 +98,7 @@ public sealed class TlsTests : IClassFixture<CertificateFixture>
         await Eventually.True(() => log.Contains("client certificate") && log.Contains("missing"), $"the listener logged the cause ({string.Join(" | ", log.Lines)})");
         Assert.Equal(0, pull.Statistics.PipesOpened);
 
-        await using var mutual = new PushSocket { Tls = _certs.ClientOptions(withClientCertificate: true) };
-        await Eventually.Within(mutual.DialAsync(url).AsTask(), "dial with a client certificate");
-        await mutual.SendTextAsync("mutual");
-        Assert.Equal("mutual", await pull.ReceiveTextAsync());
+        await pull.AssertPushReachesAsync(url, "mutual", tls: _certs.ClientOptions(withClientCertificate: true));
     }
 
     [Fact]
@@ -177,14 +156,7 @@ public sealed class TlsTests : IClassFixture<CertificateFixture>
         }
         await Eventually.True(() => pull.Statistics.HandshakeFailures >= 1, $"handshake failure counted ({pull.Statistics})");
         Assert.Equal(0, pull.Statistics.PipesOpened);
-        await AssertStillServesAsync(pull, url);
+        await pull.AssertPushReachesAsync(url, "good peer", tls: _certs.ClientOptions());
     }
 
-    private async Task AssertStillServesAsync(PullSocket pull, string url)
-    {
-        await using var good = new PushSocket { Tls = _certs.ClientOptions() };
-        await Eventually.Within(good.DialAsync(url).AsTask(), "dial by a good peer");
-        await good.SendTextAsync("good peer");
-        Assert.Equal("good peer", await pull.ReceiveTextAsync());
-    }
 }

@@ -21,14 +21,6 @@ public sealed class WsFaultTests
         return (pull, url, Addresses.PortOf(url));
     }
 
-    private static async Task AssertStillServesAsync(PullSocket pull, string url)
-    {
-        await using var good = new PushSocket();
-        good.Dial(url);
-        await good.SendTextAsync("good peer");
-        Assert.Equal("good peer", await pull.ReceiveTextAsync());
-    }
-
     private static async Task<int> StatusForAsync(int port, string request)
     {
         using RawWsClient client = await RawWsClient.ConnectAsync(port);
@@ -45,7 +37,7 @@ public sealed class WsFaultTests
         await using (pull)
         {
             Assert.Equal(status, await StatusForAsync(port, request(port)));
-            await AssertStillServesAsync(pull, url);
+            await pull.AssertPushReachesAsync(url, "good peer");
         }
     }
 
@@ -69,7 +61,7 @@ public sealed class WsFaultTests
             Assert.Equal(400, await StatusForAsync(port, RawWsClient.UpgradeRequest("/sp", $"127.0.0.1:{port}", subProtocol)));
             await Eventually.True(() => pull.Statistics.HandshakeFailures == 1, $"handshake failure counted ({pull.Statistics})");
             Assert.Equal(0, pull.Statistics.PipesOpened);
-            await AssertStillServesAsync(pull, url);
+            await pull.AssertPushReachesAsync(url, "good peer");
         }
     }
 
@@ -97,7 +89,7 @@ public sealed class WsFaultTests
             using RawWsClient client = await RawWsClient.ConnectAsync(port);
             await client.SendTextAsync("GET /sp HTTP/1.1\r\n" + new string('X', 9000));
             Assert.Equal(400, await client.ReadStatusAsync());
-            await AssertStillServesAsync(pull, url);
+            await pull.AssertPushReachesAsync(url, "good peer");
         }
     }
 
@@ -108,7 +100,7 @@ public sealed class WsFaultTests
         string url = pull.Listen("ws://127.0.0.1:0/sp").Url;
         using RawWsClient client = await RawWsClient.ConnectAsync(Addresses.PortOf(url));
         Assert.True(await client.Peer.WaitForRemoteCloseAsync(TimeSpan.FromSeconds(3)), "a silent client was kept");
-        await AssertStillServesAsync(pull, url);
+        await pull.AssertPushReachesAsync(url, "good peer");
     }
 
     [Fact]
@@ -191,7 +183,7 @@ public sealed class WsFaultTests
             Assert.Equal(8, opcode);
             Assert.Equal(1003, payload[0] << 8 | payload[1]);
             await Eventually.True(() => pull.Statistics.ProtocolErrors == 1 && pull.Statistics.CurrentPipes == 0, $"text message refused ({pull.Statistics})");
-            await AssertStillServesAsync(pull, url);
+            await pull.AssertPushReachesAsync(url, "good peer");
         }
     }
 
@@ -210,7 +202,7 @@ public sealed class WsFaultTests
                 await Eventually.True(() => pull.Statistics.PipesClosed >= 1, $"pipe closed ({pull.Statistics})");
             }
             Assert.False(pull.TryReceive(out _));
-            await AssertStillServesAsync(pull, url);
+            await pull.AssertPushReachesAsync(url, "good peer");
         }
     }
 

@@ -129,10 +129,7 @@ public sealed class WsTests
     {
         await using var pull = new PullSocket();
         string url = pull.Listen("ws://127.0.0.1:0").Url;
-        await using var push = new PushSocket();
-        push.Dial(url + "/");
-        await push.SendTextAsync("root");
-        Assert.Equal("root", await pull.ReceiveTextAsync());
+        await pull.AssertPushReachesAsync(url + "/", "root");
 
         var parsed = SpNet.Transports.SpUrl.Parse("ws://example.org").WithHostPort(SpNet.Transports.Ws.WsTransport.DefaultPort);
         Assert.Equal(80, parsed.Port);
@@ -144,10 +141,7 @@ public sealed class WsTests
     {
         await using var pull = new PullSocket();
         string url = pull.Listen("ws://*:0/any").Url;
-        await using var push = new PushSocket();
-        push.Dial($"ws://127.0.0.1:{Addresses.PortOf(url)}/any");
-        await push.SendTextAsync("anywhere");
-        Assert.Equal("anywhere", await pull.ReceiveTextAsync());
+        await pull.AssertPushReachesAsync($"ws://127.0.0.1:{Addresses.PortOf(url)}/any", "anywhere");
     }
 
     [Fact]
@@ -160,10 +154,7 @@ public sealed class WsTests
         await using var pull = new PullSocket();
         string url = pull.Listen("ws://[::1]:0/six").Url;
         Assert.StartsWith("ws://[::1]:", url, StringComparison.Ordinal);
-        await using var push = new PushSocket();
-        push.Dial(url);
-        await push.SendTextAsync("v6");
-        Assert.Equal("v6", await pull.ReceiveTextAsync());
+        await pull.AssertPushReachesAsync(url, "v6");
     }
 
     [Fact]

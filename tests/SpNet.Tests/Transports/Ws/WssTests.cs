@@ -10,14 +10,6 @@ public sealed class WssTests : IClassFixture<CertificateFixture>
 
     public WssTests(CertificateFixture fixture) => _certs = fixture.Value;
 
-    private async Task AssertStillServesAsync(PullSocket pull, string url)
-    {
-        await using var good = new PushSocket { Tls = _certs.ClientOptions() };
-        good.Dial(url);
-        await good.SendTextAsync("good peer");
-        Assert.Equal("good peer", await pull.ReceiveTextAsync());
-    }
-
     [Fact]
     public async Task Listener_without_certificate_is_refused_at_listen()
     {
@@ -34,8 +26,8 @@ public sealed class WssTests : IClassFixture<CertificateFixture>
         string urlA = a.Listen("wss://localhost:0/a").Url;
         int port = Addresses.PortOf(urlA);
         string urlB = b.Listen($"wss://localhost:{port}/b").Url;
-        await AssertStillServesAsync(a, urlA);
-        await AssertStillServesAsync(b, urlB);
+        await a.AssertPushReachesAsync(urlA, "good peer", tls: _certs.ClientOptions());
+        await b.AssertPushReachesAsync(urlB, "good peer", tls: _certs.ClientOptions());
 
         await using var plain = new PullSocket();
         var ex = Assert.Throws<SpNetException>(() => plain.Listen($"ws://localhost:{port}/c"));
@@ -48,11 +40,8 @@ public sealed class WssTests : IClassFixture<CertificateFixture>
         using var other = TestCertificates.Create("Some Other CA");
         await using var pull = new PullSocket { Tls = _certs.ServerOptions() };
         string url = pull.Listen(Address).Url;
-        await using var stranger = new PushSocket { Tls = other.ClientOptions() };
-        var ex = await Assert.ThrowsAsync<SpNetException>(() => Eventually.Within(stranger.DialAsync(url).AsTask(), "dial"));
-        Assert.Equal(SpError.PeerAuth, ex.Error);
-        Assert.Contains(url, ex.Message, StringComparison.Ordinal);
-        await AssertStillServesAsync(pull, url);
+        await SocketTestExtensions.AssertDialRefusedAsync(url, SpError.PeerAuth, url, tls: other.ClientOptions());
+        await pull.AssertPushReachesAsync(url, "good peer", tls: _certs.ClientOptions());
     }
 
     [Fact]
@@ -66,7 +55,7 @@ public sealed class WssTests : IClassFixture<CertificateFixture>
         }
         await Eventually.True(() => pull.Statistics.HandshakeFailures >= 1, $"TLS failure counted ({pull.Statistics})");
         Assert.Equal(0, pull.Statistics.PipesOpened);
-        await AssertStillServesAsync(pull, url);
+        await pull.AssertPushReachesAsync(url, "good peer", tls: _certs.ClientOptions());
     }
 
     [Fact]
@@ -81,9 +70,6 @@ public sealed class WssTests : IClassFixture<CertificateFixture>
         }
         await Eventually.True(() => log.Contains("client certificate"), $"the listener logged the cause ({string.Join(" | ", log.Lines)})");
         Assert.Equal(0, pull.Statistics.PipesOpened);
-        await using var known = new PushSocket { Tls = _certs.ClientOptions(withClientCertificate: true) };
-        known.Dial(url);
-        await known.SendTextAsync("with certificate");
-        Assert.Equal("with certificate", await pull.ReceiveTextAsync());
+        await pull.AssertPushReachesAsync(url, "with certificate", tls: _certs.ClientOptions(withClientCertificate: true));
     }
 }

@@ -1,4 +1,6 @@
-namespace SpNet.Reliability.Tests;
+using Xunit;
+
+namespace SpNet.TestKit;
 
 /// <summary>
 /// Base for tests that must raise nothing in user code: collects unobserved task exceptions during the test and
@@ -8,8 +10,10 @@ public abstract class UnobservedWatch : IDisposable
 {
     private readonly List<Exception> _unobserved = [];
 
+    /// <summary>Starts collecting unobserved task exceptions.</summary>
     protected UnobservedWatch() => TaskScheduler.UnobservedTaskException += OnUnobserved;
 
+    /// <summary>Stops collecting, after a collection that surfaces what the test left unobserved, and fails on any.</summary>
     public void Dispose()
     {
         GC.Collect();
@@ -23,6 +27,7 @@ public abstract class UnobservedWatch : IDisposable
         }
     }
 
+    /// <summary>Disposes what a derived test holds; runs before the check.</summary>
     protected virtual void Dispose(bool disposing)
     {
     }
