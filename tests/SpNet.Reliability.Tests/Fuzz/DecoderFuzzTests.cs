@@ -5,6 +5,9 @@ using SpNet.Protocols;
 using SpNet.Protocols.Routing;
 using SpNet.Transports.Framing;
 using SpNet.Transports.Ws;
+using SpNet.Fuzz;
+using SpNet.Fuzz.Support;
+using SpNet.Fuzz.Targets;
 using Xunit.Abstractions;
 
 namespace SpNet.Reliability.Tests.Fuzz;
@@ -111,7 +114,7 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
         await Fuzzer.RunConcurrentAsync(output, $"StreamPipe read loop (ipc: {ipc})", count, PipesInFlight, r => Fuzzer.Next(r, corpus, 256), async input =>
         {
             var host = new CollectingHost();
-            var pipe = new StreamPipe(new ChunkedStream(input, new Random(input.Length)), ipc, 0x51, "mem://local", "mem://remote", maxReceive, 4);
+            var pipe = new StreamPipe(new ChunkedStream(input, input.Length), ipc, 0x51, "mem://local", "mem://remote", maxReceive, 4);
             pipe.Start(host, logger: null);
             try
             {
@@ -123,17 +126,8 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
                 Assert.Fail($"pipe still open {s_pipeEnd.TotalSeconds} s after its stream ended");
             }
             Assert.True(pipe.IsClosed);
-            Assert.Equal(1, host.ClosedCount);
             // EOF after whole frames, EOF mid-frame, an oversized length, a bad IPC type: nothing else.
-            Assert.True(pipe.CloseReason is SpError.ConnectionShutdown or SpError.MessageTooLarge or SpError.Protocol,
-                $"closed with {pipe.CloseReason}: {pipe.CloseDetail}");
-            long delivered = 0;
-            foreach (int size in host.Sizes)
-            {
-                Assert.True(size <= maxReceive, $"delivered a {size}-byte message over the limit");
-                delivered += size;
-            }
-            Assert.True(delivered <= input.Length, "delivered more bytes than arrived");
+            Contract.Delivered(pipe, host, maxReceive, input.Length, SpError.ConnectionShutdown, SpError.MessageTooLarge, SpError.Protocol);
         });
     }
 
@@ -148,71 +142,14 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
             RawTags([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0x80000001], "too deep"),
             RawTags([], "no id"),
         ];
-        Fuzzer.Run(output, "Backtrace.Extract", Mode.FuzzInputs, r => Fuzzer.Next(r, corpus, 80), input =>
-        {
-            int ttl = 1 + (input.Length % Backtrace.MaxMaxTtl);
-            using Message message = Message.Create(input);
-            BacktraceResult result = Backtrace.Extract(message, ttl);
-            Assert.Equal(input.Length, message.HeaderLength + message.BodyLength);
-            Assert.Equal(0, message.HeaderLength % 4);
-            Assert.True(message.HeaderLength <= 4 * ttl, $"header of {message.HeaderLength} bytes with TTL {ttl}");
-            if (result == BacktraceResult.Ok)
-            {
-                Assert.True((message.Header[^4] & 0x80) != 0, "accepted without an id");
-                for (int i = 0; i < message.HeaderLength - 4; i += 4)
-                {
-                    Assert.True((message.Header[i] & 0x80) == 0, "stopped after the id");
-                }
-            }
-            else
-            {
-                Assert.True(result is BacktraceResult.Truncated or BacktraceResult.TooManyHops, result.ToString());
-            }
-
-            // The same input through the reject path: pipe closed (truncated) or message dropped (TTL), never a throw.
-            var pipe = new NullPipe();
-            var stats = new SocketStatistics();
-            bool usable = Backtrace.ExtractOrReject(pipe, Message.Create(input), ttl, stats);
-            Assert.Equal(result == BacktraceResult.Ok, usable);
-            Assert.Equal(result == BacktraceResult.Truncated, pipe.IsClosed);
-            if (pipe.IsClosed)
-            {
-                Assert.Equal(SpError.Protocol, pipe.CloseReason);
-            }
-        });
+        Fuzzer.Run(output, "Backtrace.Extract", Mode.FuzzInputs, r => Fuzzer.Next(r, corpus, 80), BacktraceTarget.CheckBacktrace);
     }
 
     [Fact]
     public void Pair1_hop_count_header()
     {
         byte[][] corpus = [RawTags([1], "x"), RawTags([0], ""), RawTags([8], "ttl"), RawTags([0xFF], "max"), RawTags([0x100], "over"), [0, 0, 1]];
-        Fuzzer.Run(output, "Pair1.Accept", Mode.FuzzInputs, r => Fuzzer.Next(r, corpus, 16), input =>
-        {
-            bool raw = (input.Length & 1) == 0;
-            var pipe = new NullPipe();
-            var stats = new SocketStatistics();
-            var message = Message.Create(input);
-            bool accepted = Pair1.Accept(pipe, message, raw, 8, stats);
-            bool wellFormed = input.Length >= 4 && BinaryPrimitives.ReadUInt32BigEndian(input) <= 0xFF;
-            if (accepted)
-            {
-                Assert.True(wellFormed && BinaryPrimitives.ReadUInt32BigEndian(input) <= 8);
-                Assert.Equal(raw ? 4 : 0, message.HeaderLength);
-                Assert.Equal(input.Length - 4, message.BodyLength);
-                Assert.True(message.Body.SequenceEqual(input.AsSpan(4)));
-                message.Dispose();
-            }
-            else if (wellFormed)
-            {
-                Assert.False(pipe.IsClosed, "a TTL drop closed the pipe");
-                Assert.Equal(1, stats.MessagesDropped);
-            }
-            else
-            {
-                Assert.True(pipe.IsClosed, "a malformed hop count kept the pipe");
-                Assert.Equal(SpError.Protocol, pipe.CloseReason);
-            }
-        });
+        Fuzzer.Run(output, "Pair1.Accept", Mode.FuzzInputs, r => Fuzzer.Next(r, corpus, 16), Pair1Target.Run);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using SpNet.Fuzz.Support;
 using SpNet.Transports.Framing;
 
 namespace SpNet.Reliability.Tests.Fuzz;
@@ -18,7 +19,7 @@ public sealed class StreamPipeRegressionTests
         byte[] input = new byte[prefix + (80 * 1024)];
         FrameCodec.WritePrefix(input, 100 * 1024, ipc);
         var host = new CollectingHost();
-        var pipe = new StreamPipe(new ChunkedStream(input, new Random(1)), ipc, 0x51, "mem://l", "mem://r", 1024 * 1024, 4);
+        var pipe = new StreamPipe(new ChunkedStream(input, 1), ipc, 0x51, "mem://l", "mem://r", 1024 * 1024, 4);
         pipe.Start(host, logger: null);
         await pipe.Completion.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(SpError.ConnectionShutdown, pipe.CloseReason);

@@ -3,12 +3,13 @@ namespace SpNet.Fuzz.Support;
 /// <summary>
 /// A connection's read side made of one input: handed out in chunks of 1-200 bytes chosen by <paramref name="seed"/>
 /// (so a frame split across reads is exercised, and the same input always splits the same way), then EOF. Writes
-/// are discarded.
+/// are discarded. Like a closed socket's stream, it throws <see cref="ObjectDisposedException"/> once disposed.
 /// </summary>
 internal sealed class ChunkedStream(byte[] data, int seed) : Stream
 {
     private readonly Random _random = new(seed);
     private int _position;
+    private volatile bool _disposed;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -20,6 +21,7 @@ internal sealed class ChunkedStream(byte[] data, int seed) : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         lock (_random)
         {
             int n = Math.Min(Math.Min(buffer.Length, data.Length - _position), 1 + _random.Next(200));
@@ -35,9 +37,7 @@ internal sealed class ChunkedStream(byte[] data, int seed) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         Task.FromResult(Read(buffer.AsSpan(offset, count)));
 
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-    }
+    public override void Write(byte[] buffer, int offset, int count) => ObjectDisposedException.ThrowIf(_disposed, this);
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
@@ -52,4 +52,10 @@ internal sealed class ChunkedStream(byte[] data, int seed) : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        _disposed = true;
+        base.Dispose(disposing);
+    }
 }

@@ -21,7 +21,8 @@ internal static class BacktraceTarget
         CheckReply(input, survey: true);
     }
 
-    private static void CheckBacktrace(byte[] input)
+    /// <summary>The backtrace reader and its reject path on one message; shared with the reliability suite's decoder fuzzing.</summary>
+    public static void CheckBacktrace(byte[] input)
     {
         int ttl = 1 + (input.Length % Backtrace.MaxMaxTtl);
         using (Message message = Message.Create(input))
@@ -47,6 +48,7 @@ internal static class BacktraceTarget
             bool usable = Backtrace.ExtractOrReject(pipe, Message.Create(input), ttl, new SocketStatistics());
             Contract.Require(usable == (result == BacktraceResult.Ok), "reject path disagrees with the reader");
             Contract.Require(pipe.IsClosed == (result == BacktraceResult.Truncated), "a truncated backtrace must close the pipe, nothing else");
+            Contract.Require(!pipe.IsClosed || pipe.CloseReason == SpError.Protocol, $"a truncated backtrace closed the pipe with {pipe.CloseReason}");
         }
     }
 

@@ -27,17 +27,8 @@ internal static class FrameTarget
         var pipe = new StreamPipe(new ChunkedStream(stream, input[0]), ipc, 0x51, "fuzz://local", "fuzz://remote", MaxReceive, 4);
         pipe.Start(host, logger: null);
         Contract.Closes(pipe, TimeSpan.FromSeconds(5));
-        Contract.Require(host.ClosedCount == 1, $"host told of the close {host.ClosedCount} times");
         // EOF after whole frames or mid-frame, an oversized length, a bad IPC type: nothing else.
-        Contract.Require(pipe.CloseReason is SpError.ConnectionShutdown or SpError.MessageTooLarge or SpError.Protocol,
-            $"closed with {pipe.CloseReason}: {pipe.CloseDetail}");
-        long delivered = 0;
-        foreach (int size in host.Sizes)
-        {
-            Contract.Require(size <= MaxReceive, $"delivered a {size}-byte message over the limit");
-            delivered += size;
-        }
-        Contract.Require(delivered <= stream.Length, "delivered more bytes than arrived");
+        Contract.Delivered(pipe, host, MaxReceive, stream.Length, SpError.ConnectionShutdown, SpError.MessageTooLarge, SpError.Protocol);
     }
 
     private static void CheckPrefix(byte[] bytes, bool ipc)

@@ -23,15 +23,6 @@ internal static class WsFrameTarget
         var pipe = new WebSocketPipe(socket, stream, 0x10, "ws://local", "ws://remote", MaxReceive, 4);
         pipe.Start(host, logger: null);
         Contract.Closes(pipe, TimeSpan.FromSeconds(5));
-        Contract.Require(host.ClosedCount == 1, $"host told of the close {host.ClosedCount} times");
-        Contract.Require(pipe.CloseReason is SpError.ConnectionShutdown or SpError.ConnectionReset or SpError.MessageTooLarge or SpError.Protocol,
-            $"closed with {pipe.CloseReason}: {pipe.CloseDetail}");
-        long delivered = 0;
-        foreach (int size in host.Sizes)
-        {
-            Contract.Require(size <= MaxReceive, $"delivered a {size}-byte message over the limit");
-            delivered += size;
-        }
-        Contract.Require(delivered <= input.Length, "delivered more bytes than arrived");
+        Contract.Delivered(pipe, host, MaxReceive, input.Length, SpError.ConnectionShutdown, SpError.ConnectionReset, SpError.MessageTooLarge, SpError.Protocol);
     }
 }
