@@ -1,14 +1,9 @@
+using static SpNet.Cli.Tests.Parsing;
+
 namespace SpNet.Cli.Tests;
 
 public class ArgumentParserTests
 {
-    private static CatOptions Parse(params string[] args)
-    {
-        var parser = new ArgumentParser(Stream.Null);
-        Assert.Equal(CatAction.Run, parser.Parse(args));
-        return parser.Options;
-    }
-
     private static string Error(params string[] args)
     {
         var parser = new ArgumentParser(Stream.Null);

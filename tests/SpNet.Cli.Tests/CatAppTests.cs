@@ -90,12 +90,14 @@ public class CatAppTests
         }
     }
 
-    [Fact]
-    public async Task Rep_with_data_times_out_as_receive_error()
+    [Theory]
+    [InlineData("Receive error: Timed out\n", "--rep", "--listen", "tcp://127.0.0.1:0", "-D", "x", "--recv-timeout", "0.2")] // a REP with data waits for a request
+    [InlineData("Send error: Timed out\n", "--push", "--listen", "tcp://127.0.0.1:0", "-D", "x", "--send-timeout", "0.2")]
+    public async Task A_timeout_is_an_error_exit_naming_the_operation(string stderr, params string[] args)
     {
-        CatRun run = await CatRun.CompleteAsync("--rep", "--listen", "tcp://127.0.0.1:0", "-D", "x", "--recv-timeout", "0.2");
+        CatRun run = await CatRun.CompleteAsync(args);
         Assert.Equal(1, await run.Task);
-        Assert.Equal("Receive error: Timed out\n", run.Stderr.ToString());
+        Assert.Equal(stderr, run.Stderr.ToString());
     }
 
     [Fact]
@@ -123,14 +125,6 @@ public class CatAppTests
         CatRun run = await CatRun.CompleteAsync("--pull", "--listen", "tcp://127.0.0.1:0", "--recv-timeout", "0.2", "-Q");
         Assert.Equal(0, await run.Task);
         Assert.Equal("", run.Stdout.Text);
-    }
-
-    [Fact]
-    public async Task Send_timeout_is_a_send_error()
-    {
-        CatRun run = await CatRun.CompleteAsync("--push", "--listen", "tcp://127.0.0.1:0", "-D", "x", "--send-timeout", "0.2");
-        Assert.Equal(1, await run.Task);
-        Assert.Equal("Send error: Timed out\n", run.Stderr.ToString());
     }
 
     [Fact]

@@ -39,32 +39,25 @@ public sealed class CatTransportTests
     [Fact]
     public async Task Tls_with_cert_key_and_cacert()
     {
-        string dir = Directory.CreateTempSubdirectory("spcat-tls-").FullName;
-        try
-        {
-            using var certs = TestCertificates.Create();
-            certs.WritePem(dir);
-            string url = $"tls+tcp://localhost:{TestNetwork.FreePort()}";
-            CatRun rep = CatRun.Start("--rep", "--listen", url, "--cert", Path.Combine(dir, "srv.pem"), "--key", Path.Combine(dir, "srv.key"), "-v", "-D", "pong", "-C", "2");
-            await rep.ListeningUrlAsync();
+        using TempDirectory dir = TempDirectory.Create("spcat-tls-");
+        using var certs = TestCertificates.Create();
+        certs.WritePem(dir.Path);
+        string url = $"tls+tcp://localhost:{TestNetwork.FreePort()}";
+        CatRun rep = CatRun.Start("--rep", "--listen", url, "--cert", Path.Combine(dir.Path, "srv.pem"), "--key", Path.Combine(dir.Path, "srv.key"), "-v", "-D", "pong", "-C", "2");
+        await rep.ListeningUrlAsync();
 
-            CatRun trusted = await CatRun.CompleteAsync("--req", "--dial", url, "--cacert", Path.Combine(dir, "ca.pem"), "-D", "ping", "-Q");
-            Assert.Equal(0, await trusted.Task);
-            Assert.Equal("\"pong\"\n", trusted.Stdout.Text);
+        CatRun trusted = await CatRun.CompleteAsync("--req", "--dial", url, "--cacert", Path.Combine(dir.Path, "ca.pem"), "-D", "ping", "-Q");
+        Assert.Equal(0, await trusted.Task);
+        Assert.Equal("\"pong\"\n", trusted.Stdout.Text);
 
-            CatRun untrusted = await CatRun.CompleteAsync("--req", "--dial", url, "-D", "ping");
-            Assert.Equal(1, await untrusted.Task);
-            Assert.Equal($"Unable to dial on {url}: Peer could not be authenticated\n", untrusted.Stderr.ToString());
+        CatRun untrusted = await CatRun.CompleteAsync("--req", "--dial", url, "-D", "ping");
+        Assert.Equal(1, await untrusted.Task);
+        Assert.Equal($"Unable to dial on {url}: Peer could not be authenticated\n", untrusted.Stderr.ToString());
 
-            CatRun insecure = await CatRun.CompleteAsync("--req", "--dial", url, "-k", "-D", "ping", "-Q");
-            Assert.Equal(0, await insecure.Task);
-            Assert.Equal("\"pong\"\n", insecure.Stdout.Text);
-            Assert.Equal(0, await rep.ExitCodeAsync());
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        CatRun insecure = await CatRun.CompleteAsync("--req", "--dial", url, "-k", "-D", "ping", "-Q");
+        Assert.Equal(0, await insecure.Task);
+        Assert.Equal("\"pong\"\n", insecure.Stdout.Text);
+        Assert.Equal(0, await rep.ExitCodeAsync());
     }
 
     [Fact]

@@ -23,103 +23,91 @@ public sealed class PackagingTests
     private static readonly TimeSpan BuildLimit = TimeSpan.FromMinutes(4);
     private static readonly string[] Libraries = ["SpNet", "SpNet.Discovery", "SpNet.Discovery.Etcd", "SpNet.Extensions.Hosting", "SpNet.Cli"];
     private const string Version = "0.1.0";
+    private static readonly PeerTool Dotnet = new("dotnet", Peers.DotnetHost(), []);
+
+    /// <summary>The environment every dotnet command here runs with (no telemetry, no banner); each test adds to its own copy.</summary>
+    private static Dictionary<string, string> QuietDotnetEnvironment() => new() { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
 
     [Fact]
     public async Task Packed_tool_installs_from_a_local_folder_and_runs()
     {
         string root = Peers.RepositoryRoot() ?? throw new InvalidOperationException("repository root not found");
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
-        string work = Directory.CreateTempSubdirectory("spcat-tool-").FullName;
-        try
-        {
-            string packages = Path.Combine(work, "packages");
-            string tools = Path.Combine(work, "tools");
-            await File.WriteAllTextAsync(Path.Combine(work, "nuget.config"),
-                $"""<?xml version="1.0" encoding="utf-8"?><configuration><packageSources><clear /><add key="local" value="{packages}" /></packageSources></configuration>""");
-            var dotnet = new PeerTool("dotnet", DotnetHost(), []);
-            var env = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
+        string configuration = Peers.BuildConfiguration;
+        using TempDirectory work = TempDirectory.Create("spcat-tool-");
+        string packages = Path.Combine(work.Path, "packages");
+        string tools = Path.Combine(work.Path, "tools");
+        await File.WriteAllTextAsync(Path.Combine(work.Path, "nuget.config"),
+            $"""<?xml version="1.0" encoding="utf-8"?><configuration><packageSources><clear /><add key="local" value="{packages}" /></packageSources></configuration>""");
+        Dictionary<string, string> env = QuietDotnetEnvironment();
 
-            CatResult pack = await CatProcess.RunAsync(dotnet,
-                ["pack", Path.Combine(root, "src", "SpNet.Cli", "SpNet.Cli.csproj"), "-c", configuration, "--no-build", "-o", packages],
-                null, BuildLimit, work, env);
-            Assert.True(pack.ExitCode == 0, $"dotnet pack: {pack}");
-            Assert.True(File.Exists(Path.Combine(packages, $"SpNet.Cli.{Version}.nupkg")), $"no package in {packages}: {pack}");
-            Assert.True(File.Exists(Path.Combine(packages, $"SpNet.Cli.{Version}.snupkg")), "no symbol package");
+        CatResult pack = await CatProcess.RunAsync(Dotnet,
+            ["pack", Path.Combine(root, "src", "SpNet.Cli", "SpNet.Cli.csproj"), "-c", configuration, "--no-build", "-o", packages],
+            null, BuildLimit, work.Path, env);
+        Assert.True(pack.ExitCode == 0, $"dotnet pack: {pack}");
+        Assert.True(File.Exists(Path.Combine(packages, $"SpNet.Cli.{Version}.nupkg")), $"no package in {packages}: {pack}");
+        Assert.True(File.Exists(Path.Combine(packages, $"SpNet.Cli.{Version}.snupkg")), "no symbol package");
 
-            CatResult install = await CatProcess.RunAsync(dotnet,
-                ["tool", "install", "--tool-path", tools, "--configfile", Path.Combine(work, "nuget.config"),
-                 "--add-source", packages, "SpNet.Cli", "--version", Version],
-                null, StepLimit, work, env);
-            Assert.True(install.ExitCode == 0, $"dotnet tool install: {install}");
+        CatResult install = await CatProcess.RunAsync(Dotnet,
+            ["tool", "install", "--tool-path", tools, "--configfile", Path.Combine(work.Path, "nuget.config"),
+             "--add-source", packages, "SpNet.Cli", "--version", Version],
+            null, StepLimit, work.Path, env);
+        Assert.True(install.ExitCode == 0, $"dotnet tool install: {install}");
 
-            // The installed apphost finds the runtime through DOTNET_ROOT (the runtime running this test).
-            env["DOTNET_ROOT"] = Path.GetDirectoryName(dotnet.FileName)!;
-            var spcat = new PeerTool("spcat", Path.Combine(tools, "spcat"), []);
-            CatResult version = await CatProcess.RunAsync(spcat, ["--version"], null, StepLimit, work, env);
-            Assert.Equal("1.5.2\n", version.StdoutText);
-            Assert.Equal(0, version.ExitCode);
+        // The installed apphost finds the runtime through DOTNET_ROOT (the runtime running this test).
+        env["DOTNET_ROOT"] = Path.GetDirectoryName(Dotnet.FileName)!;
+        var spcat = new PeerTool("spcat", Path.Combine(tools, "spcat"), []);
+        CatResult version = await CatProcess.RunAsync(spcat, ["--version"], null, StepLimit, work.Path, env);
+        Assert.Equal("1.5.2\n", version.StdoutText);
+        Assert.Equal(0, version.ExitCode);
 
-            string url = $"tcp://127.0.0.1:{TestNetwork.FreePort()}";
-            Task<CatResult> rep = CatProcess.RunAsync(spcat, ["--rep0", "--listen", url, "-D", "pong", "--count", "1", "-Q"], null, StepLimit, work, env);
-            // --async: the REQ dials in the background and retries until the REP listens, so no start-up race.
-            CatResult req = await CatProcess.RunAsync(spcat, ["--req0", "--async", "--dial", url, "-D", "ping", "-Q", "--recv-timeout", "20"], null, StepLimit, work, env);
-            CatResult repDone = await rep;
-            Assert.Equal("\"pong\"\n", req.StdoutText);
-            Assert.Equal(0, req.ExitCode);
-            Assert.Equal("\"ping\"\n", repDone.StdoutText);
-            Assert.Equal(0, repDone.ExitCode);
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
+        string url = $"tcp://127.0.0.1:{TestNetwork.FreePort()}";
+        Task<CatResult> rep = CatProcess.RunAsync(spcat, ["--rep0", "--listen", url, "-D", "pong", "--count", "1", "-Q"], null, StepLimit, work.Path, env);
+        // --async: the REQ dials in the background and retries until the REP listens, so no start-up race.
+        CatResult req = await CatProcess.RunAsync(spcat, ["--req0", "--async", "--dial", url, "-D", "ping", "-Q", "--recv-timeout", "20"], null, StepLimit, work.Path, env);
+        CatResult repDone = await rep;
+        Assert.Equal("\"pong\"\n", req.StdoutText);
+        Assert.Equal(0, req.ExitCode);
+        Assert.Equal("\"ping\"\n", repDone.StdoutText);
+        Assert.Equal(0, repDone.ExitCode);
     }
 
     [Fact]
     public async Task Every_package_has_its_metadata_and_restores_offline_into_a_host_app_that_runs_req_rep()
     {
         string root = Peers.RepositoryRoot() ?? throw new InvalidOperationException("repository root not found");
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
-        string work = Directory.CreateTempSubdirectory("spnet-packages-").FullName;
-        try
+        string configuration = Peers.BuildConfiguration;
+        using TempDirectory work = TempDirectory.Create("spnet-packages-");
+        string packages = Path.Combine(work.Path, "packages");
+        Dictionary<string, string> env = QuietDotnetEnvironment();
+        foreach (string project in Libraries)
         {
-            string packages = Path.Combine(work, "packages");
-            var dotnet = new PeerTool("dotnet", DotnetHost(), []);
-            var env = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
-            foreach (string project in Libraries)
-            {
-                CatResult pack = await CatProcess.RunAsync(dotnet,
-                    ["pack", Path.Combine(root, "src", project, project + ".csproj"), "-c", configuration, "--no-build", "-o", packages],
-                    null, BuildLimit, work, env);
-                Assert.True(pack.ExitCode == 0, $"dotnet pack {project}: {pack}");
-                CheckPackage(root, packages, project);
-            }
-
-            // The user's machine: only the packed folder and what is already in the NuGet cache, read as a feed;
-            // restored packages go to a private folder so SpNet 0.1.0 never lands in (or comes from) the real cache.
-            CatResult locals = await CatProcess.RunAsync(dotnet, ["nuget", "locals", "global-packages", "--list"], null, StepLimit, work, env);
-            string cache = locals.StdoutText.Trim().Split(": ", 2)[^1].Trim();
-            Assert.True(Directory.Exists(cache), $"no NuGet cache: {locals}");
-            string app = Path.Combine(work, "app");
-            Directory.CreateDirectory(app);
-            await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"),
-                $"""<?xml version="1.0" encoding="utf-8"?><configuration><packageSources><clear /><add key="packed" value="{packages}" /><add key="cache" value="{cache}" /></packageSources></configuration>""");
-            await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), ConsumerProject);
-            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), ConsumerProgram);
-            env["NUGET_PACKAGES"] = Path.Combine(work, "restored");
-
-            CatResult build = await CatProcess.RunAsync(dotnet, ["build", app, "-c", "Release", "-o", Path.Combine(app, "out")], null, BuildLimit, app, env);
-            Assert.True(build.ExitCode == 0, $"dotnet build of the consumer: {build.StdoutText}\n{build.Stderr}");
-            Assert.True(Directory.Exists(Path.Combine(work, "restored", "spnet.extensions.hosting", Version)), "SpNet.Extensions.Hosting was not restored from the packed folder");
-
-            CatResult run = await CatProcess.RunAsync(dotnet, [Path.Combine(app, "out", "app.dll")], null, BuildLimit, app, env);
-            Assert.True(run.ExitCode == 0, $"the consumer: {run}");
-            Assert.Contains("reply: pong to ping", run.StdoutText, StringComparison.Ordinal);
+            CatResult pack = await CatProcess.RunAsync(Dotnet,
+                ["pack", Path.Combine(root, "src", project, project + ".csproj"), "-c", configuration, "--no-build", "-o", packages],
+                null, BuildLimit, work.Path, env);
+            Assert.True(pack.ExitCode == 0, $"dotnet pack {project}: {pack}");
+            CheckPackage(root, packages, project);
         }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
+
+        // The user's machine: only the packed folder and what is already in the NuGet cache, read as a feed;
+        // restored packages go to a private folder so SpNet 0.1.0 never lands in (or comes from) the real cache.
+        CatResult locals = await CatProcess.RunAsync(Dotnet, ["nuget", "locals", "global-packages", "--list"], null, StepLimit, work.Path, env);
+        string cache = locals.StdoutText.Trim().Split(": ", 2)[^1].Trim();
+        Assert.True(Directory.Exists(cache), $"no NuGet cache: {locals}");
+        string app = Path.Combine(work.Path, "app");
+        Directory.CreateDirectory(app);
+        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"),
+            $"""<?xml version="1.0" encoding="utf-8"?><configuration><packageSources><clear /><add key="packed" value="{packages}" /><add key="cache" value="{cache}" /></packageSources></configuration>""");
+        await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), ConsumerProject);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), ConsumerProgram);
+        env["NUGET_PACKAGES"] = Path.Combine(work.Path, "restored");
+
+        CatResult build = await CatProcess.RunAsync(Dotnet, ["build", app, "-c", "Release", "-o", Path.Combine(app, "out")], null, BuildLimit, app, env);
+        Assert.True(build.ExitCode == 0, $"dotnet build of the consumer: {build.StdoutText}\n{build.Stderr}");
+        Assert.True(Directory.Exists(Path.Combine(work.Path, "restored", "spnet.extensions.hosting", Version)), "SpNet.Extensions.Hosting was not restored from the packed folder");
+
+        CatResult run = await CatProcess.RunAsync(Dotnet, [Path.Combine(app, "out", "app.dll")], null, BuildLimit, app, env);
+        Assert.True(run.ExitCode == 0, $"the consumer: {run}");
+        Assert.Contains("reply: pong to ping", run.StdoutText, StringComparison.Ordinal);
     }
 
     /// <summary>Reads one packed package: its own README, description, tags, license, repository and symbols.</summary>
@@ -212,10 +200,4 @@ public sealed class PackagingTests
         }
         await host.StopAsync();
         """;
-
-    private static string DotnetHost()
-    {
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : Peers.FindOnPath("dotnet") ?? "dotnet";
-    }
 }

@@ -1,17 +1,11 @@
 using SpNet.TestKit;
+using static SpNet.Cli.Tests.Parsing;
 
 namespace SpNet.Cli.Tests;
 
 /// <summary>The spcat extensions --tcp-keepalive*, --tcp-user-timeout and --pipe-events.</summary>
 public class TcpAndPipeEventTests
 {
-    private static CatOptions Parse(params string[] args)
-    {
-        var parser = new ArgumentParser(Stream.Null);
-        Assert.Equal(CatAction.Run, parser.Parse(args));
-        return parser.Options;
-    }
-
     [Fact]
     public void Defaults_set_nothing()
     {

@@ -53,43 +53,36 @@ public sealed class CliTests
         using var cluster = TestCertificates.Create("Cluster CA");
         using X509Certificate2 billing = cluster.IssueMember("billing");
         using X509Certificate2 payroll = cluster.IssueMember("payroll");
-        string directory = Directory.CreateTempSubdirectory("spnet-cluster-").FullName;
-        try
-        {
-            cluster.WritePem(directory);
-            string billingPem = WriteMemberPem(directory, "billing", billing);
-            string ca = Path.Combine(directory, "ca.pem");
-            using var stop = new CancellationTokenSource(Timing.Hang * 3);
-            var serveOut = new Captured();
-            Task<int> serve = DiscoveryCommand.RunAsync(
-                ["serve", "--survey", "tls+tcp://localhost:0", "--publish", "tls+tcp://localhost:0", "--interval", "0.2",
-                 "--cert", Path.Combine(directory, "srv.pem"), "--key", Path.Combine(directory, "srv.key"), "--cacert", ca, "--cluster"],
-                serveOut.Writer, TextWriter.Null, stop.Token);
-            await Eventually.True(() => serveOut.Lines.Count >= 2, "serve prints its bound addresses", Timing.Hang);
-            string survey = serveOut.Lines[0]["survey ".Length..], publish = serveOut.Lines[1]["publish ".Length..];
+        using TempDirectory directory = TempDirectory.Create("spnet-cluster-");
+        cluster.WritePem(directory.Path);
+        string billingPem = WriteMemberPem(directory.Path, "billing", billing);
+        string ca = Path.Combine(directory.Path, "ca.pem");
+        using var stop = new CancellationTokenSource(Timing.Hang * 3);
+        var serveOut = new Captured();
+        Task<int> serve = DiscoveryCommand.RunAsync(
+            ["serve", "--survey", "tls+tcp://localhost:0", "--publish", "tls+tcp://localhost:0", "--interval", "0.2",
+             "--cert", Path.Combine(directory.Path, "srv.pem"), "--key", Path.Combine(directory.Path, "srv.key"), "--cacert", ca, "--cluster"],
+            serveOut.Writer, TextWriter.Null, stop.Token);
+        await Eventually.True(() => serveOut.Lines.Count >= 2, "serve prints its bound addresses", Timing.Hang);
+        string survey = serveOut.Lines[0]["survey ".Length..], publish = serveOut.Lines[1]["publish ".Length..];
 
-            // A cluster member whose certificate names payroll, registering as billing: it answers, and is not listed.
-            await using var impostor = ServiceRegistration.Start(survey, new ServiceMember("billing", "tcp://127.0.0.1:9"),
-                tls: new TlsOptions { Certificate = payroll, CaCertificates = [cluster.Ca] });
-            await Eventually.True(() => impostor.Renewals >= 3, "the impostor answered three surveys", Timing.Hang);
+        // A cluster member whose certificate names payroll, registering as billing: it answers, and is not listed.
+        await using var impostor = ServiceRegistration.Start(survey, new ServiceMember("billing", "tcp://127.0.0.1:9"),
+            tls: new TlsOptions { Certificate = payroll, CaCertificates = [cluster.Ca] });
+        await Eventually.True(() => impostor.Renewals >= 3, "the impostor answered three surveys", Timing.Hang);
 
-            using var hostOut = new Captured();
-            Task<int> host = ServiceCommand.RunAsync(
-                ["host", "--service", "billing", "--survey", survey, "--publish", publish, "--echo", "--cert", billingPem, "--key", billingPem[..^4] + ".key", "--cacert", ca],
-                hostOut.Writer, TextWriter.Null, TextReader.Null, stop.Token);
-            await Eventually.True(() => serveOut.Lines.Any(l => l.EndsWith(": 1 members in 1 services", StringComparison.Ordinal)), "serve lists the genuine host", Timing.Hang);
-            long answered = impostor.Renewals;
-            await Eventually.True(() => impostor.Renewals >= answered + 3, "three more answers from the impostor", Timing.Hang);
-            Assert.DoesNotContain(serveOut.Lines, l => l.Contains("2 members", StringComparison.Ordinal));
+        using var hostOut = new Captured();
+        Task<int> host = ServiceCommand.RunAsync(
+            ["host", "--service", "billing", "--survey", survey, "--publish", publish, "--echo", "--cert", billingPem, "--key", billingPem[..^4] + ".key", "--cacert", ca],
+            hostOut.Writer, TextWriter.Null, TextReader.Null, stop.Token);
+        await Eventually.True(() => serveOut.Lines.Any(l => l.EndsWith(": 1 members in 1 services", StringComparison.Ordinal)), "serve lists the genuine host", Timing.Hang);
+        long answered = impostor.Renewals;
+        await Eventually.True(() => impostor.Renewals >= answered + 3, "three more answers from the impostor", Timing.Hang);
+        Assert.DoesNotContain(serveOut.Lines, l => l.Contains("2 members", StringComparison.Ordinal));
 
-            await stop.CancelAsync();
-            Assert.Equal(0, await serve.WaitAsync(Timing.Hang));
-            Assert.Equal(0, await host.WaitAsync(Timing.Hang));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        await stop.CancelAsync();
+        Assert.Equal(0, await serve.WaitAsync(Timing.Hang));
+        Assert.Equal(0, await host.WaitAsync(Timing.Hang));
     }
 
     [Fact]
@@ -97,20 +90,13 @@ public sealed class CliTests
     {
         using var error = new Captured();
         using var cluster = TestCertificates.Create("Cluster CA");
-        string directory = Directory.CreateTempSubdirectory("spnet-cluster-").FullName;
-        try
-        {
-            cluster.WritePem(directory);
-            Assert.Equal(2, await DiscoveryCommand.RunAsync(
-                ["serve", "--survey", "tls+tcp://localhost:0", "--publish", "tls+tcp://localhost:0",
-                 "--cert", Path.Combine(directory, "srv.pem"), "--key", Path.Combine(directory, "srv.key"), "--cluster"],
-                TextWriter.Null, error.Writer, CancellationToken.None).WaitAsync(Timing.Hang));
-            Assert.Contains("RequireServiceCertificate", string.Join('\n', error.Lines), StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        using TempDirectory directory = TempDirectory.Create("spnet-cluster-");
+        cluster.WritePem(directory.Path);
+        Assert.Equal(2, await DiscoveryCommand.RunAsync(
+            ["serve", "--survey", "tls+tcp://localhost:0", "--publish", "tls+tcp://localhost:0",
+             "--cert", Path.Combine(directory.Path, "srv.pem"), "--key", Path.Combine(directory.Path, "srv.key"), "--cluster"],
+            TextWriter.Null, error.Writer, CancellationToken.None).WaitAsync(Timing.Hang));
+        Assert.Contains("RequireServiceCertificate", string.Join('\n', error.Lines), StringComparison.Ordinal);
     }
 
     /// <summary>Writes NAME.pem and NAME.key (PEM) for spcat's --cert and --key; returns the .pem path.</summary>

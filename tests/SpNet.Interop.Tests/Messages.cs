@@ -28,4 +28,18 @@ internal static class Messages
         string actual = await peer.GuardAsync(socket.ReceiveTextAsync(), what: $"receive <{expected}>").ConfigureAwait(false);
         Assert.True(actual == expected, $"SpNet received <{actual}> where <{expected}> was expected; peer {peer.Describe()}");
     }
+
+    /// <summary>
+    /// Waits until <paramref name="peer"/> (a receiving <paramref name="cat"/>) has printed exactly <paramref name="expected"/>,
+    /// in order; a peer that was given <c>--count</c> must then exit successfully having printed nothing more.
+    /// </summary>
+    public static async Task ExpectAllMessagesAsync(this PeerProcess peer, Cat cat, string[] expected)
+    {
+        await peer.ExpectMessagesAsync(expected).ConfigureAwait(false);
+        if (cat.HasCount)
+        {
+            await peer.WaitForSuccessAsync().ConfigureAwait(false);
+            Assert.Equal(expected.Length, peer.OutputLines.Count);
+        }
+    }
 }

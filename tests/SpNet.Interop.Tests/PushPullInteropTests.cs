@@ -21,12 +21,7 @@ public sealed class PushPullInteropTests
             await peer.GuardAsync(push.SendTextAsync(text), what: $"send {text}");
         }
 
-        await peer.ExpectMessagesAsync(sent);
-        if (cat.HasCount)
-        {
-            await peer.WaitForSuccessAsync();
-            Assert.Equal(sent.Length, peer.OutputLines.Count);
-        }
+        await peer.ExpectAllMessagesAsync(cat, sent);
     }
 
     [Theory]

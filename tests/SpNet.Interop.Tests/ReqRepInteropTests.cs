@@ -24,12 +24,7 @@ public sealed class ReqRepInteropTests
             await peer.ExpectReceiveAsync(req, reply);
         }
 
-        await peer.ExpectMessagesAsync(requests);
-        if (cat.HasCount)
-        {
-            await peer.WaitForSuccessAsync();
-            Assert.Equal(requests.Length, peer.OutputLines.Count);
-        }
+        await peer.ExpectAllMessagesAsync(cat, requests);
     }
 
     [Theory]

@@ -13,53 +13,46 @@ public sealed class SpcatInteropTests
     [PeerTheory(Peers.SpCat)]
     [PeerSides(Peers.NngCat)]
     [PeerSides(Peers.NanoCat)]
-    public Task Pair(string peerName, Side spcatSide) => spcatSide == Side.SpNetListens
-        ? CatVsCat.PairAsync(Cat.For(Peers.SpCat), Cat.For(peerName))
-        : CatVsCat.PairAsync(Cat.For(peerName), Cat.For(Peers.SpCat));
+    public Task Pair(string peerName, Side spcatSide)
+    {
+        (Cat listener, Cat dialer) = SpcatEnds.ListenerAndDialer(peerName, spcatSide);
+        return CatVsCat.PairAsync(listener, dialer);
+    }
 
     [PeerTheory(Peers.SpCat)]
-    [PeerSides(Peers.NngCat)]
-    [PeerSides(Peers.NanoCat)]
-    public Task SpcatPush_PeerPull(string peerName, Side spcatSide) =>
-        CatVsCat.PushPullAsync(Cat.For(Peers.SpCat), Cat.For(peerName), pusherListens: spcatSide == Side.SpNetListens);
-
-    [PeerTheory(Peers.SpCat)]
-    [PeerSides(Peers.NngCat)]
-    [PeerSides(Peers.NanoCat)]
-    public Task PeerPush_SpcatPull(string peerName, Side spcatSide) =>
-        CatVsCat.PushPullAsync(Cat.For(peerName), Cat.For(Peers.SpCat), pusherListens: spcatSide == Side.SpNetDials);
+    [PeerSidesAndRoles(Peers.NngCat)]
+    [PeerSidesAndRoles(Peers.NanoCat)]
+    public Task PushPull(string peerName, Side spcatSide, bool spcatPushes)
+    {
+        (Cat pusher, Cat puller, bool pusherListens) = SpcatEnds.Of(peerName, spcatSide, spcatPushes);
+        return CatVsCat.PushPullAsync(pusher, puller, pusherListens);
+    }
 }
 
 /// <summary>spcat PUB/SUB against nngcat and nanocat.</summary>
 public sealed class SpcatPubSubInteropTests
 {
     [PeerTheory(Peers.SpCat)]
-    [PeerSides(Peers.NngCat)]
-    [PeerSides(Peers.NanoCat)]
-    public Task SpcatPub_PeerSub(string peerName, Side spcatSide) =>
-        CatVsCat.PubSubAsync(Cat.For(Peers.SpCat), Cat.For(peerName), publisherListens: spcatSide == Side.SpNetListens);
-
-    [PeerTheory(Peers.SpCat)]
-    [PeerSides(Peers.NngCat)]
-    [PeerSides(Peers.NanoCat)]
-    public Task PeerPub_SpcatSub(string peerName, Side spcatSide) =>
-        CatVsCat.PubSubAsync(Cat.For(peerName), Cat.For(Peers.SpCat), publisherListens: spcatSide == Side.SpNetDials);
+    [PeerSidesAndRoles(Peers.NngCat)]
+    [PeerSidesAndRoles(Peers.NanoCat)]
+    public Task PubSub(string peerName, Side spcatSide, bool spcatPublishes)
+    {
+        (Cat publisher, Cat subscriber, bool publisherListens) = SpcatEnds.Of(peerName, spcatSide, spcatPublishes);
+        return CatVsCat.PubSubAsync(publisher, subscriber, publisherListens);
+    }
 }
 
 /// <summary>spcat REQ/REP against nngcat and nanocat.</summary>
 public sealed class SpcatReqRepInteropTests
 {
     [PeerTheory(Peers.SpCat)]
-    [PeerSides(Peers.NngCat)]
-    [PeerSides(Peers.NanoCat)]
-    public Task SpcatReq_PeerRep(string peerName, Side spcatSide) =>
-        CatVsCat.ReqRepAsync(Cat.For(Peers.SpCat), Cat.For(peerName), requesterListens: spcatSide == Side.SpNetListens);
-
-    [PeerTheory(Peers.SpCat)]
-    [PeerSides(Peers.NngCat)]
-    [PeerSides(Peers.NanoCat)]
-    public Task PeerReq_SpcatRep(string peerName, Side spcatSide) =>
-        CatVsCat.ReqRepAsync(Cat.For(peerName), Cat.For(Peers.SpCat), requesterListens: spcatSide == Side.SpNetDials);
+    [PeerSidesAndRoles(Peers.NngCat)]
+    [PeerSidesAndRoles(Peers.NanoCat)]
+    public Task ReqRep(string peerName, Side spcatSide, bool spcatRequests)
+    {
+        (Cat requester, Cat replier, bool requesterListens) = SpcatEnds.Of(peerName, spcatSide, spcatRequests);
+        return CatVsCat.ReqRepAsync(requester, replier, requesterListens);
+    }
 }
 
 /// <summary>spcat PAIR1 against nngcat (nanocat has no pair1) and BUS against nngcat (<c>--bus0</c>) and nanocat (<c>--bus</c>).</summary>
@@ -67,14 +60,41 @@ public sealed class SpcatPair1BusInteropTests
 {
     [PeerTheory(Peers.SpCat)]
     [PeerSides(Peers.NngCat)]
-    public Task Pair1(string peerName, Side spcatSide) => spcatSide == Side.SpNetListens
-        ? CatVsCat.PairAsync(Cat.For(Peers.SpCat), Cat.For(peerName), "--pair1")
-        : CatVsCat.PairAsync(Cat.For(peerName), Cat.For(Peers.SpCat), "--pair1");
+    public Task Pair1(string peerName, Side spcatSide)
+    {
+        (Cat listener, Cat dialer) = SpcatEnds.ListenerAndDialer(peerName, spcatSide);
+        return CatVsCat.PairAsync(listener, dialer, "--pair1");
+    }
 
     [PeerTheory(Peers.SpCat)]
     [PeerSides(Peers.NngCat)]
     [PeerSides(Peers.NanoCat)]
-    public Task Bus(string peerName, Side spcatSide) => spcatSide == Side.SpNetListens
-        ? CatVsCat.BusAsync(Cat.For(Peers.SpCat), Cat.For(peerName))
-        : CatVsCat.BusAsync(Cat.For(peerName), Cat.For(Peers.SpCat));
+    public Task Bus(string peerName, Side spcatSide)
+    {
+        (Cat listener, Cat dialer) = SpcatEnds.ListenerAndDialer(peerName, spcatSide);
+        return CatVsCat.BusAsync(listener, dialer);
+    }
+}
+
+/// <summary>Which process takes which end of a spcat-against-peer exchange.</summary>
+internal static class SpcatEnds
+{
+    /// <summary>
+    /// The process in the pattern's first role, the one in the second, and
+    /// whether the first listens: spcat is first when <paramref name="spcatFirst"/>, and listens on <see cref="Side.SpNetListens"/>.
+    /// </summary>
+    public static (Cat First, Cat Second, bool FirstListens) Of(string peerName, Side spcatSide, bool spcatFirst)
+    {
+        Cat spcat = Cat.For(Peers.SpCat);
+        Cat peer = Cat.For(peerName);
+        bool spcatListens = spcatSide == Side.SpNetListens;
+        return spcatFirst ? (spcat, peer, spcatListens) : (peer, spcat, !spcatListens);
+    }
+
+    /// <summary>For the symmetric patterns: the listening process, spcat on <see cref="Side.SpNetListens"/>, and the dialing one.</summary>
+    public static (Cat Listener, Cat Dialer) ListenerAndDialer(string peerName, Side spcatSide)
+    {
+        (Cat listener, Cat dialer, _) = Of(peerName, spcatSide, spcatFirst: spcatSide == Side.SpNetListens);
+        return (listener, dialer);
+    }
 }

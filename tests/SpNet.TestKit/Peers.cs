@@ -121,8 +121,11 @@ public static class Peers
         return null;
     }
 
+    /// <summary>The configuration these tests were built in (the name of their output folder, e.g. <c>Release</c>).</summary>
+    public static string BuildConfiguration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
+
     /// <summary>The dotnet host: the one running these tests (DOTNET_HOST_PATH, set by the SDK), else PATH's.</summary>
-    private static string DotnetHost()
+    public static string DotnetHost()
     {
         string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : FindOnPath("dotnet") ?? "dotnet";
@@ -150,8 +153,7 @@ public static class Peers
         {
             return null;
         }
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
-        return Path.Combine(root, "artifacts", "bin", "SpNet.Cli", configuration, "spcat.dll");
+        return Path.Combine(root, "artifacts", "bin", "SpNet.Cli", BuildConfiguration, "spcat.dll");
     }
 
     private static bool IsExecutable(string path) =>

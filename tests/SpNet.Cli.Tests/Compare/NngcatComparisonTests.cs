@@ -23,48 +23,41 @@ public sealed class NngcatComparisonTests(ITestOutputHelper output)
     {
         PeerTool nngcat = Peers.Require(Peers.NngCat);
         PeerTool spcat = Peers.Require(Peers.SpCat);
-        string dir = Directory.CreateTempSubdirectory("spcat-compare-").FullName;
-        try
+        using TempDirectory dir = TempDirectory.Create("spcat-compare-");
+        string file = Path.Combine(dir.Path, "data.txt");
+        await File.WriteAllTextAsync(file, "hi\n");
+        var failures = new ConcurrentBag<string>();
+        int identical = 0;
+        int allowed = 0;
+        // Two cases at a time: most runs are process start-up, and the machine is shared.
+        await Parallel.ForEachAsync(NngcatCases.All, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (template, _) =>
         {
-            string file = Path.Combine(dir, "data.txt");
-            await File.WriteAllTextAsync(file, "hi\n");
-            var failures = new ConcurrentBag<string>();
-            int identical = 0;
-            int allowed = 0;
-            // Two cases at a time: most runs are process start-up, and the machine is shared.
-            await Parallel.ForEachAsync(NngcatCases.All, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (template, _) =>
+            string name = NngcatCases.NameOf(template);
+            string ipc = Path.Combine(dir.Path, $"s{Guid.NewGuid():N}"[..12] + ".sock");
+            string port = TestNetwork.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string[] args = [.. template.Select(a => a.Replace("{FILE}", file, StringComparison.Ordinal)
+                .Replace("{DIR}", dir.Path, StringComparison.Ordinal).Replace("{PORT}", port, StringComparison.Ordinal)
+                .Replace("{IPC}", ipc, StringComparison.Ordinal))];
+            CatResult expected = await CatProcess.RunAsync(nngcat, args, null, RunLimit, dir.Path);
+            File.Delete(ipc);
+            CatResult actual = await CatProcess.RunAsync(spcat, args, null, RunLimit, dir.Path);
+            Differs differs = Compare(expected, actual);
+            Allowance? allowance = NngcatCases.Allowed.GetValueOrDefault(name);
+            if (differs == Differs.None)
             {
-                string name = NngcatCases.NameOf(template);
-                string ipc = Path.Combine(dir, $"s{Guid.NewGuid():N}"[..12] + ".sock");
-                string port = TestNetwork.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-                string[] args = [.. template.Select(a => a.Replace("{FILE}", file, StringComparison.Ordinal)
-                    .Replace("{DIR}", dir, StringComparison.Ordinal).Replace("{PORT}", port, StringComparison.Ordinal)
-                    .Replace("{IPC}", ipc, StringComparison.Ordinal))];
-                CatResult expected = await CatProcess.RunAsync(nngcat, args, null, RunLimit, dir);
-                File.Delete(ipc);
-                CatResult actual = await CatProcess.RunAsync(spcat, args, null, RunLimit, dir);
-                Differs differs = Compare(expected, actual);
-                Allowance? allowance = NngcatCases.Allowed.GetValueOrDefault(name);
-                if (differs == Differs.None)
-                {
-                    Interlocked.Increment(ref identical);
-                }
-                else if (allowance is not null && (differs & ~allowance.Parts) == Differs.None && !actual.TimedOut)
-                {
-                    Interlocked.Increment(ref allowed);
-                }
-                else
-                {
-                    failures.Add($"[{name}] differs in {differs}\n  nngcat: {expected}\n  spcat:  {actual}");
-                }
-            });
-            output.WriteLine($"{NngcatCases.All.Length} argument sets: {identical} identical, {allowed} allow-listed differences, {failures.Count} failures");
-            Assert.True(failures.IsEmpty, string.Join('\n', failures.OrderBy(f => f, StringComparer.Ordinal)));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+                Interlocked.Increment(ref identical);
+            }
+            else if (allowance is not null && (differs & ~allowance.Parts) == Differs.None && !actual.TimedOut)
+            {
+                Interlocked.Increment(ref allowed);
+            }
+            else
+            {
+                failures.Add($"[{name}] differs in {differs}\n  nngcat: {expected}\n  spcat:  {actual}");
+            }
+        });
+        output.WriteLine($"{NngcatCases.All.Length} argument sets: {identical} identical, {allowed} allow-listed differences, {failures.Count} failures");
+        Assert.True(failures.IsEmpty, string.Join('\n', failures.OrderBy(f => f, StringComparer.Ordinal)));
     }
 
     [Fact]

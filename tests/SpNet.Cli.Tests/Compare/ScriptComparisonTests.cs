@@ -37,17 +37,10 @@ public sealed class ScriptComparisonTests
     private static async Task<CatResult> RunScriptAsync(string script, PeerTool cat)
     {
         string path = Path.Combine(AppContext.BaseDirectory, "scripts", script);
-        string work = Directory.CreateTempSubdirectory("spcat-script-").FullName;
-        try
-        {
-            string command = string.Join(' ', [cat.FileName, .. cat.LeadingArguments]);
-            var bash = new PeerTool("bash", "/bin/bash", [path]);
-            string port = TestNetwork.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return await CatProcess.RunAsync(bash, [command, port, work], null, ScriptLimit, work);
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
+        using TempDirectory work = TempDirectory.Create("spcat-script-");
+        string command = string.Join(' ', [cat.FileName, .. cat.LeadingArguments]);
+        var bash = new PeerTool("bash", "/bin/bash", [path]);
+        string port = TestNetwork.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await CatProcess.RunAsync(bash, [command, port, work.Path], null, ScriptLimit, work.Path);
     }
 }

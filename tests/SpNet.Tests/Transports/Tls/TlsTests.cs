@@ -13,18 +13,11 @@ public sealed class TlsTests : IClassFixture<CertificateFixture>
     [Fact]
     public async Task Certificate_and_CA_load_from_PEM_files()
     {
-        string dir = Directory.CreateTempSubdirectory("spnet-tls-").FullName;
-        try
-        {
-            _certs.WritePem(dir);
-            await using var pull = new PullSocket { Tls = TlsOptions.FromPemFiles(Path.Combine(dir, "srv.pem"), Path.Combine(dir, "srv.key")) };
-            string url = pull.Listen(Address).Url;
-            await pull.AssertPushReachesAsync(url, "pem", tls: new TlsOptions().AddCaPemFile(Path.Combine(dir, "ca.pem")));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        using TempDirectory dir = TempDirectory.Create("spnet-tls-");
+        _certs.WritePem(dir.Path);
+        await using var pull = new PullSocket { Tls = TlsOptions.FromPemFiles(Path.Combine(dir.Path, "srv.pem"), Path.Combine(dir.Path, "srv.key")) };
+        string url = pull.Listen(Address).Url;
+        await pull.AssertPushReachesAsync(url, "pem", tls: new TlsOptions().AddCaPemFile(Path.Combine(dir.Path, "ca.pem")));
     }
 
     [Fact]
