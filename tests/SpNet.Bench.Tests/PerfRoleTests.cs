@@ -26,34 +26,13 @@ public sealed class PerfRoleTests
     [Theory]
     [InlineData("pair0")]
     [InlineData("push")]
-    public async Task SpNetToSpNet_OverTcp(string pattern)
-    {
-        string url = $"tcp://127.0.0.1:{TestNetwork.FreePort()}";
-        Task<SpBench.Result> local = SpBench.RunInBackground("local_thr", "-p", pattern, "-t", "20", url, "256", "1000");
-        SpBench.Result remote = await RetryUntilListening(() => SpBench.Run("remote_thr", "-p", pattern, "-t", "20", url, "256", "1000"));
-        Assert.True(remote.ExitCode == 0, remote.Error);
-        SpBench.AssertThroughput(await local.WaitAsync(Limit), 256, 1000);
-    }
+    public Task SpNetToSpNet_OverTcp(string pattern) => ThroughputAsync(localLib: [], remoteLib: [], pattern, 256, 1000);
 
     [NativeFact]
-    public async Task SpNetLocalThr_AcceptsNngRemoteThr()
-    {
-        string url = $"tcp://127.0.0.1:{TestNetwork.FreePort()}";
-        Task<SpBench.Result> local = SpBench.RunInBackground("local_thr", "-p", "pair0", "-t", "20", url, "128", "2000");
-        SpBench.Result remote = await RetryUntilListening(() => SpBench.Run("remote_thr", "--lib", "nng", "-p", "pair0", "-t", "20", url, "128", "2000"));
-        Assert.True(remote.ExitCode == 0, remote.Error);
-        SpBench.AssertThroughput(await local.WaitAsync(Limit), 128, 2000);
-    }
+    public Task SpNetLocalThr_AcceptsNngRemoteThr() => ThroughputAsync(localLib: [], remoteLib: ["--lib", "nng"], "pair0", 128, 2000);
 
     [NativeFact]
-    public async Task NngLocalThr_AcceptsSpNetRemoteThr()
-    {
-        string url = $"tcp://127.0.0.1:{TestNetwork.FreePort()}";
-        Task<SpBench.Result> local = SpBench.RunInBackground("local_thr", "--lib", "nng", "-p", "pair0", "-t", "20", url, "128", "2000");
-        SpBench.Result remote = await RetryUntilListening(() => SpBench.Run("remote_thr", "-p", "pair0", "-t", "20", url, "128", "2000"));
-        Assert.True(remote.ExitCode == 0, remote.Error);
-        SpBench.AssertThroughput(await local.WaitAsync(Limit), 128, 2000);
-    }
+    public Task NngLocalThr_AcceptsSpNetRemoteThr() => ThroughputAsync(localLib: ["--lib", "nng"], remoteLib: [], "pair0", 128, 2000);
 
     [NativeFact]
     public async Task SpNetRemoteLat_AgainstNngLocalLat()
@@ -74,6 +53,21 @@ public sealed class PerfRoleTests
         SpBench.Result remote = SpBench.Run("remote_thr", "--lib", "nanomsg", "-p", "pair0", "-t", "20", url, "512", "1000");
         Assert.True(remote.ExitCode == 0, remote.Error);
         SpBench.AssertThroughput(await local.WaitAsync(Limit), 512, 1000);
+    }
+
+    /// <summary>
+    /// local_thr (over <paramref name="localLib"/>, empty for SpNet) listens on a free port and remote_thr (over
+    /// <paramref name="remoteLib"/>) sends it <paramref name="count"/> messages of <paramref name="size"/> bytes: both exit
+    /// cleanly and the local side prints perf's throughput lines for exactly those.
+    /// </summary>
+    private static async Task ThroughputAsync(string[] localLib, string[] remoteLib, string pattern, int size, int count)
+    {
+        string url = $"tcp://127.0.0.1:{TestNetwork.FreePort()}";
+        string[] exchange = ["-p", pattern, "-t", "20", url, size.ToString(System.Globalization.CultureInfo.InvariantCulture), count.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        Task<SpBench.Result> local = SpBench.RunInBackground(["local_thr", .. localLib, .. exchange]);
+        SpBench.Result remote = await RetryUntilListening(() => SpBench.Run(["remote_thr", .. remoteLib, .. exchange]));
+        Assert.True(remote.ExitCode == 0, remote.Error);
+        SpBench.AssertThroughput(await local.WaitAsync(Limit), size, count);
     }
 
     [Fact]

@@ -27,21 +27,17 @@ internal static partial class SpBench
     [GeneratedRegex(@"\Atotal time: \d+\.\d{3} \[s\]\nmessage size: (?<size>\d+) \[B\]\nround trip count: (?<trips>\d+)\naverage latency: \d+\.\d{3} \[us\]\n\z")]
     public static partial Regex LatencyOutput();
 
-    public static void AssertThroughput(Result result, int size, int count)
-    {
-        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.Error}");
-        Match m = ThroughputOutput().Match(result.Output.ReplaceLineEndings("\n"));
-        Assert.True(m.Success, "unexpected output:\n" + result.Output);
-        Assert.Equal(size.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Groups["size"].Value);
-        Assert.Equal(count.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Groups["count"].Value);
-    }
+    public static void AssertThroughput(Result result, int size, int count) => AssertPerfLines(result, ThroughputOutput(), size, "count", count);
 
-    public static void AssertLatency(Result result, int size, int trips)
+    public static void AssertLatency(Result result, int size, int trips) => AssertPerfLines(result, LatencyOutput(), size, "trips", trips);
+
+    /// <summary>A clean exit whose output is exactly <paramref name="lines"/>, naming <paramref name="size"/> and <paramref name="count"/> in its <paramref name="countGroup"/>.</summary>
+    private static void AssertPerfLines(Result result, Regex lines, int size, string countGroup, int count)
     {
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.Error}");
-        Match m = LatencyOutput().Match(result.Output.ReplaceLineEndings("\n"));
+        Match m = lines.Match(result.Output.ReplaceLineEndings("\n"));
         Assert.True(m.Success, "unexpected output:\n" + result.Output);
         Assert.Equal(size.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Groups["size"].Value);
-        Assert.Equal(trips.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Groups["trips"].Value);
+        Assert.Equal(count.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Groups[countGroup].Value);
     }
 }

@@ -15,12 +15,12 @@ internal sealed class EtcdCluster : IAsyncDisposable
     private static readonly TimeSpan s_lifetime = TimeSpan.FromMinutes(5);
     private readonly string _dataRoot = Path.Combine(Path.GetTempPath(), $"spnet-etcd-{Guid.NewGuid():N}");
     private readonly string _token = $"spnet-{Guid.NewGuid():N}";
-    private readonly PeerProcess?[] _nodes;
+    private readonly PeerSlots _nodes;
     private readonly TestCertificates? _tls;
 
     private EtcdCluster(int size, TestCertificates? tls)
     {
-        _nodes = new PeerProcess?[size];
+        _nodes = new PeerSlots(size);
         _tls = tls;
         // With TLS the clients dial the name in the test server certificate (localhost; etcd binds it as loopback).
         ClientUrls = [.. Enumerable.Range(0, size).Select(_ => tls is null ? $"http://127.0.0.1:{TestNetwork.FreePort()}" : $"https://localhost:{TestNetwork.FreePort()}")];
@@ -48,7 +48,7 @@ internal sealed class EtcdCluster : IAsyncDisposable
             }
             for (int i = 0; i < size; i++)
             {
-                cluster.StartNode(i);
+                await cluster.StartNodeAsync(i);
             }
             for (int i = 0; i < size; i++)
             {
@@ -64,27 +64,23 @@ internal sealed class EtcdCluster : IAsyncDisposable
     }
 
     /// <summary>Kills node <paramref name="index"/> (SIGKILL: no goodbye to its peers or clients).</summary>
-    public void Kill(int index) => _nodes[index]?.Kill();
+    public void Kill(int index) => _nodes.Kill(index);
 
     /// <summary>Starts killed node <paramref name="index"/> again on its data directory and ports; waits until it is healthy.</summary>
     public async Task RestartAsync(int index)
     {
-        if (_nodes[index] is { } old)
-        {
-            await old.DisposeAsync();
-        }
-        StartNode(index);
+        await StartNodeAsync(index);
         await WaitHealthyAsync(index);
     }
 
-    private void StartNode(int i)
+    private Task StartNodeAsync(int i)
     {
         string[] tls = _tls is null ? [] :
         [
             "--cert-file", Path.Combine(_dataRoot, "srv.pem"), "--key-file", Path.Combine(_dataRoot, "srv.key"),
             "--client-cert-auth", "--trusted-ca-file", Path.Combine(_dataRoot, "ca.pem"),
         ];
-        _nodes[i] = PeerProcess.Start(Peers.Require(Peers.Etcd), s_lifetime, [.. tls,
+        return _nodes.StartAsync(i, () => PeerProcess.Start(Peers.Require(Peers.Etcd), s_lifetime, [.. tls,
             "--name", $"n{i}",
             "--data-dir", Path.Combine(_dataRoot, $"n{i}"),
             "--listen-client-urls", ClientUrls[i],
@@ -94,7 +90,7 @@ internal sealed class EtcdCluster : IAsyncDisposable
             "--initial-cluster", string.Join(",", PeerUrls.Select((url, n) => $"n{n}={url}")),
             "--initial-cluster-token", _token,
             "--initial-cluster-state", "new",
-            "--logger", "zap", "--log-level", "warn"]);
+            "--logger", "zap", "--log-level", "warn"]));
     }
 
     private async Task WaitHealthyAsync(int i)
@@ -113,17 +109,11 @@ internal sealed class EtcdCluster : IAsyncDisposable
     }
 
     /// <summary>Stderr of every node, for failure messages.</summary>
-    public string Logs => string.Join("\n", _nodes.Select((n, i) => $"--- n{i}:\n{n?.StandardError}"));
+    public string Logs => string.Join("\n", Enumerable.Range(0, _nodes.Count).Select(i => $"--- n{i}:\n{_nodes[i]?.StandardError}"));
 
     public async ValueTask DisposeAsync()
     {
-        foreach (PeerProcess? node in _nodes)
-        {
-            if (node is not null)
-            {
-                await node.DisposeAsync();
-            }
-        }
+        await _nodes.DisposeAsync();
         try
         {
             Directory.Delete(_dataRoot, recursive: true);

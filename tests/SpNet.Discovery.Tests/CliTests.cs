@@ -149,8 +149,7 @@ public sealed class CliTests
     [Fact]
     public async Task Watch_count_ends_after_n_snapshots()
     {
-        await using var registry = new Registry(Timing.Options());
-        await registry.StartAsync();
+        await using Registry registry = await Timing.StartRegistryAsync();
         var output = new Captured();
         Assert.Equal(0, await DiscoveryCommand.RunAsync(["watch", "--publish", registry.PublishUrl, "--count", "1"], output.Writer, TextWriter.Null, CancellationToken.None).WaitAsync(Timing.Hang));
         Assert.StartsWith("{\"epoch\":", Assert.Single(output.Lines), StringComparison.Ordinal);
@@ -177,8 +176,7 @@ public sealed class CliTests
     [Fact]
     public async Task Address_in_use_exits_1()
     {
-        await using var registry = new Registry(Timing.Options());
-        await registry.StartAsync();
+        await using Registry registry = await Timing.StartRegistryAsync();
         var error = new StringWriter();
         Assert.Equal(1, await DiscoveryCommand.RunAsync(["serve", "--survey", registry.SurveyUrl, "--publish", "tcp://127.0.0.1:0"], TextWriter.Null, error, CancellationToken.None));
         Assert.Contains("AddressInUse", error.ToString(), StringComparison.Ordinal);

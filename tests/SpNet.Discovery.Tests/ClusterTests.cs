@@ -12,8 +12,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task Nine_members_found_one_killed_removed_while_requests_succeed_then_back()
     {
-        await using var registry = new Registry(Timing.Options());
-        await registry.StartAsync();
+        await using Registry registry = await Timing.StartRegistryAsync();
         // Heartbeat bounds are checked in registry rounds (immune to a loaded machine), wall-clock bounds with slack.
         var changes = new System.Collections.Concurrent.ConcurrentQueue<(long Round, int Members)>();
         registry.Changed += (_, s) => changes.Enqueue((registry.Statistics.Rounds, s.Members.Count));

@@ -15,8 +15,7 @@ public sealed class HardeningTests(ITestOutputHelper output)
     [InlineData(100_000)]
     public async Task A_connection_answering_each_survey_with_many_members_gets_at_most_16_listed(int perSurvey)
     {
-        await using var registry = new Registry(Timing.Options());
-        await registry.StartAsync();
+        await using Registry registry = await Timing.StartRegistryAsync();
         await using var discovery = DiscoveryClient.Start(registry.PublishUrl);
         int mostFake = 0;
         discovery.Changed += (_, s) => InterlockedMax(ref mostFake, s.MembersOf("fake").Count);
@@ -51,8 +50,7 @@ public sealed class HardeningTests(ITestOutputHelper output)
     [Fact]
     public async Task Forty_answers_with_60_KB_meta_are_refused_and_clients_keep_receiving()
     {
-        await using var registry = new Registry(Timing.Options());
-        await registry.StartAsync();
+        await using Registry registry = await Timing.StartRegistryAsync();
         await using var discovery = DiscoveryClient.Start(registry.PublishUrl);
         var fat = new Dictionary<string, string> { ["pad"] = new string('x', 60_000) };
         var hostile = new List<HostileRespondent>();

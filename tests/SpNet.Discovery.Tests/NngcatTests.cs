@@ -9,8 +9,7 @@ public sealed class NngcatTests(ITestOutputHelper output)
     [PeerFact(Peers.NngCat)]
     public async Task An_nngcat_respondent_registers_like_a_dotnet_member()
     {
-        await using var registry = new Registry(Timing.Options());
-        await registry.StartAsync();
+        await using Registry registry = await Timing.StartRegistryAsync();
         await using var discovery = DiscoveryClient.Start(registry.PublishUrl);
         await using var dotnet = TestMember.Start(registry.SurveyUrl, "cache", "dotnet0");
 

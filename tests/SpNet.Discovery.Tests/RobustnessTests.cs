@@ -8,8 +8,7 @@ public sealed class RobustnessTests
     [Fact]
     public async Task Malformed_and_1_MiB_answers_are_ignored_and_counted_and_the_registry_keeps_going()
     {
-        await using var registry = new Registry(Timing.Options());
-        await registry.StartAsync();
+        await using Registry registry = await Timing.StartRegistryAsync();
         await using var discovery = DiscoveryClient.Start(registry.PublishUrl);
         await using var good = TestMember.Start(registry.SurveyUrl, "good", "good0");
 

@@ -29,5 +29,21 @@ internal static class Timing
         Interval = Interval,
     };
 
+    /// <summary>A registry with <see cref="Options"/> (the tests' heartbeat, loopback port 0), started.</summary>
+    public static async Task<Registry> StartRegistryAsync()
+    {
+        var registry = new Registry(Options());
+        try
+        {
+            await registry.StartAsync();
+        }
+        catch
+        {
+            await registry.DisposeAsync();
+            throw;
+        }
+        return registry;
+    }
+
     public static CancellationToken Within(TimeSpan timeout) => new CancellationTokenSource(timeout).Token;
 }

@@ -52,8 +52,7 @@ public sealed class ServiceCliTests
     public async Task Service_commands_take_several_registries_as_ordered_pairs()
     {
         await using ServiceCluster cluster = await ServiceCluster.StartAsync();
-        await using var second = new Registry(Timing.Options());
-        await second.StartAsync();
+        await using Registry second = await Timing.StartRegistryAsync();
         string[] reg = ["--survey", cluster.Registry.SurveyUrl, "--publish", cluster.Registry.PublishUrl, "--survey", second.SurveyUrl, "--publish", second.PublishUrl];
         using var stop = new CancellationTokenSource(Timing.Hang * 3);
         using var hostOut = new Captured();

@@ -7,8 +7,7 @@ public sealed class ServiceClientTests
     [Fact]
     public async Task Zone_members_are_preferred_and_others_used_when_none_is_left()
     {
-        await using var registry = new Registry(Timing.Options());
-        await registry.StartAsync();
+        await using Registry registry = await Timing.StartRegistryAsync();
         await using var discovery = DiscoveryClient.Start(registry.PublishUrl);
         var east = new Dictionary<string, string> { ["zone"] = "east" };
         var west = new Dictionary<string, string> { ["zone"] = "west" };
@@ -39,8 +38,7 @@ public sealed class ServiceClientTests
     [Fact]
     public async Task Resolve_round_robins_and_watch_reports_changes_only()
     {
-        await using var registry = new Registry(Timing.Options());
-        await registry.StartAsync();
+        await using Registry registry = await Timing.StartRegistryAsync();
         await using var discovery = DiscoveryClient.Start(registry.PublishUrl);
         Assert.Null(discovery.Resolve("svc"));
         await using TestMember a = TestMember.Start(registry.SurveyUrl, "svc", "a");

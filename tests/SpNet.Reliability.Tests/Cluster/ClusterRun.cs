@@ -69,6 +69,20 @@ internal sealed class ClusterRun(BridgedHosts net, IControlPlane plane, PeerTool
         return member;
     }
 
+    /// <summary>
+    /// The common start of a run: every control-plane node, the watcher on h2, and a member of each of
+    /// <paramref name="services"/> on h3, h4 and h5 (the caller then waits for the watcher to list them all).
+    /// </summary>
+    public async Task StartPlaneWatcherAndMembersAsync(IEnumerable<string> services)
+    {
+        for (int i = 0; i < plane.Count; i++)
+        {
+            await plane.StartAsync(i);
+        }
+        StartWatcher(2);
+        await Task.WhenAll(services.SelectMany(s => new[] { 3, 4, 5 }.Select(h => StartMemberAsync(s, h))));
+    }
+
     /// <summary>Starts the discovery watcher on <paramref name="host"/>.</summary>
     public void StartWatcher(int host) => Watcher = timeline.Track(Start(host, ["discovery", "watch", .. plane.Arguments]));
 

@@ -49,12 +49,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : UnobservedWatch
             }
         }
 
-        for (int i = 0; i < plane.Count; i++)
-        {
-            await plane.StartAsync(i);
-        }
-        run.StartWatcher(2);
-        await Task.WhenAll(s_services.SelectMany(s => new[] { 3, 4, 5 }.Select(h => run.StartMemberAsync(s, h))));
+        await run.StartPlaneWatcherAndMembersAsync(s_services);
         await Expect(() => run.WatcherLists(run.Members.Values.Select(m => m.Address)), s_start, "the watcher lists all 9 members");
         foreach ((string service, int host) in new[] { ("a", 1), ("b", 2), ("c", 1) })
         {

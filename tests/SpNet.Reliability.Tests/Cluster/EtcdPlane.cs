@@ -17,7 +17,7 @@ internal sealed class EtcdPlane : IControlPlane
     private readonly int[] _hosts;
     private readonly TimeSpan _lifetime;
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"spnet-cluster-etcd-{Guid.NewGuid():N}");
-    private readonly PeerProcess?[] _nodes;
+    private readonly PeerSlots _nodes;
 
     /// <summary>A plane of one etcd node per host in <paramref name="hosts"/> (not started yet).</summary>
     public EtcdPlane(BridgedHosts net, PeerTool etcd, int[] hosts, TimeSpan lifetime)
@@ -26,7 +26,7 @@ internal sealed class EtcdPlane : IControlPlane
         _etcd = etcd;
         _hosts = hosts;
         _lifetime = lifetime;
-        _nodes = new PeerProcess?[hosts.Length];
+        _nodes = new PeerSlots(hosts.Length);
         Arguments = ["--etcd", string.Join(',', hosts.Select(h => Url(h, 2379)))];
         Directory.CreateDirectory(_data);
     }
@@ -48,7 +48,7 @@ internal sealed class EtcdPlane : IControlPlane
 
     /// <inheritdoc/>
     public IEnumerable<(string Role, PeerProcess Process)> Processes =>
-        _nodes.Select((p, i) => (Role: $"etcd e{i + 1}", Process: p)).Where(n => n.Process is { HasExited: false }).Select(n => (n.Role, n.Process!));
+        _nodes.Running(i => $"etcd e{i + 1}");
 
     /// <summary>
     /// Starts node <paramref name="index"/>. Readiness is not awaited here: a node alone has no quorum, so the run
@@ -56,12 +56,8 @@ internal sealed class EtcdPlane : IControlPlane
     /// </summary>
     public async Task StartAsync(int index)
     {
-        if (_nodes[index] is { } old)
-        {
-            await old.DisposeAsync();
-        }
         int host = _hosts[index];
-        _nodes[index] = _net.Start(host, _etcd, _lifetime,
+        await _nodes.StartAsync(index, () => _net.Start(host, _etcd, _lifetime,
             "--name", $"e{index + 1}",
             "--data-dir", Path.Combine(_data, $"e{index + 1}"),
             "--listen-client-urls", Url(host, 2379),
@@ -71,28 +67,22 @@ internal sealed class EtcdPlane : IControlPlane
             "--initial-cluster", string.Join(',', _hosts.Select((h, i) => $"e{i + 1}={Url(h, 2380)}")),
             "--initial-cluster-token", _net.Name,
             "--initial-cluster-state", "new",
-            "--logger", "zap", "--log-level", "warn");
+            "--logger", "zap", "--log-level", "warn"));
     }
 
     /// <inheritdoc/>
     public bool EveryNodeLists(int members) => true;
 
     /// <inheritdoc/>
-    public void Kill(int index) => _nodes[index]?.Kill();
+    public void Kill(int index) => _nodes.Kill(index);
 
     /// <inheritdoc/>
-    public bool IsRunning(int index) => _nodes[index] is { HasExited: false };
+    public bool IsRunning(int index) => _nodes.IsRunning(index);
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        foreach (PeerProcess? node in _nodes)
-        {
-            if (node is not null)
-            {
-                await node.DisposeAsync();
-            }
-        }
+        await _nodes.DisposeAsync();
         try
         {
             Directory.Delete(_data, recursive: true);

@@ -13,7 +13,7 @@ internal sealed class RegistryPlane(BridgedHosts net, PeerTool spcat, int[] host
 {
     private const int MissedRounds = 2;
     private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(1);
-    private readonly PeerProcess?[] _nodes = new PeerProcess?[hosts.Length];
+    private readonly PeerSlots _nodes = new(hosts.Length);
 
     /// <inheritdoc/>
     public string Name => string.Create(CultureInfo.InvariantCulture, $"{hosts.Length} SP registries");
@@ -33,45 +33,31 @@ internal sealed class RegistryPlane(BridgedHosts net, PeerTool spcat, int[] host
 
     /// <inheritdoc/>
     public IEnumerable<(string Role, PeerProcess Process)> Processes =>
-        _nodes.Select((p, i) => (Role: $"registry r{i + 1}", Process: p)).Where(n => n.Process is { HasExited: false }).Select(n => (n.Role, n.Process!));
+        _nodes.Running(i => $"registry r{i + 1}");
 
     /// <inheritdoc/>
     public async Task StartAsync(int index)
     {
-        if (_nodes[index] is { } old)
-        {
-            await old.DisposeAsync();
-        }
         int host = hosts[index];
-        PeerProcess node = net.Start(host, spcat, lifetime, "discovery", "serve", "--survey", Url(net, host, 7000), "--publish", Url(net, host, 7001),
-            "--interval", s_interval.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--missed", MissedRounds.ToString(CultureInfo.InvariantCulture));
-        _nodes[index] = node;
+        PeerProcess node = await _nodes.StartAsync(index, () => net.Start(host, spcat, lifetime, "discovery", "serve", "--survey", Url(net, host, 7000), "--publish", Url(net, host, 7001),
+            "--interval", s_interval.TotalSeconds.ToString(CultureInfo.InvariantCulture), "--missed", MissedRounds.ToString(CultureInfo.InvariantCulture)));
         // serve prints its bound addresses first: once a line is out, both sockets listen.
         await node.WaitForLinesAsync(2, TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Each running registry's latest change line (<c>version V: N members in S services</c>) says <paramref name="members"/>.</summary>
     public bool EveryNodeLists(int members) =>
-        _nodes.Where(n => n is { HasExited: false }).All(n => n!.OutputLines is [.., string last] &&
+        _nodes.Running(i => $"r{i + 1}").All(n => n.Process.OutputLines is [.., string last] &&
             last.Contains(string.Create(CultureInfo.InvariantCulture, $": {members} members in "), StringComparison.Ordinal));
 
     /// <inheritdoc/>
-    public void Kill(int index) => _nodes[index]?.Kill();
+    public void Kill(int index) => _nodes.Kill(index);
 
     /// <inheritdoc/>
-    public bool IsRunning(int index) => _nodes[index] is { HasExited: false };
+    public bool IsRunning(int index) => _nodes.IsRunning(index);
 
     /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
-    {
-        foreach (PeerProcess? node in _nodes)
-        {
-            if (node is not null)
-            {
-                await node.DisposeAsync();
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _nodes.DisposeAsync();
 
     private static string Url(BridgedHosts net, int host, int port) =>
         string.Create(CultureInfo.InvariantCulture, $"tcp://{net.Addresses[host - 1]}:{port}");

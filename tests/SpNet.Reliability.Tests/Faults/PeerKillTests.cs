@@ -22,13 +22,7 @@ public sealed class PeerKillTests(ITestOutputHelper output) : UnobservedWatch
     public async Task Req_survives_sigkill_of_its_rep_process_and_resends_to_the_new_one(string scheme)
     {
         PeerTool nngcat = Peers.Require("nngcat");
-        string? path = scheme == "ipc" ? Addresses.IpcPath("kill") : null;
-        string url = scheme switch
-        {
-            "tcp" => $"tcp://127.0.0.1:{TestNetwork.FreePort()}",
-            "ipc" => $"ipc://{path}",
-            _ => $"ws://127.0.0.1:{TestNetwork.FreePort()}/sp",
-        };
+        (string url, string? path) = PeerAddress(scheme, "kill");
         await using var req = new ReqSocket
         {
             ReconnectMinTime = TimeSpan.FromMilliseconds(50),
@@ -91,13 +85,7 @@ public sealed class PeerKillTests(ITestOutputHelper output) : UnobservedWatch
     public async Task Push_stream_survives_sigkill_of_its_pull_process(string scheme)
     {
         PeerTool nngcat = Peers.Require("nngcat");
-        string? path = scheme == "ipc" ? Addresses.IpcPath("killpull") : null;
-        string url = scheme switch
-        {
-            "tcp" => $"tcp://127.0.0.1:{TestNetwork.FreePort()}",
-            "ipc" => $"ipc://{path}",
-            _ => $"ws://127.0.0.1:{TestNetwork.FreePort()}/sp",
-        };
+        (string url, string? path) = PeerAddress(scheme, "killpull");
         await using var push = new PushSocket { ReconnectMinTime = TimeSpan.FromMilliseconds(50), ReconnectMaxTime = s_reconnectMax };
         int added = 0;
         push.PipeAdded += (_, _) => Interlocked.Increment(ref added);
@@ -159,6 +147,19 @@ public sealed class PeerKillTests(ITestOutputHelper output) : UnobservedWatch
         Peers.FindOnPath("stdbuf") is string stdbuf
             ? PeerProcess.Start(stdbuf, ["-oL", nngcat.FileName, .. arguments], TimeSpan.FromSeconds(60))
             : PeerProcess.Start(nngcat, arguments);
+
+    /// <summary>Where the nngcat peer listens over <paramref name="scheme"/>: a free loopback port, or (ipc) a fresh socket file, whose path comes back too.</summary>
+    private static (string Url, string? Path) PeerAddress(string scheme, string hint)
+    {
+        string? path = scheme == "ipc" ? Addresses.IpcPath(hint) : null;
+        string url = scheme switch
+        {
+            "tcp" => $"tcp://127.0.0.1:{TestNetwork.FreePort()}",
+            "ipc" => $"ipc://{path}",
+            _ => $"ws://127.0.0.1:{TestNetwork.FreePort()}/sp",
+        };
+        return (url, path);
+    }
 
     /// <summary>Polls with a bare connect until something accepts at <paramref name="url"/>; returns how long that took.</summary>
     internal static async Task<TimeSpan> WaitListeningAsync(string scheme, string url, string? path)

@@ -35,21 +35,7 @@ internal sealed class Timeline : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, checking every poll step; false when <paramref name="timeout"/> passes first.</summary>
-    public async Task<bool> WaitAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        TimeSpan until = Now + timeout;
-        while (Now < until)
-        {
-            PollAll();
-            if (condition())
-            {
-                return true;
-            }
-            await Task.Delay(s_step);
-        }
-        PollAll();
-        return condition();
-    }
+    public Task<bool> WaitAsync(Func<bool> condition, TimeSpan timeout) => Polling.UntilAsync(() => Now, Now + timeout, s_step, PollAll, condition);
 
     /// <summary>Stops polling.</summary>
     public async ValueTask DisposeAsync()

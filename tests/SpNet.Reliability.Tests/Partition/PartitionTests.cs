@@ -190,20 +190,7 @@ public sealed partial class PartitionTests(ITestOutputHelper output) : Unobserve
         public int RepliesDuringCut(TimeSpan cut, TimeSpan restored) => _replyTimes.Count(t => t > cut + s_inFlight && t <= restored);
 
         /// <summary>Polls until <paramref name="until"/> or <paramref name="stopEarly"/>; returns whether it stopped early.</summary>
-        public async Task<bool> PollUntilAsync(TimeSpan until, Func<bool> stopEarly)
-        {
-            while (Now < until)
-            {
-                Poll();
-                if (stopEarly())
-                {
-                    return true;
-                }
-                await Task.Delay(s_poll);
-            }
-            Poll();
-            return stopEarly();
-        }
+        public Task<bool> PollUntilAsync(TimeSpan until, Func<bool> stopEarly) => Polling.UntilAsync(() => Now, until, s_poll, Poll, stopEarly);
 
         private void Poll()
         {

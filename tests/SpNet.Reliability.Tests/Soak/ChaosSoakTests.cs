@@ -67,12 +67,7 @@ public sealed class ChaosSoakTests(ITestOutputHelper output) : UnobservedWatch
             }
         }
 
-        for (int i = 0; i < plane.Count; i++)
-        {
-            await plane.StartAsync(i);
-        }
-        run.StartWatcher(2);
-        await Task.WhenAll(s_services.SelectMany(s => new[] { 3, 4, 5 }.Select(h => run.StartMemberAsync(s, h))));
+        await run.StartPlaneWatcherAndMembersAsync(s_services);
         await Expect(() => run.WatcherLists(run.Members.Values.Select(m => m.Address)), s_setupLimit, "the watcher lists all 9 members");
         foreach (int host in new[] { 3, 4, 5 })
         {
