@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SpNet.Discovery.Tests.Services;
 using SpNet.TestKit;
 using Xunit.Abstractions;
 
@@ -84,33 +85,11 @@ public sealed class EtcdBackendTests(ITestOutputHelper output)
             await client.Discovery.WaitForAsync(s => s.MembersOf("kv").Count == Hosts, Timing.Within(Timing.Hang));
         }
 
-        int fewest = Hosts;
-        foreach (ServiceClient client in clients)
-        {
-            client.Discovery.Changed += (_, s) => InterlockedMin(ref fewest, s.MembersOf("kv").Count);
-        }
-        int completed = 0;
-        bool done = false;
-        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-        Task[] runs = [.. clients.Select((client, c) => Task.Run(async () =>
-        {
-            for (int i = 0; !Volatile.Read(ref done); i++)
-            {
-                try
-                {
-                    await client.RequestAsync("kv", System.Text.Encoding.UTF8.GetBytes($"c{c}r{i}"));
-                }
-                catch (Exception ex)
-                {
-                    failures.Enqueue(ex);
-                }
-                Interlocked.Increment(ref completed);
-            }
-        }))];
+        RequestLoad load = RequestLoad.Start(clients, Hosts);
 
-        await Eventually.True(() => Volatile.Read(ref completed) >= 100, "requests are running", Timing.Hang);
+        await Eventually.True(() => load.Completed >= 100, "requests are running", Timing.Hang);
         cluster.Kill(0);
-        int atKill = Volatile.Read(ref completed);
+        int atKill = load.Completed;
         // Run on for more than a lease TTL: a member whose renewals did not move to a live node would expire.
         long[] renewals = [.. hosts.Select(h => h.Registration.Renewals)];
         await Eventually.True(() => hosts.Select((h, i) => h.Registration.Renewals >= renewals[i] + 4).All(b => b),
@@ -123,13 +102,12 @@ public sealed class EtcdBackendTests(ITestOutputHelper output)
                 await client.Discovery.WaitForAsync(s => s.MembersOf("kv-late").Count == 1, Timing.Within(Timing.Hang));
             }
         }
-        Volatile.Write(ref done, true);
-        await Task.WhenAll(runs).WaitAsync(Timing.Hang);
-        output.WriteLine($"{Volatile.Read(ref completed)} requests, {atKill} before the kill; {failures.Count} failed");
+        await load.StopAsync(Timing.Hang);
+        output.WriteLine($"{load.Completed} requests, {atKill} before the kill; {load.Failures.Count} failed");
 
-        Assert.Empty(failures);
-        Assert.True(Volatile.Read(ref completed) > atKill, "requests went on after the kill");
-        Assert.Equal(Hosts, Volatile.Read(ref fewest));
+        Assert.Empty(load.Failures);
+        Assert.True(load.Completed > atKill, "requests went on after the kill");
+        Assert.Equal(Hosts, load.Fewest);
         Assert.All(clients, client => Assert.Equal(Hosts, client.Discovery.Current.MembersOf("kv").Count));
     }
 
@@ -159,13 +137,5 @@ public sealed class EtcdBackendTests(ITestOutputHelper output)
         await Eventually.True(() => first.Renewals >= renewals + 4, "the first member renews over a whole TTL after the restart", Timing.Hang);
         Assert.Equal(2, client.Current.MembersOf("kv").Count);
         Assert.Equal(0, Volatile.Read(ref emptied));
-    }
-
-    private static void InterlockedMin(ref int target, int value)
-    {
-        int current;
-        while (value < (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
-        {
-        }
     }
 }

@@ -17,8 +17,7 @@ public sealed class ThreeRegistryTests
         await using var cleanup = new Owned();
         for (int i = 0; i < registries.Length; i++)
         {
-            registries[i] = cleanup.Add(new Registry(Timing.Options()));
-            await registries[i].StartAsync();
+            registries[i] = cleanup.Add(await Timing.StartRegistryAsync());
         }
         RegistryEndpoint[] endpoints = [.. registries.Select(r => new RegistryEndpoint(r.SurveyUrl, r.PublishUrl))];
         for (int i = 0; i < Hosts; i++)
@@ -39,57 +38,24 @@ public sealed class ThreeRegistryTests
         }
 
         // From here on, every view any client publishes must list all three hosts.
-        int fewest = Hosts;
-        foreach (ServiceClient client in clients)
-        {
-            client.Discovery.Changed += (_, s) => InterlockedMin(ref fewest, s.MembersOf("kv").Count);
-        }
-        int completed = 0;
-        bool done = false;
-        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-        Task[] runs = [.. clients.Select((client, c) => Task.Run(async () =>
-        {
-            // Requests run on until the clients have seen the dead registry go and the survivors repeat their views.
-            for (int i = 0; !Volatile.Read(ref done); i++)
-            {
-                try
-                {
-                    string reply = Encoding.UTF8.GetString(await client.RequestAsync("kv", Encoding.UTF8.GetBytes($"c{c}r{i}")));
-                    Assert.EndsWith($":c{c}r{i}", reply, StringComparison.Ordinal);
-                }
-                catch (Exception ex)
-                {
-                    failures.Enqueue(ex);
-                }
-                Interlocked.Increment(ref completed);
-            }
-        }))];
+        RequestLoad load = RequestLoad.Start(clients, Hosts, (request, reply) => Assert.EndsWith($":{request}", reply, StringComparison.Ordinal));
 
-        await Eventually.True(() => Volatile.Read(ref completed) >= RequestsBeforeKill, "requests are running", Timing.Hang);
+        await Eventually.True(() => load.Completed >= RequestsBeforeKill, "requests are running", Timing.Hang);
         Registry killed = registries[1];
         await killed.DisposeAsync();
-        int atKill = Volatile.Read(ref completed);
+        int atKill = load.Completed;
         foreach (ServiceClient client in clients)
         {
             await Eventually.True(() => client.Discovery.Sources[killed.PublishUrl].Lost, "each client notices the dead registry", Timing.Hang);
             long seen = client.Discovery.SnapshotsReceived;
             await Eventually.True(() => client.Discovery.SnapshotsReceived >= seen + 4, "more snapshots from the live registries", Timing.Hang);
         }
-        Volatile.Write(ref done, true);
-        await Task.WhenAll(runs).WaitAsync(Timing.Hang);
+        await load.StopAsync(Timing.Hang);
 
-        Assert.Empty(failures);
-        Assert.True(Volatile.Read(ref completed) > atKill, "requests went on after the kill");
+        Assert.Empty(load.Failures);
+        Assert.True(load.Completed > atKill, "requests went on after the kill");
         Assert.All(clients, client => Assert.Equal(Hosts, client.Discovery.Current.MembersOf("kv").Count));
-        Assert.Equal(Hosts, Volatile.Read(ref fewest));
+        Assert.Equal(Hosts, load.Fewest);
         Assert.All(registries.Where(r => r != killed), r => Assert.Equal(Hosts, r.Current.MembersOf("kv").Count));
-    }
-
-    private static void InterlockedMin(ref int target, int value)
-    {
-        int current;
-        while (value < (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
-        {
-        }
     }
 }

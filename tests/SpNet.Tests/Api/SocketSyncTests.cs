@@ -2,6 +2,13 @@ namespace SpNet.Tests.Api;
 
 public class SocketSyncTests
 {
+    /// <summary>Sends <paramref name="text"/> from another thread a moment from now, so that a blocking receive started meanwhile has to wait for it.</summary>
+    private static Task SendSoon(PairSocket socket, string text) => Task.Run(async () =>
+    {
+        await Task.Delay(50);
+        socket.Send(System.Text.Encoding.UTF8.GetBytes(text));
+    });
+
     [Fact]
     public async Task Blocking_receive_times_out_then_keeps_working_and_waits_for_a_later_message()
     {
@@ -18,21 +25,13 @@ public class SocketSyncTests
         a.ReceiveTimeout = TimeSpan.FromSeconds(5);
         for (int i = 0; i < 3; i++)
         {
-            Task later = Task.Run(async () =>
-            {
-                await Task.Delay(50);
-                b.Send("late"u8);
-            });
+            Task later = SendSoon(b, "late");
             using Message m = a.Receive();
             Assert.Equal("late", m.ToString());
             await later;
         }
         a.ReceiveTimeout = Timeout.InfiniteTimeSpan;
-        Task last = Task.Run(async () =>
-        {
-            await Task.Delay(50);
-            b.Send("last"u8);
-        });
+        Task last = SendSoon(b, "last");
         using Message n = a.Receive();
         Assert.Equal("last", n.ToString());
         await last;

@@ -4,9 +4,11 @@ namespace SpNet.Tests.Transports;
 
 /// <summary>
 /// Runs every pattern (PAIR0, PUSH/PULL, PUB/SUB, REQ/REP) over one transport: one socket listens on a fresh address, the
-/// other dials it, and messages go each way the pattern allows. Shared by the ipc and abstract tests and by SecuredPatternTests (tls+tcp, wss).
+/// other dials it, and messages go each way the pattern allows. The pull, subscriber, replier and first pair socket
+/// listen, unless <paramref name="reversed"/> makes their peers listen instead. Shared by the tcp, ipc, abstract and ws
+/// tests and by SecuredPatternTests (tls+tcp, wss).
 /// </summary>
-internal sealed class TransportPatterns(Func<string> newAddress, Action<Socket, bool>? configure = null)
+internal sealed class TransportPatterns(Func<string> newAddress, Action<Socket, bool>? configure = null, bool reversed = false)
 {
     /// <summary>The patterns <see cref="RunAsync"/> runs, one theory row each.</summary>
     public static TheoryData<string> Names => ["Pair", "PushPull", "PubSub", "ReqRep"];
@@ -21,14 +23,22 @@ internal sealed class TransportPatterns(Func<string> newAddress, Action<Socket, 
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a pattern"),
     };
 
-    /// <summary>Listens on a fresh address with <paramref name="listener"/> and dials it with <paramref name="dialer"/> (first connection awaited).</summary>
+    /// <summary>
+    /// Listens on a fresh address with <paramref name="listener"/> (with <paramref name="dialer"/> when reversed) and
+    /// dials it with the other; returns once both ends have the pipe.
+    /// </summary>
     public async Task ConnectAsync(Socket listener, Socket dialer)
     {
+        if (reversed)
+        {
+            (listener, dialer) = (dialer, listener);
+        }
         configure?.Invoke(listener, true);
         configure?.Invoke(dialer, false);
         string url = listener.Listen(newAddress()).Url;
         await Eventually.Within(dialer.DialAsync(url).AsTask(), $"dialing {url}");
         await listener.WaitForPipeCountAsync(1);
+        await dialer.WaitForPipeCountAsync(1);
     }
 
     public async Task PairAsync()
@@ -44,11 +54,11 @@ internal sealed class TransportPatterns(Func<string> newAddress, Action<Socket, 
         await using var pull = new PullSocket();
         await using var push = new PushSocket();
         await ConnectAsync(pull, push);
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 20; i++)
         {
             await push.SendTextAsync($"m{i}");
         }
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 20; i++)
         {
             Assert.Equal($"m{i}", await pull.ReceiveTextAsync());
         }
@@ -70,7 +80,7 @@ internal sealed class TransportPatterns(Func<string> newAddress, Action<Socket, 
         await using var rep = new RepSocket();
         await using var req = new ReqSocket();
         await ConnectAsync(rep, req);
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 5; i++)
         {
             await req.SendTextAsync($"q{i}");
             Assert.Equal($"q{i}", await rep.ReceiveTextAsync());

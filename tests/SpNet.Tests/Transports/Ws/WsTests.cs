@@ -7,72 +7,21 @@ public sealed class WsTests
 {
     private const string Loopback = "ws://127.0.0.1:0/sp";
 
-    public static TheoryData<bool> Sides => new() { true, false };
-
-    /// <summary>Connects <paramref name="a"/> and <paramref name="b"/>: one listens on ws, the other dials.</summary>
-    private static async Task ConnectAsync(Socket a, Socket b, bool aListens)
+    /// <summary>Each pattern with its usual listener (the pull, subscriber, replier, first pair socket) and with its peer listening.</summary>
+    public static TheoryData<string, bool> PatternsAndSides()
     {
-        (Socket listener, Socket dialer) = aListens ? (a, b) : (b, a);
-        dialer.Dial(listener.Listen(Loopback).Url);
-        await listener.WaitForPipeCountAsync(1);
-        await dialer.WaitForPipeCountAsync(1);
-    }
-
-    [Theory]
-    [MemberData(nameof(Sides))]
-    public async Task Pair_talks_both_ways(bool firstListens)
-    {
-        await using var a = new PairSocket();
-        await using var b = new PairSocket();
-        await ConnectAsync(a, b, firstListens);
-        await a.AssertExchangeAsync(b, "ping", "pong");
-    }
-
-    [Theory]
-    [MemberData(nameof(Sides))]
-    public async Task Push_delivers_to_pull(bool pushListens)
-    {
-        await using var push = new PushSocket();
-        await using var pull = new PullSocket();
-        await ConnectAsync(push, pull, pushListens);
-        for (int i = 0; i < 20; i++)
+        var rows = new TheoryData<string, bool>();
+        foreach (string pattern in TransportPatterns.Names)
         {
-            await push.SendTextAsync($"m{i}");
+            rows.Add(pattern, false);
+            rows.Add(pattern, true);
         }
-        for (int i = 0; i < 20; i++)
-        {
-            Assert.Equal($"m{i}", await pull.ReceiveTextAsync());
-        }
+        return rows;
     }
 
     [Theory]
-    [MemberData(nameof(Sides))]
-    public async Task Pub_reaches_a_subscriber_with_its_filter(bool pubListens)
-    {
-        await using var pub = new PubSocket();
-        await using var sub = new SubSocket();
-        sub.Subscribe("news");
-        await ConnectAsync(pub, sub, pubListens);
-        await pub.SendTextAsync("sport|skip me");
-        await pub.SendTextAsync("news|hello");
-        Assert.Equal("news|hello", await sub.ReceiveTextAsync());
-    }
-
-    [Theory]
-    [MemberData(nameof(Sides))]
-    public async Task Req_gets_its_reply(bool repListens)
-    {
-        await using var req = new ReqSocket();
-        await using var rep = new RepSocket();
-        await ConnectAsync(rep, req, repListens);
-        for (int i = 0; i < 5; i++)
-        {
-            await req.SendTextAsync($"q{i}");
-            Assert.Equal($"q{i}", await rep.ReceiveTextAsync());
-            await rep.SendTextAsync($"a{i}");
-            Assert.Equal($"a{i}", await req.ReceiveTextAsync());
-        }
-    }
+    [MemberData(nameof(PatternsAndSides))]
+    public Task Pattern_over_ws(string pattern, bool peerListens) => new TransportPatterns(() => Loopback, reversed: peerListens).RunAsync(pattern);
 
     [Fact]
     public async Task Two_listeners_share_one_port_on_different_paths()
