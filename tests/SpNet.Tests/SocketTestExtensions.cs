@@ -115,6 +115,30 @@ internal static class SocketTestExtensions
         Assert.True(waited >= notBefore && waited <= (notAfter ?? TimeSpan.MaxValue), $"gave up after {waited.TotalMilliseconds} ms");
     }
 
+    /// <summary>
+    /// A send made while <paramref name="sender"/> has no peer waits for one and goes out once <paramref name="receiver"/>
+    /// is connected over inproc: the sender dials after the receiver listens, or (<paramref name="dialFirst"/>) before,
+    /// redialing in the background until it does.
+    /// </summary>
+    public static async Task AssertSendWaitsForAPeerAsync(this Socket sender, Socket receiver, string text, bool dialFirst)
+    {
+        string url = Addresses.Inproc("waiting-send");
+        Task send = sender.SendAsync(System.Text.Encoding.UTF8.GetBytes(text)).AsTask();
+        Assert.False(send.IsCompleted);
+        if (dialFirst)
+        {
+            sender.Dial(url);
+            receiver.Listen(url);
+        }
+        else
+        {
+            receiver.Listen(url);
+            sender.Dial(url);
+        }
+        await Eventually.Within(send, "the waiting send completes once a peer connects");
+        Assert.Equal(text, await receiver.ReceiveTextAsync());
+    }
+
     /// <summary>Listens on 127.0.0.1, port 0, and returns the bound URL.</summary>
     public static string ListenTcp(this Socket socket) => socket.Listen(Addresses.TcpLoopback).Url;
 }

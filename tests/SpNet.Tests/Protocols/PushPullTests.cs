@@ -58,12 +58,7 @@ public class PushPullTests
     {
         await using var push = new PushSocket();
         await using var pull = new PullSocket();
-        string url = Addresses.Inproc("push-wait");
-        Task send = push.SendAsync("patience"u8.ToArray()).AsTask();
-        pull.Listen(url);
-        push.Dial(url);
-        await Eventually.Within(send, "the waiting send completes");
-        Assert.Equal("patience", await pull.ReceiveTextAsync());
+        await push.AssertSendWaitsForAPeerAsync(pull, "patience", dialFirst: false);
     }
 
     [Fact]

@@ -4,13 +4,11 @@ namespace SpNet.Tests.Protocols;
 
 public class ReceiveBufferTests
 {
-    private static async Task<(PubSocket Pub, SubSocket Sub)> ConnectedAsync(int receiveBuffer, bool preferNew)
+    private static Task<PubSubPair> ConnectedAsync(int receiveBuffer, bool preferNew)
     {
-        var pub = new PubSocket();
         var sub = new SubSocket { ReceiveBufferSize = receiveBuffer, PreferNew = preferNew };
         sub.Subscribe("");
-        await pub.ConnectTcpAsync(sub);
-        return (pub, sub);
+        return PubSubPair.ConnectAsync(sub);
     }
 
     [Theory]
@@ -18,9 +16,8 @@ public class ReceiveBufferTests
     [InlineData(false, "m0", "m1")] // the oldest
     public async Task Sub_keeps_the_messages_its_prefer_new_setting_names(bool preferNew, string first, string second)
     {
-        var (pub, sub) = await ConnectedAsync(2, preferNew);
-        await using var pubScope = pub;
-        await using var subScope = sub;
+        await using PubSubPair pair = await ConnectedAsync(2, preferNew);
+        var (pub, sub) = pair;
         Assert.Equal((object)preferNew, sub.GetOption(OptionNames.SubPreferNew));
         for (int i = 0; i < 5; i++)
         {

@@ -269,12 +269,6 @@ public class ReqTests
     {
         await using var rep = new RepSocket();
         await using var req = new ReqSocket();
-        string url = Addresses.Inproc("req-late");
-        Task send = req.SendAsync("early"u8.ToArray()).AsTask();
-        Assert.False(send.IsCompleted);
-        req.Dial(url); // background dial; no listener yet
-        rep.Listen(url);
-        await Eventually.Within(send, "send completes once a REP appears");
-        Assert.Equal("early", await rep.ReceiveTextAsync());
+        await req.AssertSendWaitsForAPeerAsync(rep, "early", dialFirst: true);
     }
 }

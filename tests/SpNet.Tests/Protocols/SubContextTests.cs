@@ -4,13 +4,7 @@ namespace SpNet.Tests.Protocols;
 
 public class SubContextTests
 {
-    private static async Task<(PubSocket Pub, SubSocket Sub)> ConnectAsync(int receiveBuffer = 128)
-    {
-        var pub = new PubSocket();
-        var sub = new SubSocket { ReceiveBufferSize = receiveBuffer };
-        await pub.ConnectTcpAsync(sub);
-        return (pub, sub);
-    }
+    private static Task<PubSubPair> ConnectAsync(int receiveBuffer = 128) => PubSubPair.ConnectAsync(new SubSocket { ReceiveBufferSize = receiveBuffer });
 
     private static List<string> Drain(SocketContext context)
     {
@@ -32,9 +26,8 @@ public class SubContextTests
     [Fact]
     public async Task Contexts_with_different_subscriptions_each_get_exactly_their_matching_messages()
     {
-        var (pub, sub) = await ConnectAsync();
-        await using var pubScope = pub;
-        await using var subScope = sub;
+        await using PubSubPair pair = await ConnectAsync();
+        var (pub, sub) = pair;
         using SubContext a = sub.OpenContext();
         using SubContext b = sub.OpenContext();
         a.Subscribe("a");
@@ -58,9 +51,8 @@ public class SubContextTests
     [Fact]
     public async Task Unsubscribing_one_context_leaves_the_others_subscribed()
     {
-        var (pub, sub) = await ConnectAsync();
-        await using var pubScope = pub;
-        await using var subScope = sub;
+        await using PubSubPair pair = await ConnectAsync();
+        var (pub, sub) = pair;
         using SubContext a = sub.OpenContext();
         using SubContext b = sub.OpenContext();
         a.Subscribe("t");
@@ -80,9 +72,8 @@ public class SubContextTests
     [Fact]
     public async Task A_slow_context_drops_its_oldest_and_counts_them_while_another_keeps_up()
     {
-        var (pub, sub) = await ConnectAsync(receiveBuffer: 2);
-        await using var pubScope = pub;
-        await using var subScope = sub;
+        await using PubSubPair pair = await ConnectAsync(receiveBuffer: 2);
+        var (pub, sub) = pair;
         using SubContext slow = sub.OpenContext();
         using SubContext fast = sub.OpenContext();
         slow.Subscribe("");
@@ -100,9 +91,8 @@ public class SubContextTests
     [Fact]
     public async Task A_context_without_prefer_new_keeps_its_oldest()
     {
-        var (pub, sub) = await ConnectAsync(receiveBuffer: 2);
-        await using var pubScope = pub;
-        await using var subScope = sub;
+        await using PubSubPair pair = await ConnectAsync(receiveBuffer: 2);
+        var (pub, sub) = pair;
         using SubContext context = sub.OpenContext();
         context.Subscribe("");
         context.PreferNew = false;
@@ -119,9 +109,8 @@ public class SubContextTests
     [Fact]
     public async Task Closing_a_context_fails_its_receive_and_leaves_the_others_working()
     {
-        var (pub, sub) = await ConnectAsync();
-        await using var pubScope = pub;
-        await using var subScope = sub;
+        await using PubSubPair pair = await ConnectAsync();
+        var (pub, sub) = pair;
         SubContext closing = sub.OpenContext();
         using SubContext other = sub.OpenContext();
         closing.Subscribe("");

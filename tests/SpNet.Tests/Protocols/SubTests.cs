@@ -4,17 +4,6 @@ namespace SpNet.Tests.Protocols;
 
 public class SubTests
 {
-    private static async Task<(PubSocket Pub, SubSocket Sub)> ConnectAsync(string transport)
-    {
-        var pub = new PubSocket();
-        var sub = new SubSocket();
-        string url = pub.Listen(Addresses.For(transport, "sub")).Url;
-        sub.Dial(url);
-        await pub.WaitForPipeCountAsync(1);
-        await sub.WaitForPipeCountAsync(1);
-        return (pub, sub);
-    }
-
     private static async Task PublishAsync(PubSocket pub, params string[] messages)
     {
         foreach (string m in messages)
@@ -51,66 +40,54 @@ public class SubTests
     [MemberData(nameof(Addresses.InprocAndTcp), MemberType = typeof(Addresses))]
     public async Task Prefix_filter_keeps_only_matching_messages(string transport)
     {
-        var (pub, sub) = await ConnectAsync(transport);
-        await using (pub)
-        await using (sub)
-        {
-            sub.Subscribe("a");
-            sub.Subscribe("bc");
-            await PublishAsync(pub, "apple", "banana", "bcd", "xyz", "a", "", "b");
-            Assert.Equal(["apple", "bcd", "a"], await DrainAfterAsync(sub, 7, 3));
-        }
+        await using PubSubPair pair = await PubSubPair.ConnectAsync(new SubSocket(), transport);
+        var (pub, sub) = pair;
+        sub.Subscribe("a");
+        sub.Subscribe("bc");
+        await PublishAsync(pub, "apple", "banana", "bcd", "xyz", "a", "", "b");
+        Assert.Equal(["apple", "bcd", "a"], await DrainAfterAsync(sub, 7, 3));
     }
 
     [Theory]
     [MemberData(nameof(Addresses.InprocAndTcp), MemberType = typeof(Addresses))]
     public async Task Empty_subscription_receives_everything(string transport)
     {
-        var (pub, sub) = await ConnectAsync(transport);
-        await using (pub)
-        await using (sub)
-        {
-            sub.Subscribe("");
-            await PublishAsync(pub, "x", "", "topic|data");
-            Assert.Equal(["x", "", "topic|data"], await DrainAfterAsync(sub, 3, 3));
-        }
+        await using PubSubPair pair = await PubSubPair.ConnectAsync(new SubSocket(), transport);
+        var (pub, sub) = pair;
+        sub.Subscribe("");
+        await PublishAsync(pub, "x", "", "topic|data");
+        Assert.Equal(["x", "", "topic|data"], await DrainAfterAsync(sub, 3, 3));
     }
 
     [Theory]
     [MemberData(nameof(Addresses.InprocAndTcp), MemberType = typeof(Addresses))]
     public async Task No_subscription_receives_nothing(string transport)
     {
-        var (pub, sub) = await ConnectAsync(transport);
-        await using (pub)
-        await using (sub)
-        {
-            Assert.Equal(0, sub.SubscriptionCount);
-            await PublishAsync(pub, "x", "", "y");
-            Assert.Empty(await DrainAfterAsync(sub, 3, 0));
-            Assert.Equal(0, sub.Statistics.MessagesDropped); // a filter miss is not a drop
-        }
+        await using PubSubPair pair = await PubSubPair.ConnectAsync(new SubSocket(), transport);
+        var (pub, sub) = pair;
+        Assert.Equal(0, sub.SubscriptionCount);
+        await PublishAsync(pub, "x", "", "y");
+        Assert.Empty(await DrainAfterAsync(sub, 3, 0));
+        Assert.Equal(0, sub.Statistics.MessagesDropped); // a filter miss is not a drop
     }
 
     [Fact]
     public async Task Unsubscribe_takes_effect_at_once()
     {
-        var (pub, sub) = await ConnectAsync("tcp");
-        await using (pub)
-        await using (sub)
-        {
-            sub.Subscribe("news");
-            sub.Subscribe("sport");
-            await PublishAsync(pub, "news1", "sport1");
-            Assert.Equal(["news1", "sport1"], await DrainAfterAsync(sub, 2, 2));
-            sub.Unsubscribe("news");
-            await PublishAsync(pub, "news2", "sport2");
-            Assert.Equal(["sport2"], await DrainAfterAsync(sub, 4, 1));
-            sub.Subscribe("news");
-            await PublishAsync(pub, "news3");
-            Assert.Equal(["news3"], await DrainAfterAsync(sub, 5, 1));
-            var ex = Assert.Throws<SpNetException>(() => sub.Unsubscribe("weather"));
-            Assert.Equal(SpError.NoEntry, ex.Error);
-        }
+        await using PubSubPair pair = await PubSubPair.ConnectAsync(new SubSocket(), "tcp");
+        var (pub, sub) = pair;
+        sub.Subscribe("news");
+        sub.Subscribe("sport");
+        await PublishAsync(pub, "news1", "sport1");
+        Assert.Equal(["news1", "sport1"], await DrainAfterAsync(sub, 2, 2));
+        sub.Unsubscribe("news");
+        await PublishAsync(pub, "news2", "sport2");
+        Assert.Equal(["sport2"], await DrainAfterAsync(sub, 4, 1));
+        sub.Subscribe("news");
+        await PublishAsync(pub, "news3");
+        Assert.Equal(["news3"], await DrainAfterAsync(sub, 5, 1));
+        var ex = Assert.Throws<SpNetException>(() => sub.Unsubscribe("weather"));
+        Assert.Equal(SpError.NoEntry, ex.Error);
     }
 
     [Fact]
