@@ -28,11 +28,21 @@ public sealed class PackagingTests
     /// <summary>The environment every dotnet command here runs with (no telemetry, no banner); each test adds to its own copy.</summary>
     private static Dictionary<string, string> QuietDotnetEnvironment() => new() { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
 
+    private static string Root => Peers.RepositoryRoot() ?? throw new InvalidOperationException("repository root not found");
+
+    /// <summary>Packs src/<paramref name="project"/> as built (<c>--no-build</c>, this build's configuration) into <paramref name="packages"/>; the pack must succeed.</summary>
+    private static async Task<CatResult> PackAsync(string project, string packages, string work, Dictionary<string, string> env)
+    {
+        CatResult pack = await CatProcess.RunAsync(Dotnet,
+            ["pack", Path.Combine(Root, "src", project, project + ".csproj"), "-c", Peers.BuildConfiguration, "--no-build", "-o", packages],
+            null, BuildLimit, work, env);
+        Assert.True(pack.ExitCode == 0, $"dotnet pack {project}: {pack}");
+        return pack;
+    }
+
     [Fact]
     public async Task Packed_tool_installs_from_a_local_folder_and_runs()
     {
-        string root = Peers.RepositoryRoot() ?? throw new InvalidOperationException("repository root not found");
-        string configuration = Peers.BuildConfiguration;
         using TempDirectory work = TempDirectory.Create("spcat-tool-");
         string packages = Path.Combine(work.Path, "packages");
         string tools = Path.Combine(work.Path, "tools");
@@ -40,10 +50,7 @@ public sealed class PackagingTests
             $"""<?xml version="1.0" encoding="utf-8"?><configuration><packageSources><clear /><add key="local" value="{packages}" /></packageSources></configuration>""");
         Dictionary<string, string> env = QuietDotnetEnvironment();
 
-        CatResult pack = await CatProcess.RunAsync(Dotnet,
-            ["pack", Path.Combine(root, "src", "SpNet.Cli", "SpNet.Cli.csproj"), "-c", configuration, "--no-build", "-o", packages],
-            null, BuildLimit, work.Path, env);
-        Assert.True(pack.ExitCode == 0, $"dotnet pack: {pack}");
+        CatResult pack = await PackAsync("SpNet.Cli", packages, work.Path, env);
         Assert.True(File.Exists(Path.Combine(packages, $"SpNet.Cli.{Version}.nupkg")), $"no package in {packages}: {pack}");
         Assert.True(File.Exists(Path.Combine(packages, $"SpNet.Cli.{Version}.snupkg")), "no symbol package");
 
@@ -74,18 +81,13 @@ public sealed class PackagingTests
     [Fact]
     public async Task Every_package_has_its_metadata_and_restores_offline_into_a_host_app_that_runs_req_rep()
     {
-        string root = Peers.RepositoryRoot() ?? throw new InvalidOperationException("repository root not found");
-        string configuration = Peers.BuildConfiguration;
         using TempDirectory work = TempDirectory.Create("spnet-packages-");
         string packages = Path.Combine(work.Path, "packages");
         Dictionary<string, string> env = QuietDotnetEnvironment();
         foreach (string project in Libraries)
         {
-            CatResult pack = await CatProcess.RunAsync(Dotnet,
-                ["pack", Path.Combine(root, "src", project, project + ".csproj"), "-c", configuration, "--no-build", "-o", packages],
-                null, BuildLimit, work.Path, env);
-            Assert.True(pack.ExitCode == 0, $"dotnet pack {project}: {pack}");
-            CheckPackage(root, packages, project);
+            await PackAsync(project, packages, work.Path, env);
+            CheckPackage(Root, packages, project);
         }
 
         // The user's machine: only the packed folder and what is already in the NuGet cache, read as a feed;

@@ -10,12 +10,8 @@ public class TcpAndPipeEventTests
     public void Defaults_set_nothing()
     {
         CatOptions o = Parse("--req0");
-        Assert.False(o.Tcp.KeepAlive);
+        TcpOptionsAssert.SetsNothing(o.Tcp);
         Assert.False(o.PipeEvents);
-        Assert.Equal(TimeSpan.Zero, o.Tcp.KeepAliveTime);
-        Assert.Equal(TimeSpan.Zero, o.Tcp.KeepAliveInterval);
-        Assert.Equal(0, o.Tcp.KeepAliveRetryCount);
-        Assert.Equal(TimeSpan.Zero, o.Tcp.UserTimeout);
     }
 
     [Fact]

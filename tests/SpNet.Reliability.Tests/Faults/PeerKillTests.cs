@@ -15,13 +15,13 @@ public sealed class PeerKillTests(ITestOutputHelper output) : UnobservedWatch
 {
     private static readonly TimeSpan s_reconnectMax = TimeSpan.FromMilliseconds(400);
 
-    [PeerTheory("nngcat")]
-    [InlineData("tcp")]
-    [InlineData("ipc")]
-    [InlineData("ws")]
+    /// <summary>The transports a killed nngcat is tried over.</summary>
+    public static TheoryData<string> Schemes => ["tcp", "ipc", "ws"];
+
+    [PeerTheory(Peers.NngCat)]
+    [MemberData(nameof(Schemes))]
     public async Task Req_survives_sigkill_of_its_rep_process_and_resends_to_the_new_one(string scheme)
     {
-        PeerTool nngcat = Peers.Require("nngcat");
         (string url, string? path) = PeerAddress(scheme, "kill");
         await using var req = new ReqSocket
         {
@@ -35,7 +35,7 @@ public sealed class PeerKillTests(ITestOutputHelper output) : UnobservedWatch
         req.PipeRemoved += (_, _) => Interlocked.Increment(ref removed);
 
         // First REP receives but never replies, so the request is outstanding on its pipe when it dies.
-        PeerProcess mute = Nngcat(nngcat, "--rep", "--listen", url, "-Q");
+        PeerProcess mute = Nngcat("--rep", "--listen", url, "-Q");
         PeerProcess? answering = null;
         try
         {
@@ -52,7 +52,7 @@ public sealed class PeerKillTests(ITestOutputHelper output) : UnobservedWatch
             TimeSpan detected = clock.Elapsed;
             Assert.False(reply.IsCompleted, "the outstanding receive must wait for the resend, not fail");
 
-            answering = Nngcat(nngcat, "--rep", "--listen", url, "--data", "answer", "-Q");
+            answering = Nngcat("--rep", "--listen", url, "--data", "answer", "-Q");
             TimeSpan back = await WaitListeningAsync(scheme, url, path);
             var reconnect = Stopwatch.StartNew();
             Task<TimeSpan> control = TimerLateness.StartAsync(s_reconnectMax);
@@ -78,18 +78,15 @@ public sealed class PeerKillTests(ITestOutputHelper output) : UnobservedWatch
         }
     }
 
-    [PeerTheory("nngcat")]
-    [InlineData("tcp")]
-    [InlineData("ipc")]
-    [InlineData("ws")]
+    [PeerTheory(Peers.NngCat)]
+    [MemberData(nameof(Schemes))]
     public async Task Push_stream_survives_sigkill_of_its_pull_process(string scheme)
     {
-        PeerTool nngcat = Peers.Require("nngcat");
         (string url, string? path) = PeerAddress(scheme, "killpull");
         await using var push = new PushSocket { ReconnectMinTime = TimeSpan.FromMilliseconds(50), ReconnectMaxTime = s_reconnectMax };
         int added = 0;
         push.PipeAdded += (_, _) => Interlocked.Increment(ref added);
-        PeerProcess first = Nngcat(nngcat, "--pull", "--listen", url, "-Q");
+        PeerProcess first = Nngcat("--pull", "--listen", url, "-Q");
         PeerProcess? second = null;
         using var stop = new CancellationTokenSource();
         long sent = 0;
@@ -119,7 +116,7 @@ public sealed class PeerKillTests(ITestOutputHelper output) : UnobservedWatch
             // Until the killed process is gone its ipc socket still accepts, so the new nngcat takes the path for one
             // in use ("Address in use", seen 0.02 s after the kill under load) instead of a stale one it may replace.
             await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
-            second = Nngcat(nngcat, "--pull", "--listen", url, "-Q");
+            second = Nngcat("--pull", "--listen", url, "-Q");
             await WaitListeningAsync(scheme, url, path);
             await second.WaitForOutputAsync(lines => lines.Count >= 100, TimeSpan.FromSeconds(10), "stream flowing to the new PULL");
             Assert.True(Volatile.Read(ref added) >= 2);
@@ -143,10 +140,13 @@ public sealed class PeerKillTests(ITestOutputHelper output) : UnobservedWatch
     }
 
     /// <summary>nngcat with line-buffered stdout (stdbuf execs it, so the pid and SIGKILL are nngcat's own).</summary>
-    internal static PeerProcess Nngcat(PeerTool nngcat, params string[] arguments) =>
-        Peers.FindOnPath("stdbuf") is string stdbuf
+    internal static PeerProcess Nngcat(params string[] arguments)
+    {
+        PeerTool nngcat = Peers.Require(Peers.NngCat);
+        return Peers.FindOnPath("stdbuf") is string stdbuf
             ? PeerProcess.Start(stdbuf, ["-oL", nngcat.FileName, .. arguments], TimeSpan.FromSeconds(60))
             : PeerProcess.Start(nngcat, arguments);
+    }
 
     /// <summary>Where the nngcat peer listens over <paramref name="scheme"/>: a free loopback port, or (ipc) a fresh socket file, whose path comes back too.</summary>
     private static (string Url, string? Path) PeerAddress(string scheme, string hint)
