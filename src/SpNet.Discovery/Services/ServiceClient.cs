@@ -327,7 +327,7 @@ public sealed class ServiceClient : IAsyncDisposable
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SpNetException(SpError.TimedOut, $"no discovery snapshot from {_discovery.Backend} within {_options.RequestTimeout.TotalSeconds:0.###} s", ex);
+            throw new SpNetException(SpError.TimedOut, $"no discovery snapshot from {_discovery.Backend.Description} within {_options.RequestTimeout.TotalSeconds:0.###} s", ex);
         }
     }
 

@@ -78,6 +78,24 @@ public sealed class ServiceClientTests
         }
     }
 
+    [Fact]
+    public async Task A_request_with_no_registry_answering_names_the_registries_it_waited_for()
+    {
+        // Nothing listens on either address: the client never gets a first snapshot.
+        var unreachable = new RegistryEndpoint(TestKit.TestNetwork.FreeTcpUrl(), TestKit.TestNetwork.FreeTcpUrl());
+        await using ServiceClient client = ServiceClient.Start(new ServiceClientOptions
+        {
+            Registries = [unreachable],
+            RequestTimeout = TimeSpan.FromMilliseconds(300),
+        });
+
+        var ex = await Assert.ThrowsAsync<SpNetException>(async () => await client.RequestAsync("kv", "q"u8.ToArray()));
+
+        Assert.Equal(SpError.TimedOut, ex.Error);
+        Assert.Contains(unreachable.PublishUrl!, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(RegistryBackend), ex.Message, StringComparison.Ordinal);
+    }
+
     private static bool SameMembers(ServiceSnapshot x, ServiceSnapshot y) =>
         x.Members.ToHashSet().SetEquals(y.Members);
 }
