@@ -2,7 +2,11 @@ using SpNet.TestKit;
 
 namespace SpNet.Tests;
 
-/// <summary>Small bounded waits on SpNet sockets shared by the protocol and transport tests.</summary>
+/// <summary>
+/// What the protocol and transport tests do again and again, once: bounded sends, receives and waits on sockets, the
+/// listen-dial-wait set-up, raw peers with a checked handshake, and the checks that a listener still serves, a dial is
+/// refused, or a send with no peer waits or times out.
+/// </summary>
 internal static class SocketTestExtensions
 {
     /// <summary>Waits until the socket has exactly <paramref name="count"/> open pipes.</summary>
