@@ -15,16 +15,17 @@ internal static class FrameTarget
 
     public static void Run(byte[] input)
     {
-        if (input.Length == 0)
-        {
-            return;
-        }
-        bool ipc = (input[0] & 1) != 0;
-        byte[] stream = input[1..];
+        // An empty input is run too (tcp framing, no bytes: the pipe sees EOF at once). SharpFuzz reads the first input
+        // as soon as it has greeted afl-fuzz, which may be before afl-fuzz has written it: on a loaded machine that
+        // first execution saw nothing, and a target that then ran no decoder code made afl-fuzz abort with "No
+        // instrumentation detected".
+        byte mode = input.Length > 0 ? input[0] : (byte)0;
+        bool ipc = (mode & 1) != 0;
+        byte[] stream = input.Length > 0 ? input[1..] : [];
         CheckPrefix(stream, ipc);
 
         var host = new CollectingHost();
-        var pipe = new StreamPipe(new ChunkedStream(stream, input[0]), ipc, 0x51, "fuzz://local", "fuzz://remote", MaxReceive, 4);
+        var pipe = new StreamPipe(new ChunkedStream(stream, mode), ipc, 0x51, "fuzz://local", "fuzz://remote", MaxReceive, 4);
         pipe.Start(host, logger: null);
         Contract.Closes(pipe, TimeSpan.FromSeconds(5));
         // EOF after whole frames or mid-frame, an oversized length, a bad IPC type: nothing else.
