@@ -42,13 +42,19 @@ chat.OnTunnel(async (tunnel, ct) =>
 });
 hosts.Add(chat);
 
-await using var client = ServiceClient.Start(new ServiceClientOptions { Registries = registries });
+// A first broadcast or gather waits for the members to be connected; 10 s rather than the default 2 s, so the tour
+// also holds on a heavily loaded machine.
+await using var client = ServiceClient.Start(new ServiceClientOptions { Registries = registries, ConnectTimeout = TimeSpan.FromSeconds(10) });
 await client.Discovery.WaitForAsync(s => s.MembersOf("echo").Count == 2 && s.MembersOf("cache").Count == 3 && s.MembersOf("chat").Count == 1, timeout.Token);
 
-// Request: load-balanced over the two echo members.
-for (int i = 0; i < 4; i++)
+// Request: load-balanced over the two echo members. Their connections come up independently, and requests go to
+// whichever is connected, so ask until both have answered.
+var answered = new HashSet<string>(StringComparer.Ordinal);
+for (int i = 0; answered.Count < 2; i++)
 {
-    Console.WriteLine("request: " + Encoding.UTF8.GetString(await client.RequestAsync("echo", Encoding.UTF8.GetBytes($"hello {i}"), timeout.Token)));
+    string reply = Encoding.UTF8.GetString(await client.RequestAsync("echo", Encoding.UTF8.GetBytes($"hello {i}"), timeout.Token));
+    answered.Add(reply.Split(' ')[0]);
+    Console.WriteLine("request: " + reply);
 }
 
 // Broadcast: every cache member, no reply. Gather: every member's answer within a deadline.
@@ -58,7 +64,7 @@ while (Volatile.Read(ref flushed) < 3)
     await Task.Delay(10, timeout.Token);
 }
 Console.WriteLine($"broadcast: {flushed} cache members flushed");
-foreach (GatherReply reply in (await client.GatherAsync("cache", "size?"u8.ToArray(), TimeSpan.FromSeconds(2), timeout.Token)).OrderBy(r => Encoding.UTF8.GetString(r.Reply!), StringComparer.Ordinal))
+foreach (GatherReply reply in (await client.GatherAsync("cache", "size?"u8.ToArray(), TimeSpan.FromSeconds(10), timeout.Token)).OrderBy(r => Encoding.UTF8.GetString(r.Reply!), StringComparer.Ordinal))
 {
     Console.WriteLine("gather: " + Encoding.UTF8.GetString(reply.Reply!));
 }
