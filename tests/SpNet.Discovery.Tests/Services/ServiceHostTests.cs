@@ -103,7 +103,9 @@ public sealed class ServiceHostTests
         });
         var meta = new Dictionary<string, string> { [ServiceMeta.Broadcast] = stalled.Url, [ServiceMeta.Status] = "1" };
         await using var registration = ServiceRegistration.Start(cluster.Registry.SurveyUrl, new ServiceMember("cache", "tcp://127.0.0.1:9", meta));
-        ServiceClient client = cluster.Client();
+        // The first broadcast waits for all three to be connected: a live member connected after the default 2 s (a
+        // loaded machine) would miss the first batch, and its count would never reach it.
+        ServiceClient client = cluster.Client(o => o.ConnectTimeout = Timing.Hang);
         await ServiceCluster.WaitForMembersAsync(client, "cache", 3);
 
         // 32 MiB in all, far beyond what the kernel buffers of the stalled connection hold; in batches that the two
