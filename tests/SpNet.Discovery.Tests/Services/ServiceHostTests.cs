@@ -81,7 +81,12 @@ public sealed class ServiceHostTests
     [Fact]
     public async Task A_stalled_member_neither_holds_up_broadcasts_nor_keeps_them_from_the_others_and_holds_one_queue_at_most()
     {
-        await using ServiceCluster cluster = await ServiceCluster.StartAsync();
+        // This test is about broadcasts, not liveness: with the default 2 missed rounds, the 32 MiB flood on a loaded
+        // machine delayed the hosts' answers (in this process) past two 100 ms survey deadlines, and the view listed no
+        // member mid-test. Removal after missed rounds is proved by the discovery tests that are about it.
+        RegistryOptions options = Timing.Options();
+        options.MissedRounds = (int)(Timing.Hang / Timing.Interval);
+        await using ServiceCluster cluster = await ServiceCluster.StartAsync(options);
         var counts = new int[2];
         for (int i = 0; i < counts.Length; i++)
         {
