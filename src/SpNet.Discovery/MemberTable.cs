@@ -6,7 +6,8 @@ namespace SpNet.Discovery;
 /// <summary>
 /// The registry's members and the rules that keep a hostile connection from taking it over: each entry belongs to
 /// the connection (pipe) that announced it, and an answer from another connection for the same service and address
-/// is ignored while the owner's connection is open; one connection announces at most a few members per round; the
+/// is ignored while the owner's connection is open; one connection announces at most a few members per round and has
+/// at most as many listed at once; the
 /// table holds at most <see cref="RegistryOptions.MaxMembers"/>. Used by the survey loop only (not thread-safe),
 /// except <see cref="PipeClosed"/>, which the socket's event may call at any time.
 /// </summary>
@@ -67,10 +68,24 @@ internal sealed partial class MemberTable(RegistryOptions options, RegistryStati
             }
         }
         int refused = 0;
+        Dictionary<uint, int> held = ListedPerConnection();
         foreach (var (key, (member, pipe)) in _round)
         {
-            if (_entries.TryGetValue(key, out Entry? entry))
+            bool exists = _entries.TryGetValue(key, out Entry? entry);
+            if ((!exists || entry!.Owner != pipe) && held.GetValueOrDefault(pipe) >= options.MaxMembersPerAnswer)
             {
+                // The per-round cap alone let a connection whose answers the surveyor's queue thinned differently
+                // each round keep a different 16 listed per round until they aged out (31 seen at once).
+                statistics.OverCap();
+                continue;
+            }
+            if (exists)
+            {
+                if (entry!.Owner != pipe)
+                {
+                    held[entry.Owner] = held.GetValueOrDefault(entry.Owner) - 1;
+                    held[pipe] = held.GetValueOrDefault(pipe) + 1;
+                }
                 changed |= !entry.Member.Equals(member);
                 entry.Member = member;
                 entry.Owner = pipe;
@@ -84,6 +99,7 @@ internal sealed partial class MemberTable(RegistryOptions options, RegistryStati
             else
             {
                 _entries[key] = new Entry { Member = member, Owner = pipe };
+                held[pipe] = held.GetValueOrDefault(pipe) + 1;
                 statistics.Added();
                 if (options.Logger is { } logger)
                 {
@@ -97,6 +113,16 @@ internal sealed partial class MemberTable(RegistryOptions options, RegistryStati
         _announcedThisRound.Clear();
         ForgetClosedPipesNobodyOwns();
         return changed;
+    }
+
+    private Dictionary<uint, int> ListedPerConnection()
+    {
+        var held = new Dictionary<uint, int>();
+        foreach (Entry entry in _entries.Values)
+        {
+            held[entry.Owner] = held.GetValueOrDefault(entry.Owner) + 1;
+        }
+        return held;
     }
 
     private bool OwnedByAnother((string, string) key, uint pipe) =>

@@ -74,9 +74,9 @@ public sealed class RegistryOptions
     public int MaxMembers { get; set; } = DefaultMaxMembers;
 
     /// <summary>
-    /// Most distinct members one connection (pipe) may announce in one survey round (default
-    /// <see cref="DefaultMaxMembersPerAnswer"/>; at least 1). Further answers from it in that round are ignored and
-    /// counted in <see cref="RegistryStatistics.AnswersOverCap"/>.
+    /// Most distinct members one connection (pipe) may announce in one survey round, and may have listed at once
+    /// (default <see cref="DefaultMaxMembersPerAnswer"/>; at least 1). Further answers from it in that round, and new
+    /// members while it has that many listed, are ignored and counted in <see cref="RegistryStatistics.AnswersOverCap"/>.
     /// </summary>
     public int MaxMembersPerAnswer { get; set; } = DefaultMaxMembersPerAnswer;
 

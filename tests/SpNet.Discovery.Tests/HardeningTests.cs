@@ -39,6 +39,30 @@ public sealed class HardeningTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_connection_announcing_a_different_16_members_each_round_never_has_more_than_16_listed()
+    {
+        // Members stay listed through 5 missed rounds: without a cap on what one connection holds at once, a fresh 16
+        // each round would pile up to 96.
+        RegistryOptions options = Timing.Options();
+        options.MissedRounds = 5;
+        await using var registry = new Registry(options);
+        await registry.StartAsync();
+        await using var discovery = DiscoveryClient.Start(registry.PublishUrl);
+        int mostFake = 0;
+        discovery.Changed += (_, s) => InterlockedMax(ref mostFake, s.MembersOf("fake").Count);
+        const int PerRound = RegistryOptions.DefaultMaxMembersPerAnswer;
+        await using var hostile = await HostileRespondent.StartAsync(registry.SurveyUrl, n =>
+            Enumerable.Range(n * PerRound, PerRound).Select(i => HostileRespondent.Answer("fake", $"tcp://10.0.{i >> 8}.{i & 255}:1")));
+        await Eventually.True(() => hostile.Surveys >= 8, "eight surveys answered", Timing.Hang);
+        long rounds = registry.Statistics.Rounds;
+        await Eventually.True(() => registry.Statistics.Rounds >= rounds + 1, "one more round", Timing.Hang);
+
+        output.WriteLine($"at most {Volatile.Read(ref mostFake)} fake members listed; {registry.Statistics}");
+        Assert.InRange(Volatile.Read(ref mostFake), 1, PerRound);
+        Assert.True(registry.Statistics.AnswersOverCap > 0, "later rounds' new members were refused while 16 were listed");
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
