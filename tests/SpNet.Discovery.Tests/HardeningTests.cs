@@ -44,10 +44,7 @@ public sealed class HardeningTests(ITestOutputHelper output)
     {
         // Members stay listed through 5 missed rounds: without a cap on what one connection holds at once, a fresh 16
         // each round would pile up to 96.
-        RegistryOptions options = Timing.Options();
-        options.MissedRounds = 5;
-        await using var registry = new Registry(options);
-        await registry.StartAsync();
+        await using Registry registry = await Timing.StartRegistryAsync(o => o.MissedRounds = 5);
         await using var discovery = DiscoveryClient.Start(registry.PublishUrl);
         int mostFake = 0;
         discovery.Changed += (_, s) => InterlockedMax(ref mostFake, s.MembersOf("fake").Count);
@@ -107,10 +104,7 @@ public sealed class HardeningTests(ITestOutputHelper output)
         // This test is about ownership, not liveness: with the default 2 missed rounds a 400 ms stall of a loaded CI
         // machine dropped the honest member mid-test (an empty view where the test reads zone=good). Removal after missed rounds
         // is proved by the discovery tests that are about it.
-        RegistryOptions options = Timing.Options();
-        options.MissedRounds = 10;
-        await using var registry = new Registry(options);
-        await registry.StartAsync();
+        await using Registry registry = await Timing.StartRegistryAsync(o => o.MissedRounds = 10);
         await using var discovery = DiscoveryClient.Start(registry.PublishUrl);
         var member = TestMember.Start(registry.SurveyUrl, "kv", "kv0", meta: new Dictionary<string, string> { ["zone"] = "good" });
         await discovery.WaitForAsync(s => s.MembersOf("kv").Count == 1, Timing.Within(Timing.Hang));

@@ -29,10 +29,12 @@ internal static class Timing
         Interval = Interval,
     };
 
-    /// <summary>A registry with <see cref="Options"/> (the tests' heartbeat, loopback port 0), started.</summary>
-    public static async Task<Registry> StartRegistryAsync()
+    /// <summary>A registry with <see cref="Options"/> (the tests' heartbeat, loopback port 0), changed by <paramref name="configure"/>, started.</summary>
+    public static async Task<Registry> StartRegistryAsync(Action<RegistryOptions>? configure = null)
     {
-        var registry = new Registry(Options());
+        RegistryOptions options = Options();
+        configure?.Invoke(options);
+        var registry = new Registry(options);
         try
         {
             await registry.StartAsync();
