@@ -168,6 +168,9 @@ internal sealed class StreamPipe : Pipe
         }
     }
 
+    /// <summary>The kernel's send buffer of the plain socket under this pipe (tcp, ipc), in bytes, or 0 (for tests).</summary>
+    internal int SocketSendBufferBytes => _socket?.SendBufferSize ?? 0;
+
     /// <summary>True while the pipe holds a write buffer (for tests).</summary>
     internal bool HasWriteBuffer => Volatile.Read(ref _writeBuffer) is not null;
 

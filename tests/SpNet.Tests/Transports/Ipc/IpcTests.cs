@@ -43,6 +43,29 @@ public sealed class IpcTests : IDisposable
     public Task Pattern_over_abstract(string pattern) => OverAbstract.RunAsync(pattern);
 
     [Fact]
+    public async Task Both_ends_of_an_ipc_pipe_ask_a_wider_send_buffer_than_the_default()
+    {
+        // A Unix stream socket keeps what its peer has not read in the sender's buffer; each end asks 2 MiB, which
+        // Linux doubles and caps by net.core.wmem_max: always more than a socket that asked nothing gets.
+        using var plain = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        int byDefault = plain.SendBufferSize;
+        string url = "ipc://" + NewPath();
+        await using var pull = new PullSocket();
+        pull.Listen(url);
+        await using var push = new PushSocket();
+        await push.DialAsync(url);
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await pull.WaitForPipesAsync(1, bound.Token);
+        await push.WaitForPipesAsync(1, bound.Token);
+
+        foreach (Socket end in new Socket[] { pull, push })
+        {
+            var pipe = Assert.IsType<SpNet.Transports.Framing.StreamPipe>(Assert.Single(end.SnapshotPipes()));
+            Assert.True(pipe.SocketSendBufferBytes > byDefault, $"{end}: send buffer {pipe.SocketSendBufferBytes} B, default {byDefault} B");
+        }
+    }
+
+    [Fact]
     public async Task Abstract_name_is_url_decoded_with_nul()
     {
         string name = $"spnet-nul-{Guid.NewGuid():N}";
